@@ -1,0 +1,338 @@
+//! Evaluation: one streaming pass per input file updates an accumulator per
+//! rule, period and group; the results are decided at the end.
+
+pub mod condition;
+mod distinct;
+mod ratio;
+mod shortfall;
+mod share;
+mod weighted;
+
+use crate::input::value::Value;
+use crate::input::{Binding, DatasetReader, Row};
+use crate::pack::schema::ColumnType;
+use crate::pack::{Measure, Pack, Rule};
+use crate::report::{
+    Issue, Measured, PlanInfo, Reason, Report, RuleResult, Status,
+};
+use crate::target::Verdict;
+use crate::Lang;
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+use condition::{eval, Truth};
+use indexmap::IndexMap;
+use num_traits::ToPrimitive;
+use std::collections::BTreeSet;
+
+/// Settings of one `check` run.
+#[derive(Clone, Debug)]
+pub struct CheckOptions {
+    /// Reference date for ages and deadlines.
+    pub as_of: NaiveDate,
+    /// Period (year) of multi-year datasets to check; the latest if `None`.
+    pub year: Option<i64>,
+    pub lang: Lang,
+}
+
+/// Checks every rule of `pack` against the bound files.
+pub fn check(pack: &Pack, bindings: &[Binding], opts: &CheckOptions) -> Result<Report> {
+    let mut results = Vec::new();
+    let mut issues = Vec::new();
+    for (d, dataset) in pack.datasets.iter().enumerate() {
+        let rules: Vec<&Rule> = pack.rules.iter().filter(|r| r.dataset == d).collect();
+        if rules.is_empty() {
+            continue;
+        }
+        match bindings.iter().find(|b| b.dataset == d) {
+            None => {
+                for rule in rules {
+                    results.push(unmeasured(pack, rule, Status::Skipped, Reason::NoInput, None));
+                }
+            }
+            Some(binding) => {
+                let reader = DatasetReader::open(dataset, &binding.path, opts.lang)?;
+                results.extend(check_dataset(pack, &rules, reader, opts, &mut issues)?);
+            }
+        }
+    }
+    Ok(Report {
+        plan: PlanInfo {
+            id: pack.id.clone(),
+            title: pack.title.clone(),
+            document: pack.document.clone(),
+        },
+        as_of: opts.as_of,
+        results,
+        issues,
+    })
+}
+
+/// Per-rule state: accumulators keyed by (period, group); group `None` is the
+/// ungrouped result or the pooled total.
+struct RuleState<'p> {
+    rule: &'p Rule,
+    accs: IndexMap<(Option<i64>, Option<String>), Acc>,
+}
+
+enum Acc {
+    Share(share::Share),
+    Ratio(ratio::Ratio),
+    Weighted(weighted::Weighted),
+    Distinct(distinct::Distinct),
+}
+
+impl Acc {
+    fn new(rule: &Rule, pack: &Pack) -> Acc {
+        match &rule.measure {
+            Measure::Share(_) => Acc::Share(Default::default()),
+            Measure::Ratio { numerator, .. } => {
+                let kind = pack.datasets[rule.dataset].columns[*numerator].kind;
+                Acc::Ratio(ratio::Ratio::new(kind == ColumnType::Int))
+            }
+            Measure::Weighted { .. } => Acc::Weighted(Default::default()),
+            Measure::Distinct(_) => Acc::Distinct(Default::default()),
+        }
+    }
+
+    fn add(&mut self, rule: &Rule, scope: Truth, values: &[Option<Value>], as_of: NaiveDate) {
+        let certain = scope == Truth::True;
+        match (self, &rule.measure) {
+            (Acc::Share(a), Measure::Share(c)) => a.add(scope, eval(c, values, as_of)),
+            (Acc::Ratio(a), Measure::Ratio { numerator, denominator }) => {
+                a.add(certain, &values[*numerator], &values[*denominator])
+            }
+            (Acc::Weighted(a), Measure::Weighted { value, weight }) => {
+                a.add(certain, &values[*value], &values[*weight])
+            }
+            (Acc::Distinct(a), Measure::Distinct(c)) => a.add(scope, &values[*c]),
+            _ => {}
+        }
+    }
+
+    fn finish(&self) -> Measured {
+        match self {
+            Acc::Share(a) => a.finish(),
+            Acc::Ratio(a) => a.finish(),
+            Acc::Weighted(a) => a.finish(),
+            Acc::Distinct(a) => a.finish(),
+        }
+    }
+}
+
+fn check_dataset(
+    pack: &Pack,
+    rules: &[&Rule],
+    mut reader: DatasetReader<'_>,
+    opts: &CheckOptions,
+    issues: &mut Vec<Issue>,
+) -> Result<Vec<RuleResult>> {
+    let dataset = reader.dataset;
+    let mut skipped = Vec::new();
+    let mut states = Vec::new();
+    for rule in rules {
+        let cols = rule.columns();
+        let missing: Vec<String> = cols
+            .iter()
+            .filter(|c| !reader.has(**c))
+            .map(|c| describe_column(&dataset.columns[*c]))
+            .collect();
+        if missing.is_empty() {
+            reader.use_columns(&cols);
+            states.push(RuleState {
+                rule,
+                accs: IndexMap::new(),
+            });
+        } else {
+            skipped.push((rule, missing));
+        }
+    }
+
+    let mut row = Row::default();
+    let mut periods = BTreeSet::new();
+    let mut rows = 0u64;
+    while reader.next_row(&mut row, issues)? {
+        rows += 1;
+        let period = match dataset.period {
+            None => None,
+            Some(p) => match row.values[p].as_ref() {
+                Some(Value::Num(n)) => match n.to_integer().to_i64() {
+                    Some(y) => Some(y),
+                    None => continue,
+                },
+                _ => continue,
+            },
+        };
+        if period.is_some() {
+            periods.insert(period);
+        }
+        for state in &mut states {
+            let rule = state.rule;
+            let scope = match &rule.scope {
+                None => Truth::True,
+                Some(c) => eval(c, &row.values, opts.as_of),
+            };
+            if scope == Truth::False {
+                continue;
+            }
+            let mut keys: Vec<Option<String>> = Vec::with_capacity(2);
+            match rule.group_by {
+                None => keys.push(None),
+                Some(g) => {
+                    if let Some(Value::Text(name)) = &row.values[g] {
+                        keys.push(Some(name.clone()));
+                    }
+                    if rule.total {
+                        keys.push(None);
+                    }
+                }
+            }
+            for key in keys {
+                state
+                    .accs
+                    .entry((period, key))
+                    .or_insert_with(|| Acc::new(rule, pack))
+                    .add(rule, scope, &row.values, opts.as_of);
+            }
+        }
+    }
+    if rows == 0 {
+        bail!(
+            "{}: no rows: the file has a header but no data; give a file with at least one row, \
+             or leave the {} dataset out to skip its rules",
+            reader.file,
+            dataset.name
+        );
+    }
+    let period = match (dataset.period, opts.year) {
+        (None, _) => None,
+        (Some(_), Some(y)) => {
+            if !periods.contains(&Some(y)) {
+                bail!(
+                    "{}: no rows for year {y} (years found: {}): pick one of them with --year",
+                    reader.file,
+                    years(&periods)
+                );
+            }
+            Some(y)
+        }
+        (Some(p), None) => match periods.iter().next_back() {
+            Some(latest) => *latest,
+            None => bail!(
+                "{}: no row has a readable `{}`: fill in the year of each row",
+                reader.file,
+                reader.header(p)
+            ),
+        },
+    };
+
+    let mut out = Vec::new();
+    for state in &states {
+        let rule = state.rule;
+        let mut any = false;
+        let mut pooled = None;
+        for ((p, group), acc) in &state.accs {
+            if *p != period {
+                continue;
+            }
+            any = true;
+            let result = decide(pack, rule, group.clone(), acc.finish(), period, opts);
+            if group.is_none() && rule.group_by.is_some() {
+                pooled = Some(result);
+            } else {
+                out.push(result);
+            }
+        }
+        if let Some(mut p) = pooled {
+            p.pooled = true;
+            out.push(p);
+        }
+        if !any {
+            out.push(unmeasured(pack, rule, Status::NotApplicable, Reason::NothingToMeasure, period));
+        }
+    }
+    for (rule, missing) in skipped {
+        out.push(unmeasured(pack, rule, Status::Skipped, Reason::MissingColumns(missing), period));
+    }
+    // Keep the pack's rule order.
+    out.sort_by_key(|r| pack.rules.iter().position(|x| x.id == r.rule));
+    Ok(out)
+}
+
+fn years(periods: &BTreeSet<Option<i64>>) -> String {
+    periods
+        .iter()
+        .flatten()
+        .map(|y| y.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn describe_column(c: &crate::pack::Column) -> String {
+    match c.headers.first() {
+        Some(h) => format!("{} ({h})", c.name),
+        None => c.name.clone(),
+    }
+}
+
+/// Decides status and shortfall from the measured range.
+fn decide(
+    pack: &Pack,
+    rule: &Rule,
+    group: Option<String>,
+    m: Measured,
+    period: Option<i64>,
+    opts: &CheckOptions,
+) -> RuleResult {
+    let mut result = unmeasured(pack, rule, Status::Pass, Reason::NothingToMeasure, period);
+    result.reason = None;
+    result.group = group;
+    if m.empty {
+        result.status = Status::NotApplicable;
+        result.reason = Some(if m.unknown == 0 && m.denominator == crate::num::int(0) && matches!(m.kind, crate::report::Kind::Ratio { .. }) {
+            Reason::ZeroDenominator
+        } else {
+            Reason::NothingToMeasure
+        });
+        result.measured = Some(m);
+        return result;
+    }
+    let verdict = rule.target.verdict(&m.min, m.max.as_ref());
+    result.status = match verdict {
+        Verdict::Pass => Status::Pass,
+        _ if rule.due.is_some_and(|due| opts.as_of <= due) => Status::Pending,
+        Verdict::Fail => Status::Fail,
+        Verdict::Indeterminate => Status::Indeterminate,
+    };
+    if verdict != Verdict::Pass {
+        result.shortfall = shortfall::compute(&rule.target, &m);
+    }
+    result.measured = Some(m);
+    result
+}
+
+/// A result without measurements (skipped, or nothing to measure).
+fn unmeasured(
+    pack: &Pack,
+    rule: &Rule,
+    status: Status,
+    reason: Reason,
+    period: Option<i64>,
+) -> RuleResult {
+    RuleResult {
+        rule: rule.id.clone(),
+        clause: rule.clause.clone(),
+        title: rule.title.clone(),
+        dataset: pack.datasets[rule.dataset].name.clone(),
+        group: None,
+        pooled: false,
+        period,
+        status,
+        severity: rule.severity,
+        target: rule.target.clone(),
+        measured: None,
+        shortfall: None,
+        due: rule.due,
+        reason: Some(reason),
+        unit: rule.unit.clone(),
+    }
+}

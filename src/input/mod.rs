@@ -1,0 +1,371 @@
+//! Inputs: binding command-line arguments to datasets, and reading a file's
+//! rows as typed values, one row at a time.
+
+pub mod value;
+
+use crate::pack::{ColId, Dataset, Pack};
+use crate::report::Issue;
+use anyhow::{anyhow, bail, Context, Result};
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use value::{Problem, Value};
+
+/// A file bound to a dataset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Binding {
+    pub dataset: usize,
+    pub path: PathBuf,
+}
+
+/// File extensions read as CSV.
+const TABLE_EXTENSIONS: &[&str] = &["csv"];
+
+/// Resolves `NAME=PATH`, bare `PATH` (file stem = dataset) and directories.
+pub fn bind(args: &[String], pack: &Pack) -> Result<Vec<Binding>> {
+    let names = || {
+        pack.datasets
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out: Vec<Binding> = Vec::new();
+    let add = |b: Binding, out: &mut Vec<Binding>| -> Result<()> {
+        if let Some(prev) = out.iter().find(|p| p.dataset == b.dataset) {
+            bail!(
+                "dataset `{}` is given twice ({} and {}): give one file per dataset",
+                pack.datasets[b.dataset].name,
+                prev.path.display(),
+                b.path.display()
+            );
+        }
+        out.push(b);
+        Ok(())
+    };
+    for arg in args {
+        if let Some((name, path)) = arg.split_once('=') {
+            if !Path::new(arg).exists() {
+                let dataset = pack.dataset(name).ok_or_else(|| {
+                    anyhow!("unknown dataset `{name}` in `{arg}` (datasets: {})", names())
+                })?;
+                add(Binding { dataset, path: PathBuf::from(path) }, &mut out)?;
+                continue;
+            }
+        }
+        let path = PathBuf::from(arg);
+        if path.is_dir() {
+            let mut found = Vec::new();
+            let entries = std::fs::read_dir(&path)
+                .with_context(|| format!("cannot read directory {}", path.display()))?;
+            for entry in entries {
+                let p = entry?.path();
+                if let Some(dataset) = dataset_of(&p, pack) {
+                    found.push(Binding { dataset, path: p });
+                }
+            }
+            if found.is_empty() {
+                bail!(
+                    "{} holds no dataset file: name files after a dataset ({}), e.g. delegates.csv",
+                    path.display(),
+                    names()
+                );
+            }
+            found.sort_by(|a, b| a.path.cmp(&b.path));
+            for b in found {
+                add(b, &mut out)?;
+            }
+        } else {
+            let dataset = dataset_of(&path, pack).ok_or_else(|| {
+                if path.exists() {
+                    anyhow!(
+                        "cannot tell which dataset {} is: its name is not a dataset name; \
+                         write NAME={arg} with NAME one of {}",
+                        path.display(),
+                        names()
+                    )
+                } else {
+                    anyhow!("{}: no such file or directory", path.display())
+                }
+            })?;
+            add(Binding { dataset, path }, &mut out)?;
+        }
+    }
+    Ok(out)
+}
+
+fn dataset_of(path: &Path, pack: &Pack) -> Option<usize> {
+    let ext = path.extension()?.to_str()?.to_lowercase();
+    if !TABLE_EXTENSIONS.contains(&ext.as_str()) {
+        return None;
+    }
+    pack.dataset(path.file_stem()?.to_str()?)
+}
+
+/// Normalises a header for matching: trimmed, full-width forms folded to
+/// half-width (so `（` = `(`), inner spaces removed, ASCII lower-cased.
+pub fn normalize_header(h: &str) -> String {
+    crate::num::halfwidth(h.trim_start_matches('\u{feff}'))
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// One parsed row: a value or unknown (`None`) per dataset column.
+#[derive(Debug, Default)]
+pub struct Row {
+    pub line: u64,
+    pub values: Vec<Option<Value>>,
+}
+
+/// Reads one dataset's file row by row.
+pub struct DatasetReader<'p> {
+    pub dataset: &'p Dataset,
+    pub file: String,
+    pub headers: Vec<String>,
+    /// Dataset column → field index in the file.
+    fields: Vec<Option<usize>>,
+    used: Vec<bool>,
+    reader: csv::Reader<Box<dyn Read>>,
+    record: csv::ByteRecord,
+    lang: crate::Lang,
+}
+
+impl<'p> DatasetReader<'p> {
+    /// Opens the file, reads its header row and maps it to the dataset's
+    /// columns. A missing key column is an error.
+    pub fn open(dataset: &'p Dataset, path: &Path, lang: crate::Lang) -> Result<Self> {
+        let file = path.display().to_string();
+        let handle = File::open(path).with_context(|| format!("cannot open {file}"))?;
+        let source: Box<dyn Read> = Box::new(BufReader::with_capacity(256 * 1024, handle));
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(source);
+        let mut record = csv::ByteRecord::new();
+        let headers = loop {
+            let more = reader
+                .read_byte_record(&mut record)
+                .map_err(|e| csv_error(&file, e))?;
+            if !more {
+                bail!("{file}: the file is empty: it needs a header row and at least one data row");
+            }
+            let fields = decode(&file, &record)?;
+            if fields.iter().any(|f| !f.trim().is_empty()) {
+                break fields;
+            }
+        };
+        let mut fields = vec![None; dataset.columns.len()];
+        for (i, h) in headers.iter().enumerate() {
+            let norm = normalize_header(h);
+            if norm.is_empty() {
+                continue;
+            }
+            let hit = dataset.columns.iter().position(|c| {
+                normalize_header(&c.name) == norm
+                    || c.headers.iter().any(|a| normalize_header(a) == norm)
+            });
+            if let Some(c) = hit {
+                if let Some(prev) = fields[c] {
+                    bail!(
+                        "{file}: columns `{}` and `{}` both mean `{}`: keep one",
+                        headers[prev],
+                        h,
+                        dataset.columns[c].name
+                    );
+                }
+                fields[c] = Some(i);
+            }
+        }
+        let key = &dataset.columns[dataset.key];
+        if fields[dataset.key].is_none() {
+            bail!(
+                "{file}: no `{}` column ({}), which every {} file needs; headers found: {}",
+                key.name,
+                key.headers.join(" / "),
+                dataset.name,
+                headers.join(", ")
+            );
+        }
+        let mut used = vec![false; dataset.columns.len()];
+        used[dataset.key] = true;
+        if let Some(p) = dataset.period {
+            if fields[p].is_none() {
+                bail!(
+                    "{file}: no `{}` column ({}), which tells the year of each row; headers found: {}",
+                    dataset.columns[p].name,
+                    dataset.columns[p].headers.join(" / "),
+                    headers.join(", ")
+                );
+            }
+            used[p] = true;
+        }
+        Ok(DatasetReader {
+            dataset,
+            file,
+            headers: headers.into_iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect(),
+            fields,
+            used,
+            reader,
+            record,
+            lang,
+        })
+    }
+
+    /// Is the column in the file, or derivable from one that is?
+    pub fn has(&self, col: ColId) -> bool {
+        self.fields[col].is_some()
+            || self.dataset.columns[col]
+                .derive
+                .as_ref()
+                .is_some_and(|d| self.fields[d.from].is_some())
+    }
+
+    /// The header a column has in this file (or its canonical name).
+    pub fn header(&self, col: ColId) -> String {
+        match self.fields[col] {
+            Some(i) => self.headers[i].clone(),
+            None => self.dataset.columns[col].name.clone(),
+        }
+    }
+
+    /// Marks columns to read; cells of other columns are not parsed.
+    pub fn use_columns(&mut self, cols: &[ColId]) {
+        for &c in cols {
+            self.used[c] = true;
+            if let Some(d) = &self.dataset.columns[c].derive {
+                self.used[d.from] = true;
+            }
+        }
+    }
+
+    /// Reads the next data row into `row`, adding an issue for every used
+    /// cell that is empty or unreadable. Returns false at the end.
+    pub fn next_row(&mut self, row: &mut Row, issues: &mut Vec<Issue>) -> Result<bool> {
+        loop {
+            let more = self
+                .reader
+                .read_byte_record(&mut self.record)
+                .map_err(|e| csv_error(&self.file, e))?;
+            if !more {
+                return Ok(false);
+            }
+            if self.record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                continue;
+            }
+            break;
+        }
+        row.line = self.record.position().map_or(0, |p| p.line());
+        row.values.clear();
+        row.values.resize(self.dataset.columns.len(), None);
+        let mut problems: Vec<(ColId, String, Problem)> = Vec::new();
+        for (c, column) in self.dataset.columns.iter().enumerate() {
+            if !self.used[c] {
+                continue;
+            }
+            let raw = match self.fields[c] {
+                Some(i) => self.cell(i)?,
+                None => String::new(),
+            };
+            let raw = if raw.trim().is_empty() {
+                column.empty.clone().unwrap_or_default()
+            } else {
+                raw
+            };
+            match value::parse(column.kind, &raw) {
+                Ok(v) => row.values[c] = Some(v),
+                Err(Problem::Empty) if column.derive.is_some() => {}
+                Err(p) => problems.push((c, raw, p)),
+            }
+        }
+        // Derived columns, after the columns they derive from are read.
+        for (c, column) in self.dataset.columns.iter().enumerate() {
+            let Some(d) = &column.derive else { continue };
+            if !self.used[c] || row.values[c].is_some() || problems.iter().any(|p| p.0 == c) {
+                continue;
+            }
+            let from = match &row.values[d.from] {
+                Some(Value::Text(t)) => crate::num::halfwidth(t),
+                _ => String::new(),
+            };
+            let is = |list: &[String]| list.iter().any(|v| crate::num::halfwidth(v) == from);
+            if !from.is_empty() && is(&d.when_true) {
+                row.values[c] = Some(Value::Bool(true));
+            } else if !from.is_empty() && is(&d.when_false) {
+                row.values[c] = Some(Value::Bool(false));
+            } else {
+                let from_header = self.header(d.from);
+                problems.push((c, String::new(), Problem::Underivable { from: from_header, value: from }));
+            }
+        }
+        // The derive source's own emptiness is reported through the derived column.
+        let derive_sources: Vec<ColId> = self
+            .dataset
+            .columns
+            .iter()
+            .filter_map(|c| c.derive.as_ref().map(|d| d.from))
+            .collect();
+        for (c, raw, problem) in problems {
+            if problem == Problem::Empty && derive_sources.contains(&c) && !self.directly_used(c) {
+                continue;
+            }
+            issues.push(Issue {
+                dataset: self.dataset.name.clone(),
+                file: self.file.clone(),
+                line: row.line,
+                column: self.header(c),
+                value: raw,
+                message: problem.message(self.lang),
+            });
+        }
+        Ok(true)
+    }
+
+    fn directly_used(&self, c: ColId) -> bool {
+        // A derive source is "directly used" only when it is the key or period.
+        c == self.dataset.key || Some(c) == self.dataset.period
+    }
+
+    fn cell(&self, i: usize) -> Result<String> {
+        match self.record.get(i) {
+            None => Ok(String::new()),
+            Some(bytes) => std::str::from_utf8(bytes)
+                .map(|s| s.trim().to_string())
+                .map_err(|e| {
+                    let pos = self.record.position();
+                    anyhow!(
+                        "{}: line {}, column {}: not valid UTF-8 (byte offset {}): save the file as UTF-8 CSV",
+                        self.file,
+                        pos.map_or(0, |p| p.line()),
+                        i + 1,
+                        pos.map_or(0, |p| p.byte()) + e.valid_up_to() as u64
+                    )
+                }),
+        }
+    }
+}
+
+fn decode(file: &str, record: &csv::ByteRecord) -> Result<Vec<String>> {
+    record
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            std::str::from_utf8(f).map(str::to_string).map_err(|e| {
+                anyhow!(
+                    "{file}: line {}, column {}: not valid UTF-8 (byte offset {}): save the file as UTF-8 CSV",
+                    record.position().map_or(0, |p| p.line()),
+                    i + 1,
+                    record.position().map_or(0, |p| p.byte()) + e.valid_up_to() as u64
+                )
+            })
+        })
+        .collect()
+}
+
+fn csv_error(file: &str, e: csv::Error) -> anyhow::Error {
+    match e.position() {
+        Some(p) => anyhow!("{file}: line {}: cannot read CSV: {e}", p.line()),
+        None => anyhow!("{file}: cannot read CSV: {e}"),
+    }
+}

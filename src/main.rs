@@ -1,0 +1,20 @@
+use clap::Parser;
+use reformcheck::{cli::Cli, run, Env};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let env = Env {
+        today: chrono::Local::now().date_naive(),
+        color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    match run(cli, env, &mut stdout.lock()) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,452 @@
+//! Rule packs: load the YAML, check what it means, and compile it into the
+//! form the engine runs (columns resolved to indices, targets parsed).
+
+pub mod schema;
+
+use crate::date;
+use crate::target::Target;
+use anyhow::{anyhow, Result};
+use chrono::NaiveDate;
+use schema::{ColumnType, ConditionDef, MeasureDef, Name, PackFile, Severity, Text};
+use serde_saphyr::{Budget, Location};
+use std::collections::HashSet;
+
+/// The Taizhou pack, embedded so the tool works without any file.
+pub const EMBEDDED: &str = include_str!("../../rules/taizhou-2017.yaml");
+/// The name errors in the embedded pack are reported under.
+pub const EMBEDDED_NAME: &str = "rules/taizhou-2017.yaml (embedded)";
+
+/// Index of a column within its dataset.
+pub type ColId = usize;
+
+#[derive(Debug)]
+pub struct Pack {
+    pub id: String,
+    pub title: Text,
+    pub document: String,
+    pub date: Option<NaiveDate>,
+    pub datasets: Vec<Dataset>,
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug)]
+pub struct Dataset {
+    pub name: String,
+    pub title: Text,
+    pub key: ColId,
+    pub period: Option<ColId>,
+    pub columns: Vec<Column>,
+}
+
+#[derive(Debug)]
+pub struct Column {
+    pub name: String,
+    pub kind: ColumnType,
+    pub headers: Vec<String>,
+    pub empty: Option<String>,
+    pub derive: Option<Derive>,
+}
+
+#[derive(Debug)]
+pub struct Derive {
+    pub from: ColId,
+    pub when_true: Vec<String>,
+    pub when_false: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub clause: String,
+    pub title: Text,
+    pub quote: String,
+    pub note: Option<String>,
+    pub dataset: usize,
+    pub severity: Severity,
+    pub scope: Option<Condition>,
+    pub group_by: Option<ColId>,
+    pub total: bool,
+    pub measure: Measure,
+    pub target: Target,
+    pub due: Option<NaiveDate>,
+    pub unit: Option<Text>,
+}
+
+#[derive(Debug)]
+pub enum Measure {
+    Share(Condition),
+    Ratio { numerator: ColId, denominator: ColId },
+    Weighted { value: ColId, weight: ColId },
+    Distinct(ColId),
+}
+
+#[derive(Debug)]
+pub enum Condition {
+    Flag(ColId),
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    Not(Box<Condition>),
+    OneOf { column: ColId, values: Vec<String> },
+    Compare { column: ColId, target: Target },
+    Age { column: ColId, target: Target },
+    BornOnOrAfter { column: ColId, date: NaiveDate },
+}
+
+impl Condition {
+    fn columns(&self, out: &mut Vec<ColId>) {
+        match self {
+            Condition::Flag(c)
+            | Condition::OneOf { column: c, .. }
+            | Condition::Compare { column: c, .. }
+            | Condition::Age { column: c, .. }
+            | Condition::BornOnOrAfter { column: c, .. } => out.push(*c),
+            Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| c.columns(out)),
+            Condition::Not(c) => c.columns(out),
+        }
+    }
+}
+
+impl Rule {
+    /// Every column this rule reads, in first-use order, without repeats.
+    pub fn columns(&self) -> Vec<ColId> {
+        let mut out = Vec::new();
+        if let Some(scope) = &self.scope {
+            scope.columns(&mut out);
+        }
+        if let Some(g) = self.group_by {
+            out.push(g);
+        }
+        match &self.measure {
+            Measure::Share(c) => c.columns(&mut out),
+            Measure::Ratio { numerator, denominator } => out.extend([*numerator, *denominator]),
+            Measure::Weighted { value, weight } => out.extend([*value, *weight]),
+            Measure::Distinct(c) => out.push(*c),
+        }
+        let mut seen = HashSet::new();
+        out.retain(|c| seen.insert(*c));
+        out
+    }
+}
+
+impl Pack {
+    /// The embedded Taizhou pack.
+    pub fn embedded() -> Result<Pack> {
+        Pack::parse(EMBEDDED, EMBEDDED_NAME)
+    }
+
+    /// Reads a pack file, or the embedded pack when `path` is `None`.
+    pub fn load(path: Option<&std::path::Path>) -> Result<Pack> {
+        match path {
+            None => Pack::embedded(),
+            Some(p) => {
+                let bytes = std::fs::read(p)
+                    .map_err(|e| anyhow!("cannot read rule pack {}: {e}", p.display()))?;
+                let text = String::from_utf8(bytes).map_err(|e| {
+                    anyhow!(
+                        "rule pack {} is not UTF-8 (first bad byte at offset {}): save it as UTF-8",
+                        p.display(),
+                        e.utf8_error().valid_up_to()
+                    )
+                })?;
+                Pack::parse(&text, &p.display().to_string())
+            }
+        }
+    }
+
+    /// Parses and validates pack text; `name` labels error messages.
+    pub fn parse(text: &str, name: &str) -> Result<Pack> {
+        // Explicit budgets: an alias bomb or deep nesting fails fast.
+        let mut budget = Budget::default();
+        budget.max_depth = 64;
+        budget.max_aliases = 1_000;
+        budget.max_anchors = 1_000;
+        budget.max_nodes = 200_000;
+        budget.max_total_scalar_bytes = 16 * 1024 * 1024;
+        budget.max_documents = 1;
+        let options = serde_saphyr::options! { budget: Some(budget) };
+        let file: PackFile = serde_saphyr::from_str_with_options(text, options)
+            .map_err(|e| anyhow!("invalid rule pack {name}:\n{e}"))?;
+        Compiler { name }.compile(file)
+    }
+
+    pub fn dataset(&self, name: &str) -> Option<usize> {
+        self.datasets.iter().position(|d| d.name == name)
+    }
+}
+
+struct Compiler<'a> {
+    name: &'a str,
+}
+
+/// A validation error tied to a place in the pack.
+struct Located {
+    at: Location,
+    rule: Option<String>,
+    message: String,
+}
+
+impl Compiler<'_> {
+    fn err(&self, e: Located) -> anyhow::Error {
+        let rule = e.rule.map(|r| format!(" rule `{r}`:")).unwrap_or_default();
+        anyhow!(
+            "invalid rule pack {}:{}:{}:{rule} {}",
+            self.name,
+            e.at.line(),
+            e.at.column(),
+            e.message
+        )
+    }
+
+    fn compile(&self, file: PackFile) -> Result<Pack> {
+        let date = match &file.plan.date {
+            None => None,
+            Some(d) => Some(date::parse_full_date(&d.value).ok_or_else(|| {
+                self.err(Located {
+                    at: d.referenced,
+                    rule: None,
+                    message: format!("plan date `{}` is not a date like 2017-03-24", d.value),
+                })
+            })?),
+        };
+        let mut datasets = Vec::new();
+        for (name, def) in &file.datasets {
+            datasets.push(self.dataset(name, def)?);
+        }
+        let mut rules = Vec::new();
+        let mut ids = HashSet::new();
+        for def in &file.rules {
+            let rule = self.rule(def, &datasets, date).map_err(|e| self.err(e))?;
+            if !ids.insert(rule.id.clone()) {
+                return Err(self.err(Located {
+                    at: def.id.referenced,
+                    rule: Some(rule.id),
+                    message: "this rule id is used twice; ids must be unique".into(),
+                }));
+            }
+            rules.push(rule);
+        }
+        Ok(Pack {
+            id: file.plan.id,
+            title: file.plan.title,
+            document: file.plan.document,
+            date,
+            datasets,
+            rules,
+        })
+    }
+
+    fn dataset(&self, name: &str, def: &schema::DatasetDef) -> Result<Dataset> {
+        let names: Vec<&String> = def.columns.keys().collect();
+        let find = |n: &Name| -> Result<ColId> {
+            names.iter().position(|c| **c == n.value).ok_or_else(|| {
+                self.err(Located {
+                    at: n.referenced,
+                    rule: None,
+                    message: format!(
+                        "dataset `{name}` has no column `{}` (columns: {})",
+                        n.value,
+                        join(&names)
+                    ),
+                })
+            })
+        };
+        let mut columns = Vec::new();
+        for (col, c) in &def.columns {
+            let derive = match &c.derive {
+                None => None,
+                Some(d) => Some(Derive {
+                    from: find(&d.from)?,
+                    when_true: d.when_true.clone(),
+                    when_false: d.when_false.clone(),
+                }),
+            };
+            columns.push(Column {
+                name: col.clone(),
+                kind: c.kind,
+                headers: c.headers.clone(),
+                empty: c.empty.clone(),
+                derive,
+            });
+        }
+        Ok(Dataset {
+            name: name.to_string(),
+            title: def.title.clone(),
+            key: find(&def.key)?,
+            period: def.period.as_ref().map(find).transpose()?,
+            columns,
+        })
+    }
+
+    fn rule(
+        &self,
+        def: &schema::RuleDef,
+        datasets: &[Dataset],
+        plan_date: Option<NaiveDate>,
+    ) -> std::result::Result<Rule, Located> {
+        let id = def.id.value.clone();
+        let fail = |at: Location, message: String| Located {
+            at,
+            rule: Some(id.clone()),
+            message,
+        };
+        let ds_index = datasets
+            .iter()
+            .position(|d| d.name == def.dataset.value)
+            .ok_or_else(|| {
+                let known: Vec<&String> = datasets.iter().map(|d| &d.name).collect();
+                fail(
+                    def.dataset.referenced,
+                    format!("unknown dataset `{}` (datasets: {})", def.dataset.value, join(&known)),
+                )
+            })?;
+        let ds = &datasets[ds_index];
+        let cx = RuleCx { ds, id: &id, plan_date };
+        let target = Target::parse(&def.target.value).map_err(|m| fail(def.target.referenced, m))?;
+        let due = match &def.due {
+            None => None,
+            Some(d) => Some(
+                date::parse_due(&d.value, plan_date).map_err(|m| fail(d.referenced, m))?,
+            ),
+        };
+        let measure = match &def.measure {
+            MeasureDef::Share(c) => Measure::Share(cx.condition(c)?),
+            MeasureDef::Ratio { numerator, denominator } => Measure::Ratio {
+                numerator: cx.column(numerator, NUMERIC)?,
+                denominator: cx.column(denominator, NUMERIC)?,
+            },
+            MeasureDef::Weighted { value, weight } => Measure::Weighted {
+                value: cx.column(value, &[ColumnType::Rate])?,
+                weight: cx.column(weight, NUMERIC)?,
+            },
+            MeasureDef::Distinct(c) => Measure::Distinct(cx.column(c, ANY)?),
+        };
+        if def.total && def.group_by.is_none() {
+            return Err(fail(def.id.referenced, "`total: true` needs `group_by`".into()));
+        }
+        Ok(Rule {
+            clause: def.clause.clone(),
+            title: def.title.clone(),
+            quote: def.quote.clone(),
+            note: def.note.clone(),
+            dataset: ds_index,
+            severity: def.severity,
+            scope: def.scope.as_ref().map(|c| cx.condition(c)).transpose()?,
+            group_by: def.group_by.as_ref().map(|g| cx.column(g, ANY)).transpose()?,
+            total: def.total,
+            measure,
+            target,
+            due,
+            unit: def.unit.clone(),
+            id,
+        })
+    }
+}
+
+const ANY: &[ColumnType] = &[
+    ColumnType::Text,
+    ColumnType::Bool,
+    ColumnType::Date,
+    ColumnType::Int,
+    ColumnType::Number,
+    ColumnType::Rate,
+    ColumnType::Rating,
+];
+const NUMERIC: &[ColumnType] = &[
+    ColumnType::Int,
+    ColumnType::Number,
+    ColumnType::Rate,
+    ColumnType::Rating,
+];
+
+/// What a rule's columns are resolved against.
+struct RuleCx<'a> {
+    ds: &'a Dataset,
+    id: &'a str,
+    plan_date: Option<NaiveDate>,
+}
+
+impl RuleCx<'_> {
+    fn fail(&self, at: Location, message: String) -> Located {
+        Located {
+            at,
+            rule: Some(self.id.to_string()),
+            message,
+        }
+    }
+
+    fn column(&self, n: &Name, types: &[ColumnType]) -> std::result::Result<ColId, Located> {
+        let (i, col) = self
+            .ds
+            .columns
+            .iter()
+            .enumerate()
+            .find(|(_, c)| c.name == n.value)
+            .ok_or_else(|| {
+                let names: Vec<&String> = self.ds.columns.iter().map(|c| &c.name).collect();
+                self.fail(
+                    n.referenced,
+                    format!(
+                        "unknown column `{}` in dataset `{}` (columns: {})",
+                        n.value,
+                        self.ds.name,
+                        join(&names)
+                    ),
+                )
+            })?;
+        if !types.contains(&col.kind) {
+            return Err(self.fail(
+                n.referenced,
+                format!(
+                    "column `{}` is of type {:?}, which this measure or condition cannot use",
+                    n.value, col.kind
+                ),
+            ));
+        }
+        Ok(i)
+    }
+
+    fn target(&self, t: &serde_saphyr::Spanned<String>) -> std::result::Result<Target, Located> {
+        Target::parse(&t.value).map_err(|m| self.fail(t.referenced, m))
+    }
+
+    fn condition(&self, c: &ConditionDef) -> std::result::Result<Condition, Located> {
+        Ok(match c {
+            ConditionDef::Flag(n) => Condition::Flag(self.column(n, &[ColumnType::Bool])?),
+            ConditionDef::All(cs) => Condition::All(self.conditions(cs)?),
+            ConditionDef::Any(cs) => Condition::Any(self.conditions(cs)?),
+            ConditionDef::Not(c) => Condition::Not(Box::new(self.condition(c)?)),
+            ConditionDef::OneOf { column, values } => Condition::OneOf {
+                column: self.column(column, &[ColumnType::Text])?,
+                values: values.clone(),
+            },
+            ConditionDef::Compare { column, target } => Condition::Compare {
+                column: self.column(column, NUMERIC)?,
+                target: self.target(target)?,
+            },
+            ConditionDef::Age { column, target } => Condition::Age {
+                column: self.column(column, &[ColumnType::Date])?,
+                target: self.target(target)?,
+            },
+            ConditionDef::BornOnOrAfter { column, date } => Condition::BornOnOrAfter {
+                column: self.column(column, &[ColumnType::Date])?,
+                date: date::parse_due(&date.value, self.plan_date)
+                    .ok()
+                    .filter(|_| date::parse_full_date(&date.value).is_some())
+                    .ok_or_else(|| {
+                        self.fail(
+                            date.referenced,
+                            format!("`{}` is not a date like 1972-07-01", date.value),
+                        )
+                    })?,
+            },
+        })
+    }
+
+    fn conditions(&self, cs: &[ConditionDef]) -> std::result::Result<Vec<Condition>, Located> {
+        cs.iter().map(|c| self.condition(c)).collect()
+    }
+}
+
+fn join(names: &[&String]) -> String {
+    names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+}

@@ -1,0 +1,196 @@
+//! The rule-pack file format, as deserialized from YAML.
+//!
+//! Every struct rejects unknown keys, so a typo in a pack is an error with a
+//! line and column instead of a silently ignored setting. The README's
+//! "Rule-pack format" section documents each field.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// A name in the pack with the place it was written, for error messages.
+pub type Name = Spanned<String>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackFile {
+    pub plan: PlanDef,
+    pub datasets: IndexMap<String, DatasetDef>,
+    pub rules: Vec<RuleDef>,
+}
+
+/// Text in Chinese with an optional English rendering.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub zh: String,
+    #[serde(default)]
+    pub en: Option<String>,
+}
+
+impl Text {
+    /// The text in `lang`, falling back to Chinese.
+    pub fn get(&self, lang: crate::Lang) -> &str {
+        match (lang, &self.en) {
+            (crate::Lang::En, Some(en)) => en,
+            _ => &self.zh,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanDef {
+    /// Short machine id (`taizhou-2017`).
+    pub id: String,
+    pub title: Text,
+    /// Document number (`泰办发〔2017〕22号`).
+    pub document: String,
+    /// Date of issue; `N年内` deadlines count from it.
+    #[serde(default)]
+    pub date: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetDef {
+    pub title: Text,
+    /// The column every file of this dataset must have.
+    pub key: Name,
+    /// A column holding the period (year) of a multi-year file.
+    #[serde(default)]
+    pub period: Option<Name>,
+    pub columns: IndexMap<String, ColumnDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnDef {
+    #[serde(rename = "type")]
+    pub kind: ColumnType,
+    /// Headers accepted besides the canonical name.
+    #[serde(default)]
+    pub headers: Vec<String>,
+    /// What an empty cell means (e.g. `0` for "not rated"); without it an
+    /// empty cell is unknown.
+    #[serde(default)]
+    pub empty: Option<String>,
+    /// Derives a boolean from another text column when this cell is empty.
+    #[serde(default)]
+    pub derive: Option<DeriveDef>,
+}
+
+/// How cells of a column are read.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnType {
+    /// Any text.
+    Text,
+    /// 是/否, Y/N, true/false, 1/0, √/×.
+    Bool,
+    /// A date, possibly month-only.
+    Date,
+    /// A whole number ≥ 0 (counts).
+    Int,
+    /// A decimal ≥ 0 (amounts).
+    Number,
+    /// A share: `15%` or `0.15`, between 0 and 1.
+    Rate,
+    /// An evaluation grade `1A`–`5A` (`AAA`, `3A级`), read as 1–5.
+    Rating,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeriveDef {
+    pub from: Name,
+    #[serde(default)]
+    pub when_true: Vec<String>,
+    #[serde(default)]
+    pub when_false: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    pub id: Name,
+    /// The plan's clause number (`三(一)`).
+    pub clause: String,
+    pub title: Text,
+    /// The plan's sentence this rule comes from, verbatim.
+    pub quote: String,
+    /// How the pack reads the sentence where it is not literal.
+    #[serde(default)]
+    pub note: Option<String>,
+    pub dataset: Name,
+    #[serde(default)]
+    pub severity: Severity,
+    /// Only rows meeting this condition are measured.
+    #[serde(default)]
+    pub scope: Option<ConditionDef>,
+    /// Evaluate once per value of this column.
+    #[serde(default)]
+    pub group_by: Option<Name>,
+    /// With `group_by`: also report the pooled total over all groups.
+    #[serde(default)]
+    pub total: bool,
+    pub measure: MeasureDef,
+    pub target: Spanned<String>,
+    #[serde(default)]
+    pub due: Option<Spanned<String>>,
+    /// What one unit of the numerator is, for shortfall wording
+    /// (`名基层一线代表`, `front-line delegates`).
+    #[serde(default)]
+    pub unit: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasureDef {
+    /// Share of rows meeting a condition.
+    Share(ConditionDef),
+    /// Σ numerator column / Σ denominator column.
+    Ratio { numerator: Name, denominator: Name },
+    /// Σ(value × weight) / Σ weight, e.g. a population-weighted rate.
+    Weighted { value: Name, weight: Name },
+    /// Number of distinct values of a column / number of rows.
+    Distinct(Name),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConditionDef {
+    /// A boolean column is true.
+    Flag(Name),
+    /// Every condition holds.
+    All(Vec<ConditionDef>),
+    /// At least one condition holds.
+    Any(Vec<ConditionDef>),
+    /// The condition does not hold.
+    Not(Box<ConditionDef>),
+    /// A text column has one of the values.
+    OneOf { column: Name, values: Vec<String> },
+    /// A numeric column meets a target (`>= 3`, `3以上`).
+    Compare { column: Name, target: Spanned<String> },
+    /// The 周岁 age on the reference date meets a target (`45岁以下`).
+    Age { column: Name, target: Spanned<String> },
+    /// Born on or after a date (election notices: "1972年7月1日以后出生").
+    BornOnOrAfter { column: Name, date: Spanned<String> },
+}
