@@ -71,9 +71,14 @@ mod tests {
 
     #[test]
     fn as_of_accepts_chinese_dates() {
-        let cli = Cli::try_parse_from(["reformcheck", "check", "x", "--as-of", "2017年6月30日"]).unwrap();
-        let Command::Check(args) = cli.command else { panic!("not check") };
+        let cli =
+            Cli::try_parse_from(["reformcheck", "check", "x", "--as-of", "2017年6月30日"]).unwrap();
+        let Command::Check(args) = cli.command else {
+            panic!("not check")
+        };
         assert_eq!(args.as_of, NaiveDate::from_ymd_opt(2017, 6, 30));
-        assert!(Cli::try_parse_from(["reformcheck", "check", "x", "--as-of", "2017-02-30"]).is_err());
+        assert!(
+            Cli::try_parse_from(["reformcheck", "check", "x", "--as-of", "2017-02-30"]).is_err()
+        );
     }
 }

@@ -129,8 +129,11 @@ pub fn parse_due(text: &str, start: Option<NaiveDate>) -> Result<NaiveDate, Stri
         .trim_end_matches('年')
         .trim_end_matches("年末");
     if year_end.len() == 4 && year_end.bytes().all(|b| b.is_ascii_digit()) {
-        let year: i32 = year_end.parse().map_err(|_| format!("cannot read `{text}`"))?;
-        return NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| format!("bad year in `{text}`"));
+        let year: i32 = year_end
+            .parse()
+            .map_err(|_| format!("cannot read `{text}`"))?;
+        return NaiveDate::from_ymd_opt(year, 12, 31)
+            .ok_or_else(|| format!("bad year in `{text}`"));
     }
     if let Some(n) = s.strip_suffix("年内").and_then(|n| n.parse::<u32>().ok()) {
         let start = start.ok_or_else(|| {
@@ -156,15 +159,39 @@ mod tests {
 
     #[test]
     fn date_formats() {
-        let full = Some(PartialDate { year: 1980, month: 5, day: Some(12) });
-        for s in ["1980-05-12", "1980/5/12", "1980.05.12", "1980年5月12日", "19800512", "１９８０-０５-１２"] {
+        let full = Some(PartialDate {
+            year: 1980,
+            month: 5,
+            day: Some(12),
+        });
+        for s in [
+            "1980-05-12",
+            "1980/5/12",
+            "1980.05.12",
+            "1980年5月12日",
+            "19800512",
+            "１９８０-０５-１２",
+        ] {
             assert_eq!(parse_date(s), full, "{s}");
         }
-        let month = Some(PartialDate { year: 1980, month: 5, day: None });
+        let month = Some(PartialDate {
+            year: 1980,
+            month: 5,
+            day: None,
+        });
         for s in ["1980-05", "1980.05", "1980年5月", "1980/5"] {
             assert_eq!(parse_date(s), month, "{s}");
         }
-        for s in ["1980-13-45", "1980-02-30", "80-05-12", "", "abc", "1980", "1980-05-12-01", "1980-0"] {
+        for s in [
+            "1980-13-45",
+            "1980-02-30",
+            "80-05-12",
+            "",
+            "abc",
+            "1980",
+            "1980-05-12-01",
+            "1980-0",
+        ] {
             assert_eq!(parse_date(s), None, "{s}");
         }
     }
@@ -193,11 +220,19 @@ mod tests {
 
     #[test]
     fn month_only_dates_give_a_range() {
-        let b = PartialDate { year: 1980, month: 5, day: None };
+        let b = PartialDate {
+            year: 1980,
+            month: 5,
+            day: None,
+        };
         assert_eq!(age_range(&b, d(2026, 5, 15)), (45, 46));
         assert_eq!(age_range(&b, d(2026, 6, 1)), (46, 46));
         assert_eq!(age_range(&b, d(2026, 4, 30)), (45, 45));
-        let feb = PartialDate { year: 1980, month: 2, day: None };
+        let feb = PartialDate {
+            year: 1980,
+            month: 2,
+            day: None,
+        };
         assert_eq!(feb.range().1, d(1980, 2, 29));
     }
 

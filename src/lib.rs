@@ -63,8 +63,16 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
             color: env.color,
         },
     )?;
-    out.write_all(text.as_bytes())?;
+    emit(out, &text)?;
     Ok(u8::from(report.failed()))
+}
+
+/// Writes output; a closed pipe (`reformcheck … | head`) is not an error.
+fn emit(out: &mut dyn std::io::Write, text: &str) -> Result<()> {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 fn rules(args: RulesArgs, out: &mut dyn std::io::Write) -> Result<u8> {
@@ -77,7 +85,9 @@ fn rules(args: RulesArgs, out: &mut dyn std::io::Write) -> Result<u8> {
     table.set_header(if zh {
         ["规则", "条款", "指标", "目标", "数据集", "期限", "级别"]
     } else {
-        ["rule", "clause", "title", "target", "dataset", "due", "severity"]
+        [
+            "rule", "clause", "title", "target", "dataset", "due", "severity",
+        ]
     });
     for r in &pack.rules {
         table.add_row(vec![
@@ -90,7 +100,7 @@ fn rules(args: RulesArgs, out: &mut dyn std::io::Write) -> Result<u8> {
             r.severity.as_str().to_string(),
         ]);
     }
-    writeln!(out, "{}（{}）", pack.title.get(args.lang), pack.document)?;
-    writeln!(out, "{table}")?;
+    let text = format!("{}（{}）\n{table}\n", pack.title.get(args.lang), pack.document);
+    emit(out, &text)?;
     Ok(0)
 }

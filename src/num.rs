@@ -53,7 +53,11 @@ pub fn parse_decimal(text: &str) -> Option<Rational> {
         return None;
     }
     let digits = format!("{int_digits}{frac_part}");
-    let digits = if digits.is_empty() { "0".to_string() } else { digits };
+    let digits = if digits.is_empty() {
+        "0".to_string()
+    } else {
+        digits
+    };
     let numer: BigInt = digits.parse().ok()?;
     let denom = BigInt::from(10u32).pow(frac_part.len() as u32);
     let value = Rational::new(numer, denom);
@@ -216,7 +220,10 @@ mod tests {
     #[test]
     fn exact_writing() {
         assert_eq!(exact_decimal(&r(206, 1)).as_deref(), Some("206"));
-        assert_eq!(exact_decimal(&r(123456789, 100)).as_deref(), Some("1234567.89"));
+        assert_eq!(
+            exact_decimal(&r(123456789, 100)).as_deref(),
+            Some("1234567.89")
+        );
         assert_eq!(exact_decimal(&r(1, 3)), None);
         assert_eq!(exact_text(&r(1, 3)), "1/3");
         assert_eq!(exact_decimal(&r(-1, 8)).as_deref(), Some("-0.125"));

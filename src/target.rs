@@ -222,10 +222,7 @@ fn split_op(s: &str) -> Option<(Op, &str)> {
 /// Drops the unit after a number: `3元`, `45岁`, `45周岁`, `10人`.
 fn strip_units(s: &str) -> &str {
     const UNITS: &[&str] = &["周岁", "岁", "元/人", "元", "人", "名", "个", "家", "级"];
-    UNITS
-        .iter()
-        .find_map(|u| s.strip_suffix(u))
-        .unwrap_or(s)
+    UNITS.iter().find_map(|u| s.strip_suffix(u)).unwrap_or(s)
 }
 
 #[cfg(test)]
@@ -310,7 +307,10 @@ mod tests {
     fn verdicts_over_ranges() {
         let ge = Target::parse(">= 70%").unwrap();
         assert_eq!(ge.verdict(&r(7, 10), Some(&r(8, 10))), Verdict::Pass);
-        assert_eq!(ge.verdict(&r(55, 80), Some(&r(56, 80))), Verdict::Indeterminate);
+        assert_eq!(
+            ge.verdict(&r(55, 80), Some(&r(56, 80))),
+            Verdict::Indeterminate
+        );
         assert_eq!(ge.verdict(&r(5, 10), Some(&r(69, 100))), Verdict::Fail);
         assert_eq!(ge.verdict(&r(5, 10), None), Verdict::Indeterminate);
         let le = Target::parse("<= 45").unwrap();
@@ -318,7 +318,10 @@ mod tests {
         assert_eq!(le.verdict(&r(44, 1), None), Verdict::Indeterminate);
         let all = Target::all();
         assert_eq!(all.verdict(&r(1, 1), Some(&r(1, 1))), Verdict::Pass);
-        assert_eq!(all.verdict(&r(9, 10), Some(&r(1, 1))), Verdict::Indeterminate);
+        assert_eq!(
+            all.verdict(&r(9, 10), Some(&r(1, 1))),
+            Verdict::Indeterminate
+        );
         assert_eq!(all.verdict(&r(9, 10), Some(&r(9, 10))), Verdict::Fail);
     }
 }

@@ -4,17 +4,15 @@
 pub mod condition;
 mod distinct;
 mod ratio;
-mod shortfall;
 mod share;
+mod shortfall;
 mod weighted;
 
 use crate::input::value::Value;
 use crate::input::{Binding, DatasetReader, Row};
 use crate::pack::schema::ColumnType;
 use crate::pack::{Measure, Pack, Rule};
-use crate::report::{
-    Issue, Measured, PlanInfo, Reason, Report, RuleResult, Status,
-};
+use crate::report::{Issue, Measured, PlanInfo, Reason, Report, RuleResult, Status};
 use crate::target::Verdict;
 use crate::Lang;
 use anyhow::{bail, Result};
@@ -46,7 +44,13 @@ pub fn check(pack: &Pack, bindings: &[Binding], opts: &CheckOptions) -> Result<R
         match bindings.iter().find(|b| b.dataset == d) {
             None => {
                 for rule in rules {
-                    results.push(unmeasured(pack, rule, Status::Skipped, Reason::NoInput, None));
+                    results.push(unmeasured(
+                        pack,
+                        rule,
+                        Status::Skipped,
+                        Reason::NoInput,
+                        None,
+                    ));
                 }
             }
             Some(binding) => {
@@ -94,13 +98,18 @@ impl Acc {
         }
     }
 
-    fn add(&mut self, rule: &Rule, scope: Truth, values: &[Option<Value>], as_of: NaiveDate) {
+    /// Adds a row; `cond` is the share condition's value, computed by the caller.
+    fn add(&mut self, rule: &Rule, scope: Truth, cond: Truth, values: &[Option<Value>]) {
         let certain = scope == Truth::True;
         match (self, &rule.measure) {
-            (Acc::Share(a), Measure::Share(c)) => a.add(scope, eval(c, values, as_of)),
-            (Acc::Ratio(a), Measure::Ratio { numerator, denominator }) => {
-                a.add(certain, &values[*numerator], &values[*denominator])
-            }
+            (Acc::Share(a), Measure::Share(_)) => a.add(scope, cond),
+            (
+                Acc::Ratio(a),
+                Measure::Ratio {
+                    numerator,
+                    denominator,
+                },
+            ) => a.add(certain, &values[*numerator], &values[*denominator]),
             (Acc::Weighted(a), Measure::Weighted { value, weight }) => {
                 a.add(certain, &values[*value], &values[*weight])
             }
@@ -147,6 +156,7 @@ fn check_dataset(
         }
     }
 
+    let first_issue = issues.len();
     let mut row = Row::default();
     let mut periods = BTreeSet::new();
     let mut rows = 0u64;
@@ -165,6 +175,7 @@ fn check_dataset(
         if period.is_some() {
             periods.insert(period);
         }
+        let mut undecided = Vec::new();
         for state in &mut states {
             let rule = state.rule;
             let scope = match &rule.scope {
@@ -173,6 +184,13 @@ fn check_dataset(
             };
             if scope == Truth::False {
                 continue;
+            }
+            let cond = match &rule.measure {
+                Measure::Share(c) => eval(c, &row.values, opts.as_of),
+                _ => Truth::True,
+            };
+            if scope == Truth::Unknown || cond == Truth::Unknown {
+                note_undecided(rule, &row.values, opts.as_of, &mut undecided);
             }
             let mut keys: Vec<Option<String>> = Vec::with_capacity(2);
             match rule.group_by {
@@ -191,10 +209,21 @@ fn check_dataset(
                     .accs
                     .entry((period, key))
                     .or_insert_with(|| Acc::new(rule, pack))
-                    .add(rule, scope, &row.values, opts.as_of);
+                    .add(rule, scope, cond, &row.values);
             }
         }
+        for c in undecided {
+            issues.push(Issue {
+                dataset: dataset.name.clone(),
+                file: reader.file.clone(),
+                line: row.line,
+                column: reader.header(c),
+                value: reader.raw(c),
+                message: undecided_message(opts.lang),
+            });
+        }
     }
+    issues[first_issue..].sort_by_key(|i| i.line);
     if rows == 0 {
         bail!(
             "{}: no rows: the file has a header but no data; give a file with at least one row, \
@@ -247,15 +276,45 @@ fn check_dataset(
             out.push(p);
         }
         if !any {
-            out.push(unmeasured(pack, rule, Status::NotApplicable, Reason::NothingToMeasure, period));
+            out.push(unmeasured(
+                pack,
+                rule,
+                Status::NotApplicable,
+                Reason::NothingToMeasure,
+                period,
+            ));
         }
     }
     for (rule, missing) in skipped {
-        out.push(unmeasured(pack, rule, Status::Skipped, Reason::MissingColumns(missing), period));
+        out.push(unmeasured(
+            pack,
+            rule,
+            Status::Skipped,
+            Reason::MissingColumns(missing),
+            period,
+        ));
     }
     // Keep the pack's rule order.
     out.sort_by_key(|r| pack.rules.iter().position(|x| x.id == r.rule));
     Ok(out)
+}
+
+/// Records columns whose value was read but does not decide a condition
+/// (month-only birth dates), so they can be reported as issues.
+fn note_undecided(rule: &Rule, values: &[Option<Value>], as_of: NaiveDate, out: &mut Vec<usize>) {
+    if let Some(c) = &rule.scope {
+        condition::undecided(c, values, as_of, out);
+    }
+    if let Measure::Share(c) = &rule.measure {
+        condition::undecided(c, values, as_of, out);
+    }
+}
+
+fn undecided_message(lang: Lang) -> String {
+    match lang {
+        Lang::Zh => "只填到月份，是否满足年龄条件取决于具体日期，按未知处理：请补全到日".into(),
+        Lang::En => "month only: whether the age condition holds depends on the day, so it counts as unknown; add the day".into(),
+    }
 }
 
 fn years(periods: &BTreeSet<Option<i64>>) -> String {
@@ -288,11 +347,16 @@ fn decide(
     result.group = group;
     if m.empty {
         result.status = Status::NotApplicable;
-        result.reason = Some(if m.unknown == 0 && m.denominator == crate::num::int(0) && matches!(m.kind, crate::report::Kind::Ratio { .. }) {
-            Reason::ZeroDenominator
-        } else {
-            Reason::NothingToMeasure
-        });
+        result.reason = Some(
+            if m.unknown == 0
+                && m.denominator == crate::num::int(0)
+                && matches!(m.kind, crate::report::Kind::Ratio { .. })
+            {
+                Reason::ZeroDenominator
+            } else {
+                Reason::NothingToMeasure
+            },
+        );
         result.measured = Some(m);
         return result;
     }

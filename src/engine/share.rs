@@ -82,7 +82,10 @@ mod tests {
         s.add(Truth::True, Truth::Unknown);
         s.add(Truth::False, Truth::True);
         let m = s.finish();
-        assert_eq!((m.numerator.clone(), m.denominator.clone(), m.unknown), (r(55, 1), r(80, 1), 1));
+        assert_eq!(
+            (m.numerator.clone(), m.denominator.clone(), m.unknown),
+            (r(55, 1), r(80, 1), 1)
+        );
         assert_eq!(m.min, r(55, 80));
         assert_eq!(m.max, Some(r(56, 80)));
         assert!(!m.empty);

@@ -26,7 +26,7 @@ pub fn compute(target: &Target, m: &Measured) -> Option<Shortfall> {
         };
         let x = Rational::from_integer(whole) - k;
         // Replacing rows cannot raise a share above the whole.
-        let capped = matches!(m.kind, Kind::Share | Kind::Distinct) && &x > &(n - k);
+        let capped = matches!(m.kind, Kind::Share | Kind::Distinct) && x > (n - k);
         (!capped).then_some(x)
     } else {
         Some(&needed - k)
@@ -35,7 +35,11 @@ pub fn compute(target: &Target, m: &Measured) -> Option<Shortfall> {
         (Kind::Share, Op::Ge | Op::Gt) if v < &Rational::one() => {
             // (k + y) / (n + y) meets v  ⇔  y (1 − v) ≥ v·n − k.
             let y = (&needed - k) / (Rational::one() - v);
-            let y = if target.op == Op::Ge { ceil(&y) } else { above(&y) };
+            let y = if target.op == Op::Ge {
+                ceil(&y)
+            } else {
+                above(&y)
+            };
             Some(y.max(BigInt::zero()))
         }
         _ => None,
@@ -70,14 +74,20 @@ mod tests {
     #[test]
     fn roster_share_replace_or_add() {
         // 206 of 300 front-line: replace 4 (210/300 = 70%) or add 14 (220/314 ≥ 70%).
-        assert_eq!(sf("70%以上", &share(206, 300)), (Some(int(4)), Some(14.into())));
+        assert_eq!(
+            sf("70%以上", &share(206, 300)),
+            (Some(int(4)), Some(14.into()))
+        );
         // 13/314... one fewer added does not reach: 219/313 < 70%.
         assert!(Rational::new(219.into(), 313.into()) < Rational::new(7.into(), 10.into()));
     }
 
     #[test]
     fn strict_half_needs_one_more_than_half() {
-        assert_eq!(sf("超过1/2", &share(12, 24)), (Some(int(1)), Some(1.into())));
+        assert_eq!(
+            sf("超过1/2", &share(12, 24)),
+            (Some(int(1)), Some(1.into()))
+        );
     }
 
     #[test]

@@ -47,9 +47,18 @@ pub fn bind(args: &[String], pack: &Pack) -> Result<Vec<Binding>> {
         if let Some((name, path)) = arg.split_once('=') {
             if !Path::new(arg).exists() {
                 let dataset = pack.dataset(name).ok_or_else(|| {
-                    anyhow!("unknown dataset `{name}` in `{arg}` (datasets: {})", names())
+                    anyhow!(
+                        "unknown dataset `{name}` in `{arg}` (datasets: {})",
+                        names()
+                    )
                 })?;
-                add(Binding { dataset, path: PathBuf::from(path) }, &mut out)?;
+                add(
+                    Binding {
+                        dataset,
+                        path: PathBuf::from(path),
+                    },
+                    &mut out,
+                )?;
                 continue;
             }
         }
@@ -204,7 +213,10 @@ impl<'p> DatasetReader<'p> {
         Ok(DatasetReader {
             dataset,
             file,
-            headers: headers.into_iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect(),
+            headers: headers
+                .into_iter()
+                .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+                .collect(),
             fields,
             used,
             reader,
@@ -230,6 +242,14 @@ impl<'p> DatasetReader<'p> {
         }
     }
 
+    /// The raw text of a column's cell in the current row.
+    pub fn raw(&self, col: ColId) -> String {
+        self.fields[col]
+            .and_then(|i| self.record.get(i))
+            .map(|b| String::from_utf8_lossy(b).trim().to_string())
+            .unwrap_or_default()
+    }
+
     /// Marks columns to read; cells of other columns are not parsed.
     pub fn use_columns(&mut self, cols: &[ColId]) {
         for &c in cols {
@@ -251,7 +271,11 @@ impl<'p> DatasetReader<'p> {
             if !more {
                 return Ok(false);
             }
-            if self.record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            if self
+                .record
+                .iter()
+                .all(|f| f.iter().all(u8::is_ascii_whitespace))
+            {
                 continue;
             }
             break;
@@ -296,7 +320,14 @@ impl<'p> DatasetReader<'p> {
                 row.values[c] = Some(Value::Bool(false));
             } else {
                 let from_header = self.header(d.from);
-                problems.push((c, String::new(), Problem::Underivable { from: from_header, value: from }));
+                problems.push((
+                    c,
+                    String::new(),
+                    Problem::Underivable {
+                        from: from_header,
+                        value: from,
+                    },
+                ));
             }
         }
         // The derive source's own emptiness is reported through the derived column.

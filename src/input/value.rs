@@ -3,7 +3,7 @@
 use crate::date::{self, PartialDate};
 use crate::num::{self, Rational};
 use crate::pack::schema::ColumnType;
-use num_traits::{One, Signed, Zero};
+use num_traits::{One, Signed};
 
 /// A cell read successfully.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,7 +27,10 @@ pub enum Problem {
     NotRating,
     /// The explicit cell is empty and the column it derives from has a value
     /// that is in neither list.
-    Underivable { from: String, value: String },
+    Underivable {
+        from: String,
+        value: String,
+    },
 }
 
 impl Problem {
@@ -38,7 +41,9 @@ impl Problem {
             (Problem::Empty, Zh) => "单元格为空，按未知处理：请填写".into(),
             (Problem::Empty, En) => "the cell is empty and counts as unknown: fill it in".into(),
             (Problem::NotBool, Zh) => "无法识别的是/否值：请填写 是 或 否".into(),
-            (Problem::NotBool, En) => "not a yes/no value: write 是 or 否 (Y/N, 1/0 also work)".into(),
+            (Problem::NotBool, En) => {
+                "not a yes/no value: write 是 or 否 (Y/N, 1/0 also work)".into()
+            }
             (Problem::NotDate, Zh) => "无法识别的日期：请写成 1980-05-12 或 1980.05".into(),
             (Problem::NotDate, En) => "not a date: write it like 1980-05-12 or 1980.05".into(),
             (Problem::NotNumber, Zh) => "无法识别的数字：请只填写数字".into(),
@@ -49,8 +54,12 @@ impl Problem {
             (Problem::Negative, En) => "negative: counts and amounts cannot be negative".into(),
             (Problem::NotRate, Zh) => "无法识别的比例：请写成 15% 或 0.15（0–100%）".into(),
             (Problem::NotRate, En) => "not a rate: write 15% or 0.15 (between 0 and 100%)".into(),
-            (Problem::NotRating, Zh) => "无法识别的评估等级：请写成 1A–5A（或留空表示未评级）".into(),
-            (Problem::NotRating, En) => "not a rating: write 1A to 5A (empty means not rated)".into(),
+            (Problem::NotRating, Zh) => {
+                "无法识别的评估等级：请写成 1A–5A（或留空表示未评级）".into()
+            }
+            (Problem::NotRating, En) => {
+                "not a rating: write 1A to 5A (empty means not rated)".into()
+            }
             (Problem::Underivable { from, value }, Zh) if value.is_empty() => {
                 format!("单元格为空，且“{from}”也为空，无法判断：请填写")
             }
@@ -104,7 +113,9 @@ pub fn parse_bool(s: &str) -> Option<bool> {
     let s = num::halfwidth(s.trim()).to_lowercase();
     match s.as_str() {
         "是" | "y" | "yes" | "true" | "1" | "√" | "✓" | "✔" | "有" | "t" => Some(true),
-        "否" | "n" | "no" | "false" | "0" | "×" | "✗" | "✘" | "x" | "无" | "f" => Some(false),
+        "否" | "n" | "no" | "false" | "0" | "×" | "✗" | "✘" | "x" | "无" | "f" => {
+            Some(false)
+        }
         _ => None,
     }
 }
@@ -121,11 +132,6 @@ fn parse_rating(s: &str) -> Option<Rational> {
         s.parse::<i64>().ok()?
     };
     (0..=5).contains(&n).then(|| num::int(n))
-}
-
-/// A value's text for explanations and issues.
-pub fn is_zero(v: &Value) -> bool {
-    matches!(v, Value::Num(n) if n.is_zero())
 }
 
 #[cfg(test)]

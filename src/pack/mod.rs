@@ -75,8 +75,14 @@ pub struct Rule {
 #[derive(Debug)]
 pub enum Measure {
     Share(Condition),
-    Ratio { numerator: ColId, denominator: ColId },
-    Weighted { value: ColId, weight: ColId },
+    Ratio {
+        numerator: ColId,
+        denominator: ColId,
+    },
+    Weighted {
+        value: ColId,
+        weight: ColId,
+    },
     Distinct(ColId),
 }
 
@@ -118,7 +124,10 @@ impl Rule {
         }
         match &self.measure {
             Measure::Share(c) => c.columns(&mut out),
-            Measure::Ratio { numerator, denominator } => out.extend([*numerator, *denominator]),
+            Measure::Ratio {
+                numerator,
+                denominator,
+            } => out.extend([*numerator, *denominator]),
             Measure::Weighted { value, weight } => out.extend([*value, *weight]),
             Measure::Distinct(c) => out.push(*c),
         }
@@ -164,8 +173,12 @@ impl Pack {
         budget.max_total_scalar_bytes = 16 * 1024 * 1024;
         budget.max_documents = 1;
         let options = serde_saphyr::options! { budget: Some(budget) };
-        let file: PackFile = serde_saphyr::from_str_with_options(text, options)
-            .map_err(|e| anyhow!("invalid rule pack {name}:\n{e}"))?;
+        let file: PackFile = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
+            anyhow!(
+                "invalid rule pack {name}:\n{}",
+                e.to_string().replace("<input>", name)
+            )
+        })?;
         Compiler { name }.compile(file)
     }
 
@@ -296,21 +309,33 @@ impl Compiler<'_> {
                 let known: Vec<&String> = datasets.iter().map(|d| &d.name).collect();
                 fail(
                     def.dataset.referenced,
-                    format!("unknown dataset `{}` (datasets: {})", def.dataset.value, join(&known)),
+                    format!(
+                        "unknown dataset `{}` (datasets: {})",
+                        def.dataset.value,
+                        join(&known)
+                    ),
                 )
             })?;
         let ds = &datasets[ds_index];
-        let cx = RuleCx { ds, id: &id, plan_date };
-        let target = Target::parse(&def.target.value).map_err(|m| fail(def.target.referenced, m))?;
+        let cx = RuleCx {
+            ds,
+            id: &id,
+            plan_date,
+        };
+        let target =
+            Target::parse(&def.target.value).map_err(|m| fail(def.target.referenced, m))?;
         let due = match &def.due {
             None => None,
-            Some(d) => Some(
-                date::parse_due(&d.value, plan_date).map_err(|m| fail(d.referenced, m))?,
-            ),
+            Some(d) => {
+                Some(date::parse_due(&d.value, plan_date).map_err(|m| fail(d.referenced, m))?)
+            }
         };
         let measure = match &def.measure {
             MeasureDef::Share(c) => Measure::Share(cx.condition(c)?),
-            MeasureDef::Ratio { numerator, denominator } => Measure::Ratio {
+            MeasureDef::Ratio {
+                numerator,
+                denominator,
+            } => Measure::Ratio {
                 numerator: cx.column(numerator, NUMERIC)?,
                 denominator: cx.column(denominator, NUMERIC)?,
             },
@@ -321,7 +346,10 @@ impl Compiler<'_> {
             MeasureDef::Distinct(c) => Measure::Distinct(cx.column(c, ANY)?),
         };
         if def.total && def.group_by.is_none() {
-            return Err(fail(def.id.referenced, "`total: true` needs `group_by`".into()));
+            return Err(fail(
+                def.id.referenced,
+                "`total: true` needs `group_by`".into(),
+            ));
         }
         Ok(Rule {
             clause: def.clause.clone(),
@@ -331,7 +359,11 @@ impl Compiler<'_> {
             dataset: ds_index,
             severity: def.severity,
             scope: def.scope.as_ref().map(|c| cx.condition(c)).transpose()?,
-            group_by: def.group_by.as_ref().map(|g| cx.column(g, ANY)).transpose()?,
+            group_by: def
+                .group_by
+                .as_ref()
+                .map(|g| cx.column(g, ANY))
+                .transpose()?,
             total: def.total,
             measure,
             target,
@@ -448,5 +480,108 @@ impl RuleCx<'_> {
 }
 
 fn join(names: &[&String]) -> String {
-    names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLAN: &str = include_str!("../../plan/taizhou-kx-reform-2017.txt");
+
+    #[test]
+    fn embedded_pack_has_the_24_contract_rules() {
+        let pack = Pack::embedded().unwrap();
+        assert_eq!(pack.rules.len(), 24);
+        assert_eq!(pack.date, NaiveDate::from_ymd_opt(2017, 3, 24));
+        let names: Vec<&str> = pack.datasets.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "delegates",
+                "committee",
+                "society_delegates",
+                "society_council",
+                "societies",
+                "districts"
+            ]
+        );
+        let link = pack
+            .rules
+            .iter()
+            .find(|r| r.id == "societies.upper_lower_link")
+            .unwrap();
+        assert_eq!(link.due, NaiveDate::from_ymd_opt(2020, 3, 24));
+        for r in &pack.rules {
+            assert!(
+                r.id.starts_with(&format!("{}.", pack.datasets[r.dataset].name)),
+                "{}",
+                r.id
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_quotes_the_plan_verbatim() {
+        // The text after 九(四) repeats sentences and is not part of the plan proper.
+        let body = &PLAN[..PLAN.find("## 三、加强基层科协组织建设").unwrap()];
+        for r in &Pack::embedded().unwrap().rules {
+            assert!(
+                body.contains(&r.quote),
+                "{}: quote not found in the plan: {}",
+                r.id,
+                r.quote
+            );
+        }
+    }
+
+    /// A minimal valid pack whose only rule has this scope and condition.
+    fn pack_measuring(scope: &str, condition: &str) -> String {
+        format!(
+            "plan: {{id: t, title: {{zh: t}}, document: d}}\n\
+             datasets:\n  p:\n    title: {{zh: p}}\n    key: n\n    columns:\n      \
+             n: {{type: text}}\n      ok: {{type: bool}}\n\
+             rules:\n  - id: p.ok\n    clause: x\n    title: {{zh: t}}\n    quote: q\n    \
+             dataset: p\n    scope: {scope}\n    measure: {{share: {condition}}}\n    target: 全部\n"
+        )
+    }
+
+    #[test]
+    fn small_valid_pack_parses() {
+        let text = pack_measuring("{flag: ok}", "{flag: ok}");
+        assert_eq!(Pack::parse(&text, "t.yaml").unwrap().rules.len(), 1);
+    }
+
+    #[test]
+    fn alias_bombs_are_stopped_by_the_budget() {
+        // Each level repeats the one before ten times: 10^9 conditions if expanded.
+        let mut anchors = String::from("{all: [&c0 {flag: ok}");
+        for i in 1..10 {
+            let prev = i - 1;
+            anchors.push_str(&format!(
+                ", &c{i} {{all: [{}]}}",
+                vec![format!("*c{prev}"); 10].join(", ")
+            ));
+        }
+        anchors.push_str("]}");
+        let text = pack_measuring(&anchors, "{flag: ok}");
+        let err = format!("{:#}", Pack::parse(&text, "bomb.yaml").unwrap_err());
+        assert!(err.contains("bomb.yaml") && err.contains("budget"), "{err}");
+    }
+
+    #[test]
+    fn deep_nesting_is_stopped_by_the_budget() {
+        let deep = format!(
+            "{}{{flag: ok}}{}",
+            "{not: ".repeat(5_000),
+            "}".repeat(5_000)
+        );
+        let text = pack_measuring("{flag: ok}", &deep);
+        let err = format!("{:#}", Pack::parse(&text, "deep.yaml").unwrap_err());
+        assert!(err.contains("deep.yaml") && err.contains("depth"), "{err}");
+    }
 }

@@ -188,9 +188,15 @@ pub enum ConditionDef {
     /// A text column has one of the values.
     OneOf { column: Name, values: Vec<String> },
     /// A numeric column meets a target (`>= 3`, `3以上`).
-    Compare { column: Name, target: Spanned<String> },
+    Compare {
+        column: Name,
+        target: Spanned<String>,
+    },
     /// The 周岁 age on the reference date meets a target (`45岁以下`).
-    Age { column: Name, target: Spanned<String> },
+    Age {
+        column: Name,
+        target: Spanned<String>,
+    },
     /// Born on or after a date (election notices: "1972年7月1日以后出生").
     BornOnOrAfter { column: Name, date: Spanned<String> },
 }

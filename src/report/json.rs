@@ -114,7 +114,9 @@ fn result<'a>(r: &'a RuleResult, opts: &RenderOptions) -> Result<'a> {
         numerator: m.map(|m| exact(&m.numerator)),
         denominator: m.map(|m| exact(&m.denominator)),
         unknown: m.map_or(0, |m| m.unknown),
-        ratio: m.and_then(|m| m.ratio()).map(|x| raw(num::short_text(&x, 6))),
+        ratio: m
+            .and_then(|m| m.ratio())
+            .map(|x| raw(num::short_text(&x, 6))),
         shortfall: r.shortfall.as_ref().map(|s| Shortfall {
             numerator: s.numerator.as_ref().map(exact),
             add: s.add.as_ref().map(|a| raw(a.to_string())),

@@ -146,11 +146,15 @@ impl Reason {
             (Reason::NoInput, Lang::Zh) => format!("未提供 {dataset} 数据文件"),
             (Reason::NoInput, Lang::En) => format!("no {dataset} file was given"),
             (Reason::MissingColumns(c), Lang::Zh) => format!("文件缺少列：{}", c.join("、")),
-            (Reason::MissingColumns(c), Lang::En) => format!("the file has no column {}", c.join(", ")),
+            (Reason::MissingColumns(c), Lang::En) => {
+                format!("the file has no column {}", c.join(", "))
+            }
             (Reason::NothingToMeasure, Lang::Zh) => "范围内没有可计量的记录".into(),
             (Reason::NothingToMeasure, Lang::En) => "nothing in scope to measure".into(),
             (Reason::ZeroDenominator, Lang::Zh) => "分母为0，无可计量对象".into(),
-            (Reason::ZeroDenominator, Lang::En) => "the denominator is zero: nothing to measure".into(),
+            (Reason::ZeroDenominator, Lang::En) => {
+                "the denominator is zero: nothing to measure".into()
+            }
         }
     }
 

@@ -37,14 +37,29 @@ impl Render for Table {
             grid.force_no_tty();
         }
         let header = if zh {
-            ["状态", "条款", "指标", "分组", "实际", "目标", "差距", "期限"]
+            [
+                "状态", "条款", "指标", "分组", "实际", "目标", "差距", "期限",
+            ]
         } else {
-            ["status", "clause", "target of", "group", "actual", "target", "shortfall", "due"]
+            [
+                "status",
+                "clause",
+                "target of",
+                "group",
+                "actual",
+                "target",
+                "shortfall",
+                "due",
+            ]
         };
         grid.set_header(header);
         for r in &report.results {
             let status = Cell::new(r.status.label(lang));
-            let status = if opts.color { status.fg(color(r.status)) } else { status };
+            let status = if opts.color {
+                status.fg(color(r.status))
+            } else {
+                status
+            };
             let mut title = format!("{}\n{}", r.title.get(lang), r.rule);
             if r.severity == crate::pack::schema::Severity::Warning {
                 title.push_str(if zh { "（提示）" } else { " (warning)" });
@@ -67,7 +82,12 @@ impl Render for Table {
             .zip(counts)
             .map(|(s, n)| format!("{} {n}", s.label(lang)))
             .collect();
-        writeln!(out, "{}{}", if zh { "合计：" } else { "summary: " }, summary.join(" · "))?;
+        writeln!(
+            out,
+            "{}{}",
+            if zh { "合计：" } else { "summary: " },
+            summary.join(" · ")
+        )?;
         if !report.issues.is_empty() {
             writeln!(
                 out,
@@ -84,7 +104,11 @@ impl Render for Table {
                 } else {
                     format!(" “{}”", i.value)
                 };
-                writeln!(out, "  {}:{} [{}]{value} {}", i.file, i.line, i.column, i.message)?;
+                writeln!(
+                    out,
+                    "  {}:{} [{}]{value} {}",
+                    i.file, i.line, i.column, i.message
+                )?;
             }
             if report.issues.len() > ISSUES_SHOWN {
                 let more = report.issues.len() - ISSUES_SHOWN;

@@ -1,0 +1,702 @@
+//! Runs the real binary on fixture files and checks exact statuses, numbers,
+//! shortfalls, messages and exit codes.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::Path;
+
+const FIXTURES: &str = "tests/fixtures";
+
+fn reformcheck() -> Command {
+    let mut cmd = Command::cargo_bin("reformcheck").unwrap();
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// Runs `check --format json` and returns (exit code, parsed JSON).
+fn check_json(args: &[&str]) -> (i32, Value) {
+    let out = reformcheck()
+        .arg("check")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), json)
+}
+
+/// The one result of `rule` for `group` (`None`: ungrouped; `"total"`: pooled).
+fn result<'a>(json: &'a Value, rule: &str, group: Option<&str>) -> &'a Value {
+    let hits: Vec<&Value> = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["rule"] == rule)
+        .filter(|r| match group {
+            Some("total") => r["pooled"] == true,
+            Some(g) => r["group"] == g,
+            None => r["group"].is_null() && r["pooled"] == false,
+        })
+        .collect();
+    assert_eq!(hits.len(), 1, "{rule} {group:?}: {hits:?}");
+    hits[0]
+}
+
+/// Asserts status, numerator, denominator and shortfall (as JSON text).
+fn assert_result(r: &Value, status: &str, num: &str, den: &str, shortfall: &str) {
+    assert_eq!(r["status"], status, "{r}");
+    assert_eq!(r["numerator"].to_string(), num, "{r}");
+    assert_eq!(r["denominator"].to_string(), den, "{r}");
+    let expected: Value = serde_json::from_str(shortfall).unwrap();
+    assert_eq!(r["shortfall"], expected, "{r}");
+}
+
+fn fixture(name: &str) -> String {
+    Path::new(FIXTURES).join(name).display().to_string()
+}
+
+#[test]
+fn exactly_70_percent_and_exactly_one_third_pass() {
+    let (code, json) = check_json(&[&fixture("boundary/delegates.csv"), "--as-of", "2026-05-12"]);
+    assert_result(
+        result(&json, "delegates.frontline", None),
+        "pass",
+        "21",
+        "30",
+        "null",
+    );
+    // 1980-05-12 is on their 46th birthday: still 45, so 10 of 30 are 45 or younger.
+    assert_result(
+        result(&json, "delegates.youth", None),
+        "pass",
+        "10",
+        "30",
+        "null",
+    );
+    assert_eq!(
+        result(&json, "delegates.youth", None)["target"]["value"],
+        "1/3"
+    );
+    assert_eq!(
+        result(&json, "delegates.frontline", None)["target"]["value"],
+        "7/10"
+    );
+    // Every other rule is skipped (no file): nothing failed.
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn the_day_after_the_46th_birthday_breaks_one_third() {
+    let (code, json) = check_json(&[&fixture("boundary/delegates.csv"), "--as-of", "2026-05-13"]);
+    let youth = result(&json, "delegates.youth", None);
+    assert_result(youth, "fail", "9", "30", r#"{"numerator":1,"add":2}"#);
+    assert_eq!(youth["ratio"].to_string(), "0.3");
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn three_of_five_and_two_of_three_pass() {
+    let (_, json) = check_json(&[
+        &fixture("boundary/society_council.csv"),
+        "--as-of",
+        "2026-05-12",
+    ]);
+    assert_result(
+        result(&json, "society_council.frontline", Some("甲学会")),
+        "pass",
+        "3",
+        "5",
+        "null",
+    );
+    assert_result(
+        result(&json, "society_council.frontline", Some("乙学会")),
+        "fail",
+        "1",
+        "3",
+        r#"{"numerator":1,"add":2}"#,
+    );
+    assert_result(
+        result(&json, "society_council.standing_frontline", Some("甲学会")),
+        "pass",
+        "2",
+        "3",
+        "null",
+    );
+    assert_result(
+        result(&json, "society_council.standing_frontline", Some("乙学会")),
+        "fail",
+        "1",
+        "2",
+        r#"{"numerator":1,"add":1}"#,
+    );
+    assert_result(
+        result(&json, "society_council.young_middle", Some("甲学会")),
+        "fail",
+        "1",
+        "5",
+        r#"{"numerator":1,"add":1}"#,
+    );
+    assert_result(
+        result(&json, "society_council.young_middle", Some("乙学会")),
+        "pass",
+        "1",
+        "3",
+        "null",
+    );
+}
+
+#[test]
+fn pooled_per_capita_is_exactly_three_yuan() {
+    // 1172161.97 + 1066542.42 + 761295.61 = 3000000.00 for 1000000 people;
+    // summed as floats it is 2999999.9999999995, just below 3.
+    let float_sum: f64 = 1172161.97 + 1066542.42 + 761295.61;
+    assert!(float_sum / 1_000_000.0 < 3.0);
+    let (_, json) = check_json(&[&fixture("boundary/districts.csv"), "--as-of", "2026-11-28"]);
+    let total = result(&json, "districts.popsci_funding", Some("total"));
+    assert_result(total, "pass", "3000000", "1000000", "null");
+    assert_eq!(total["ratio"].to_string(), "3");
+    assert_result(
+        result(&json, "districts.popsci_funding", Some("甲区")),
+        "fail",
+        "1172161.97",
+        "412345",
+        r#"{"numerator":64873.03,"add":null}"#,
+    );
+    assert_result(
+        result(&json, "districts.popsci_funding", Some("丙区")),
+        "fail",
+        "761295.61",
+        "300000",
+        r#"{"numerator":138704.39,"add":null}"#,
+    );
+    // Exactly 60% passes; the pooled 18/30 is exactly 60% too.
+    assert_result(
+        result(&json, "districts.hitech_coverage", Some("乙区")),
+        "pass",
+        "6",
+        "10",
+        "null",
+    );
+    assert_result(
+        result(&json, "districts.hitech_coverage", Some("total")),
+        "pass",
+        "18",
+        "30",
+        "null",
+    );
+}
+
+#[test]
+fn a_district_without_parks_is_not_applicable() {
+    let (_, json) = check_json(&[&fixture("boundary/districts.csv"), "--as-of", "2026-11-28"]);
+    let r = result(&json, "districts.park_coverage", Some("甲区"));
+    assert_eq!(r["status"], "not_applicable");
+    assert_eq!(r["reason"]["code"], "zero_denominator");
+    assert_eq!(r["shortfall"], Value::Null);
+    assert_result(
+        result(&json, "districts.park_coverage", Some("丙区")),
+        "fail",
+        "1",
+        "3",
+        r#"{"numerator":2,"add":null}"#,
+    );
+    assert_result(
+        result(&json, "districts.park_coverage", Some("total")),
+        "fail",
+        "3",
+        "5",
+        r#"{"numerator":2,"add":null}"#,
+    );
+}
+
+#[test]
+fn missing_columns_skip_rules_and_say_which() {
+    let (_, json) = check_json(&[&fixture("boundary/districts.csv"), "--as-of", "2026-11-28"]);
+    let r = result(&json, "districts.science_literacy", None);
+    assert_eq!(r["status"], "skipped");
+    assert_eq!(r["reason"]["code"], "missing_column");
+    assert!(
+        r["reason"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("science_literacy"),
+        "{r}"
+    );
+    let r = result(&json, "delegates.frontline", None);
+    assert_eq!(r["status"], "skipped");
+    assert_eq!(r["reason"]["code"], "no_input");
+}
+
+#[test]
+fn unmet_targets_before_their_deadline_are_pending() {
+    let (code, json) = check_json(&[&fixture("boundary/districts.csv"), "--as-of", "2020-06-30"]);
+    let r = result(&json, "districts.hitech_coverage", Some("甲区"));
+    assert_result(r, "pending", "5", "10", r#"{"numerator":1,"add":null}"#);
+    assert_eq!(r["due"], "2020-12-31");
+    assert_eq!(
+        result(&json, "districts.popsci_funding", Some("甲区"))["status"],
+        "pending"
+    );
+    // Park coverage has no deadline: it fails, so the exit code is 1.
+    assert_eq!(
+        result(&json, "districts.park_coverage", Some("丙区"))["status"],
+        "fail"
+    );
+    assert_eq!(code, 1);
+    // On the due date itself it is still pending; the day after it fails.
+    let (_, json) = check_json(&[&fixture("boundary/districts.csv"), "--as-of", "2020-12-31"]);
+    assert_eq!(
+        result(&json, "districts.hitech_coverage", Some("甲区"))["status"],
+        "pending"
+    );
+    let (_, json) = check_json(&[&fixture("boundary/districts.csv"), "--as-of", "2021-01-01"]);
+    assert_eq!(
+        result(&json, "districts.hitech_coverage", Some("甲区"))["status"],
+        "fail"
+    );
+}
+
+#[test]
+fn all_passing_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("society_delegates.csv");
+    std::fs::write(
+        &path,
+        "学会名称,姓名,是否基层一线\n甲学会,张三,是\n甲学会,李四,是\n甲学会,王五,否\n",
+    )
+    .unwrap();
+    let (code, json) = check_json(&[path.to_str().unwrap(), "--as-of", "2026-01-01"]);
+    assert_result(
+        result(&json, "society_delegates.frontline", Some("甲学会")),
+        "pass",
+        "2",
+        "3",
+        "null",
+    );
+    assert_eq!(json["summary"]["pass"], 1);
+    assert_eq!(json["summary"]["skipped"], 23);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn examples_match_the_hand_checked_figures() {
+    let (code, json) = check_json(&["examples/taizhou-2017", "--as-of", "2026-11-28"]);
+    assert_eq!(code, 1);
+    let s = &json["summary"];
+    assert_eq!(
+        [
+            &s["pass"],
+            &s["fail"],
+            &s["indeterminate"],
+            &s["pending"],
+            &s["skipped"],
+            &s["not_applicable"]
+        ]
+        .map(|v| v.as_u64().unwrap()),
+        [114, 46, 2, 0, 0, 2]
+    );
+    // share
+    let r = result(&json, "delegates.frontline", None);
+    assert_result(r, "fail", "206", "300", r#"{"numerator":4,"add":14}"#);
+    assert_eq!(r["ratio"].to_string(), "0.686667");
+    // share with one unknown cell
+    let r = result(&json, "committee.frontline", None);
+    assert_result(r, "indeterminate", "55", "80", r#"{"numerator":1,"add":4}"#);
+    assert_eq!(r["unknown"], 1);
+    // distinct
+    assert_result(
+        result(&json, "committee.vice_chair_fields", None),
+        "fail",
+        "5",
+        "6",
+        r#"{"numerator":1,"add":null}"#,
+    );
+    assert_eq!(
+        result(&json, "committee.vice_chair_fields", None)["severity"],
+        "warning"
+    );
+    // ratio of sums, pooled
+    assert_result(
+        result(&json, "districts.popsci_funding", Some("total")),
+        "fail",
+        "14348365.59",
+        "4959000",
+        r#"{"numerator":528634.41,"add":null}"#,
+    );
+    assert_result(
+        result(&json, "districts.popsci_funding", Some("高港区")),
+        "pass",
+        "1200000",
+        "400000",
+        "null",
+    );
+    // weighted rate
+    let r = result(&json, "districts.science_literacy", Some("total"));
+    assert_eq!(r["status"], "pass");
+    assert_eq!(r["denominator"].to_string(), "4959000");
+    assert_result(
+        result(&json, "districts.science_literacy", Some("兴化市")),
+        "fail",
+        "150834",
+        "1093000",
+        r#"{"numerator":13116,"add":null}"#,
+    );
+    // strict "> 1/2" at exactly one half fails
+    assert_result(
+        result(
+            &json,
+            "society_delegates.frontline",
+            Some("泰州市机械工程学会"),
+        ),
+        "fail",
+        "12",
+        "24",
+        r#"{"numerator":1,"add":1}"#,
+    );
+    assert_eq!(
+        result(&json, "districts.park_coverage", Some("海陵区"))["status"],
+        "not_applicable"
+    );
+    // The month-only 1980年11月 birth date is reported, with its line.
+    let issue = json["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["value"] == "1980年11月")
+        .expect("issue for the month-only date");
+    assert_eq!(issue["line"], 258);
+    assert_eq!(issue["column"], "出生日期");
+}
+
+#[test]
+fn year_selects_a_period_and_an_absent_year_is_an_error() {
+    let (_, json) = check_json(&[
+        "examples/taizhou-2017/districts.csv",
+        "--as-of",
+        "2026-11-28",
+        "--year",
+        "2024",
+    ]);
+    assert_eq!(
+        result(&json, "districts.popsci_funding", Some("靖江市"))["status"],
+        "fail"
+    );
+    assert_eq!(
+        result(&json, "districts.popsci_funding", Some("靖江市"))["year"],
+        2024
+    );
+    reformcheck()
+        .args([
+            "check",
+            "examples/taizhou-2017/districts.csv",
+            "--year",
+            "2019",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no rows for year 2019 (years found: 2024, 2025)",
+        ));
+}
+
+#[test]
+fn table_output_is_readable_in_both_languages() {
+    reformcheck()
+        .args(["check", "examples/taizhou-2017", "--as-of", "2026-11-28"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "需再增加 4 名基层一线代表（替换），或增补 14 名",
+        ))
+        .stdout(predicate::str::contains("206/300 = 68.67%"))
+        .stdout(predicate::str::contains(
+            "合计：通过 114 · 未达标 46 · 无法判定 2",
+        ))
+        .stdout(predicate::str::contains("committee.csv:36 [是否基层一线]"))
+        .stdout(predicate::str::contains("\u{1b}[").not());
+    reformcheck()
+        .args([
+            "check",
+            "examples/taizhou-2017",
+            "--as-of",
+            "2026-11-28",
+            "--lang",
+            "en",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "needs 4 more front-line delegates, or add 14",
+        ))
+        .stdout(predicate::str::contains(
+            "summary: pass 114 · fail 46 · indeterminate 2",
+        ));
+}
+
+#[test]
+fn rules_lists_all_24_rules() {
+    let out = reformcheck()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let ids = [
+        "delegates.frontline",
+        "delegates.youth",
+        "committee.frontline",
+        "committee.standing_frontline",
+        "committee.vice_chair_fields",
+        "society_delegates.frontline",
+        "society_council.frontline",
+        "society_council.standing_frontline",
+        "society_council.young_middle",
+        "societies.member_growth",
+        "societies.upper_lower_link",
+        "societies.two_reforms",
+        "societies.supervisory_board",
+        "societies.party_working_group",
+        "societies.party_branch",
+        "districts.independent_party_group",
+        "districts.township_coverage",
+        "districts.park_coverage",
+        "districts.agri_coverage",
+        "districts.above_scale_coverage",
+        "districts.hitech_coverage",
+        "districts.popsci_funding",
+        "districts.science_literacy",
+        "districts.annual_report",
+    ];
+    for id in ids {
+        assert!(text.contains(id), "{id} missing");
+    }
+    assert!(text.contains("2020-03-24"), "3年内 from 2017-03-24");
+}
+
+// ---- bad input: exit 2 with file, line, column and what to do ----
+
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn missing_key_column_names_file_column_and_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(&dir, "delegates.csv", "代表,出生日期\n张三,1980-01-01\n");
+    reformcheck()
+        .args(["check", &f])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "delegates.csv: no `name` column (姓名 / 代表姓名)",
+        ))
+        .stderr(predicate::str::contains("headers found: 代表, 出生日期"));
+}
+
+#[test]
+fn invalid_date_is_an_issue_with_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "delegates.csv",
+        "姓名,出生日期,单位类型\n张三,1980-13-45,企业\n李四,1990-01-01,企业\n",
+    );
+    let (code, json) = check_json(&[&f, "--as-of", "2026-01-01"]);
+    let issue = &json["issues"][0];
+    assert_eq!(issue["line"], 2);
+    assert_eq!(issue["column"], "出生日期");
+    assert_eq!(issue["value"], "1980-13-45");
+    assert!(
+        issue["message"].as_str().unwrap().contains("1980-05-12"),
+        "{issue}"
+    );
+    // 1 of 2 young for certain, 1 unknown: ≥ 1/3 holds either way.
+    let r = result(&json, "delegates.youth", None);
+    assert_eq!(
+        (r["status"].as_str(), r["unknown"].as_u64()),
+        (Some("pass"), Some(1))
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn broken_yaml_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(&dir, "pack.yaml", "plan:\n  id: x\n  title: [unclosed\n");
+    reformcheck()
+        .args(["rules", "--rules", &f])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid rule pack"))
+        .stderr(predicate::str::contains("pack.yaml"))
+        .stderr(predicate::str::contains("line 3").or(predicate::str::contains(":3:")));
+}
+
+fn pack_with_rule(extra: &str, target: &str) -> String {
+    format!(
+        "plan: {{id: t, title: {{zh: 测试}}, document: 测试〔2024〕1号, date: 2024-01-01}}\n\
+         datasets:\n  people:\n    title: {{zh: 人员}}\n    key: name\n    columns:\n      \
+         name: {{type: text, headers: [姓名]}}\n      ok: {{type: bool, headers: [合格]}}\n\
+         rules:\n  - id: people.ok\n    clause: 一\n    title: {{zh: 合格比例}}\n    quote: 合格\n    \
+         dataset: people\n    measure: {{share: {{flag: ok}}}}\n    target: {target}\n{extra}"
+    )
+}
+
+#[test]
+fn a_valid_custom_pack_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = write(&dir, "pack.yaml", &pack_with_rule("", "超过1/2"));
+    let data = write(&dir, "people.csv", "姓名,合格\n甲,是\n乙,否\n");
+    let out = reformcheck()
+        .args(["check", &data, "--rules", &pack, "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: Value = serde_json::from_slice(&out).unwrap();
+    assert_result(
+        result(&json, "people.ok", None),
+        "fail",
+        "1",
+        "2",
+        r#"{"numerator":1,"add":1}"#,
+    );
+}
+
+#[test]
+fn unknown_key_in_pack_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "pack.yaml",
+        &pack_with_rule("    threshold: 3\n", "\">= 70%\""),
+    );
+    reformcheck()
+        .args(["rules", "--rules", &f])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("threshold"))
+        .stderr(predicate::str::contains("line 17"));
+}
+
+#[test]
+fn unreadable_target_names_rule_and_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(&dir, "pack.yaml", &pack_with_rule("", "大约七成"));
+    reformcheck()
+        .args(["rules", "--rules", &f])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pack.yaml:16:"))
+        .stderr(predicate::str::contains("rule `people.ok`"))
+        .stderr(predicate::str::contains("cannot read target `大约七成`"));
+}
+
+#[test]
+fn unknown_column_and_duplicate_id_are_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = pack_with_rule("", "\">= 70%\"").replace("flag: ok", "flag: qualified");
+    let f = write(&dir, "pack.yaml", &text);
+    reformcheck()
+        .args(["rules", "--rules", &f])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "rule `people.ok`: unknown column `qualified` in dataset `people` (columns: name, ok)",
+        ));
+    let rule = "  - id: people.ok\n    clause: 一\n    title: {zh: 重复}\n    quote: 合格\n    dataset: people\n    measure: {share: {flag: ok}}\n    target: 全部\n";
+    let f = write(&dir, "dup.yaml", &pack_with_rule(rule, "\">= 70%\""));
+    reformcheck()
+        .args(["rules", "--rules", &f])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("dup.yaml:17:"))
+        .stderr(predicate::str::contains("used twice"));
+}
+
+#[test]
+fn duplicate_yaml_keys_are_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = pack_with_rule("    target: 全部\n", "\">= 70%\"");
+    let f = write(&dir, "pack.yaml", &text);
+    reformcheck()
+        .args(["rules", "--rules", &f])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid rule pack"))
+        .stderr(predicate::str::contains("target"));
+}
+
+#[test]
+fn empty_and_header_only_files_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(&dir, "delegates.csv", "");
+    reformcheck()
+        .args(["check", &f])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the file is empty"));
+    let f = write(&dir, "committee.csv", "姓名,是否基层一线\n");
+    reformcheck()
+        .args(["check", &f])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no rows"));
+}
+
+#[test]
+fn invalid_utf8_names_line_and_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("delegates.csv");
+    std::fs::write(&p, b"name,frontline\nab\xff\xfe,1\n").unwrap();
+    reformcheck()
+        .args(["check", p.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "line 2, column 1: not valid UTF-8 (byte offset 17)",
+        ));
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    reformcheck()
+        .args(["check", "nosuchfile.csv"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such file"));
+    reformcheck()
+        .args(["check", "people=x.csv"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown dataset `people`"));
+    reformcheck()
+        .args([
+            "check",
+            "examples/taizhou-2017/delegates.csv",
+            "--as-of",
+            "2026-02-30",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a date"));
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(&dir, "名单.csv", "姓名\n张三\n");
+    reformcheck()
+        .args(["check", &f])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot tell which dataset"));
+    let named = format!("delegates={f}");
+    reformcheck()
+        .args(["check", &named, "--format", "json"])
+        .assert()
+        .code(0);
+}
