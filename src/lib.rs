@@ -100,7 +100,11 @@ fn rules(args: RulesArgs, out: &mut dyn std::io::Write) -> Result<u8> {
             r.severity.as_str().to_string(),
         ]);
     }
-    let text = format!("{}（{}）\n{table}\n", pack.title.get(args.lang), pack.document);
+    let text = format!(
+        "{}（{}）\n{table}\n",
+        pack.title.get(args.lang),
+        pack.document
+    );
     emit(out, &text)?;
     Ok(0)
 }
