@@ -6,6 +6,19 @@
 //! [`engine`] evaluates every rule in one pass per file into a
 //! [`report::Report`], and a [`report::Render`] turns it into text.
 
+#![forbid(unsafe_code)]
+// Library code reports errors instead of panicking; tests may unwrap.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 pub mod cli;
 pub mod date;
 pub mod engine;

@@ -1,3 +1,5 @@
+#![forbid(unsafe_code)]
+
 use clap::Parser;
 use reformcheck::{cli::Cli, run, Env};
 use std::io::IsTerminal;

@@ -8,6 +8,9 @@ mod share;
 mod shortfall;
 mod weighted;
 
+#[cfg(test)]
+mod properties;
+
 use crate::input::value::Value;
 use crate::input::{Binding, DatasetReader, Row};
 use crate::pack::schema::ColumnType;

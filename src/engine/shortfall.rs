@@ -31,6 +31,14 @@ pub fn compute(target: &Target, m: &Measured) -> Option<Shortfall> {
     } else {
         Some(&needed - k)
     };
+    // Already met in this direction: no change needed.
+    let numerator = numerator.map(|x| {
+        if target.op.is_lower_bound() {
+            x.max(Rational::zero())
+        } else {
+            x.min(Rational::zero())
+        }
+    });
     let add = match (m.kind, target.op) {
         (Kind::Share, Op::Ge | Op::Gt) if v < &Rational::one() => {
             // (k + y) / (n + y) meets v  ⇔  y (1 − v) ≥ v·n − k.
