@@ -169,9 +169,23 @@ fn check_dataset(
             None => None,
             Some(p) => match row.values[p].as_ref() {
                 Some(Value::Num(n)) => match n.to_integer().to_i64() {
-                    Some(y) => Some(y),
-                    None => continue,
+                    Some(y) if (1000..=9999).contains(&y) => Some(y),
+                    _ => {
+                        issues.push(Issue {
+                            dataset: dataset.name.clone(),
+                            file: reader.file.clone(),
+                            line: row.line,
+                            column: reader.header(p),
+                            value: reader.raw(p),
+                            message: match opts.lang {
+                                Lang::Zh => "不是有效年份，本行未计入：请填写四位年份，如 2025".into(),
+                                Lang::En => "not a year, so the row is left out: write a four-digit year such as 2025".into(),
+                            },
+                        });
+                        continue;
+                    }
                 },
+                // Empty or unreadable: already reported by the reader; the row has no year.
                 _ => continue,
             },
         };
