@@ -3,6 +3,7 @@
 
 pub mod condition;
 mod distinct;
+mod explain;
 mod ratio;
 mod share;
 mod shortfall;
@@ -12,8 +13,10 @@ use crate::input::value::Value;
 use crate::input::{Binding, DatasetReader, Row};
 use crate::pack::schema::ColumnType;
 use crate::pack::{Measure, Pack, Rule};
-use crate::report::{Issue, Measured, PlanInfo, Reason, Report, RuleResult, Status};
-use crate::target::Verdict;
+use crate::report::{
+    DatasetInfo, Issue, Measured, PlanInfo, Previous, Reason, Report, RuleResult, Status, Trend,
+};
+use crate::target::{Op, Target, Verdict};
 use crate::Lang;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
@@ -21,6 +24,8 @@ use condition::{eval, Truth};
 use indexmap::IndexMap;
 use num_traits::ToPrimitive;
 use std::collections::BTreeSet;
+
+pub use explain::ExplainOptions;
 
 /// Settings of one `check` run.
 #[derive(Clone, Debug)]
@@ -30,6 +35,8 @@ pub struct CheckOptions {
     /// Period (year) of multi-year datasets to check; the latest if `None`.
     pub year: Option<i64>,
     pub lang: Lang,
+    /// Which rules list the rows that do not meet them.
+    pub explain: ExplainOptions,
 }
 
 /// Checks every rule of `pack` against the bound files.
@@ -66,6 +73,14 @@ pub fn check(pack: &Pack, bindings: &[Binding], opts: &CheckOptions) -> Result<R
             document: pack.document.clone(),
         },
         as_of: opts.as_of,
+        datasets: pack
+            .datasets
+            .iter()
+            .map(|d| DatasetInfo {
+                name: d.name.clone(),
+                title: d.title.clone(),
+            })
+            .collect(),
         results,
         issues,
     })
@@ -76,9 +91,11 @@ pub fn check(pack: &Pack, bindings: &[Binding], opts: &CheckOptions) -> Result<R
 struct RuleState<'p> {
     rule: &'p Rule,
     accs: IndexMap<(Option<i64>, Option<String>), Acc>,
+    /// Only for rules whose rows were asked for.
+    explain: Option<explain::Explainer>,
 }
 
-enum Acc {
+pub(crate) enum Acc {
     Share(share::Share),
     Ratio(ratio::Ratio),
     Weighted(weighted::Weighted),
@@ -147,9 +164,14 @@ fn check_dataset(
             .collect();
         if missing.is_empty() {
             reader.use_columns(&cols);
+            let explain = opts
+                .explain
+                .wants(&rule.id)
+                .then(|| explain::Explainer::new(rule, dataset, &reader, opts.explain.limit));
             states.push(RuleState {
                 rule,
                 accs: IndexMap::new(),
+                explain,
             });
         } else {
             skipped.push((rule, missing));
@@ -205,6 +227,13 @@ fn check_dataset(
                 }
             }
             for key in keys {
+                if let Some(x) = &mut state.explain {
+                    let k = (period, key.clone());
+                    let acc = state.accs.get(&k);
+                    x.note(
+                        rule, k, acc, scope, cond, &row, &reader, opts.as_of, opts.lang,
+                    );
+                }
                 state
                     .accs
                     .entry((period, key))
@@ -254,8 +283,10 @@ fn check_dataset(
         },
     };
 
+    // The period before the one checked, for trends.
+    let previous = period.and_then(|p| periods.range(..Some(p)).next_back().copied().flatten());
     let mut out = Vec::new();
-    for state in &states {
+    for state in &mut states {
         let rule = state.rule;
         let mut any = false;
         let mut pooled = None;
@@ -264,7 +295,15 @@ fn check_dataset(
                 continue;
             }
             any = true;
-            let result = decide(pack, rule, group.clone(), acc.finish(), period, opts);
+            let mut result = decide(pack, rule, group.clone(), acc.finish(), period, opts);
+            if let Some(prev) = previous {
+                if let Some(acc) = state.accs.get(&(Some(prev), group.clone())) {
+                    result.previous = Some(previous_result(pack, rule, &result, acc, prev, opts));
+                }
+            }
+            if let Some(x) = &mut state.explain {
+                result.explanation = Some(x.take(&(*p, group.clone()), &reader.file));
+            }
             if group.is_none() && rule.group_by.is_some() {
                 pooled = Some(result);
             } else {
@@ -398,5 +437,82 @@ fn unmeasured(
         due: rule.due,
         reason: Some(reason),
         unit: rule.unit.clone(),
+        quote: rule.quote.clone(),
+        previous: None,
+        explanation: None,
+    }
+}
+
+/// The same rule and group one period earlier, and which way it moved.
+fn previous_result(
+    pack: &Pack,
+    rule: &Rule,
+    now: &RuleResult,
+    acc: &Acc,
+    period: i64,
+    opts: &CheckOptions,
+) -> Previous {
+    let measured = acc.finish();
+    let then = decide(
+        pack,
+        rule,
+        now.group.clone(),
+        measured.clone(),
+        Some(period),
+        opts,
+    );
+    let trend = match &now.measured {
+        Some(m) => trend(&rule.target, m, &measured),
+        None => Trend::Unknown,
+    };
+    Previous {
+        period,
+        status: then.status,
+        measured,
+        trend,
+    }
+}
+
+/// Compares the ranges of possible values now and then: improved only if
+/// every value now possible is nearer to meeting the target than every value
+/// possible then; `unknown` when the ranges overlap.
+fn trend(target: &Target, now: &Measured, then: &Measured) -> Trend {
+    use num_traits::Signed;
+    use std::cmp::Ordering;
+    if now.empty || then.empty {
+        return Trend::Unknown;
+    }
+    let v = &target.value;
+    let exact = |m: &Measured| m.max.as_ref() == Some(&m.min);
+    let both_exact = exact(now) && exact(then);
+    if target.op == Op::Eq && both_exact {
+        let (a, b) = ((&now.min - v).abs(), (&then.min - v).abs());
+        return match a.cmp(&b) {
+            Ordering::Equal => Trend::Unchanged,
+            Ordering::Less => Trend::Improved,
+            Ordering::Greater => Trend::Declined,
+        };
+    }
+    let below = |m: &Measured| m.max.as_ref().is_some_and(|x| x <= v);
+    let above = |m: &Measured| m.min >= *v;
+    // Up is better for lower bounds, down for upper bounds; an exact target
+    // is a lower bound below it and an upper bound above it.
+    let up = match target.op {
+        Op::Ge | Op::Gt => true,
+        Op::Le | Op::Lt => false,
+        Op::Eq if below(now) && below(then) => true,
+        Op::Eq if above(now) && above(then) => false,
+        Op::Eq => return Trend::Unknown,
+    };
+    // `max: None` is unbounded above.
+    let rose = then.max.as_ref().is_some_and(|t| *t < now.min);
+    let fell = now.max.as_ref().is_some_and(|n| *n < then.min);
+    match (rose, fell) {
+        (true, _) if up => Trend::Improved,
+        (true, _) => Trend::Declined,
+        (_, true) if up => Trend::Declined,
+        (_, true) => Trend::Improved,
+        _ if both_exact => Trend::Unchanged,
+        _ => Trend::Unknown,
     }
 }
