@@ -516,3 +516,107 @@ fn trend(target: &Target, now: &Measured, then: &Measured) -> Trend {
         _ => Trend::Unknown,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::num::{int, Rational};
+    use crate::report::Kind;
+
+    fn exact(n: i64, d: i64) -> Measured {
+        let x = Rational::new(n.into(), d.into());
+        Measured {
+            kind: Kind::Ratio { integral: true },
+            numerator: int(n),
+            denominator: int(d),
+            unknown: 0,
+            min: x.clone(),
+            max: Some(x),
+            empty: false,
+        }
+    }
+
+    fn range(min: (i64, i64), max: Option<(i64, i64)>) -> Measured {
+        let r = |(n, d): (i64, i64)| Rational::new(n.into(), d.into());
+        Measured {
+            unknown: 1,
+            min: r(min),
+            max: max.map(r),
+            ..exact(min.0, min.1)
+        }
+    }
+
+    fn t(s: &str) -> Target {
+        Target::parse(s).unwrap()
+    }
+
+    #[test]
+    fn trend_follows_the_direction_of_the_target() {
+        assert_eq!(
+            trend(&t(">= 50%"), &exact(6, 10), &exact(5, 10)),
+            Trend::Improved
+        );
+        assert_eq!(
+            trend(&t(">= 50%"), &exact(4, 10), &exact(5, 10)),
+            Trend::Declined
+        );
+        assert_eq!(
+            trend(&t(">= 50%"), &exact(5, 10), &exact(1, 2)),
+            Trend::Unchanged
+        );
+        // An upper bound: lower is better.
+        assert_eq!(
+            trend(&t("<= 10%"), &exact(1, 20), &exact(1, 10)),
+            Trend::Improved
+        );
+        assert_eq!(
+            trend(&t("< 10%"), &exact(2, 10), &exact(1, 10)),
+            Trend::Declined
+        );
+        // = 100%: nearer is better, from either side.
+        assert_eq!(
+            trend(&t("全部"), &exact(33, 35), &exact(31, 35)),
+            Trend::Improved
+        );
+        assert_eq!(
+            trend(&t("全部"), &exact(0, 1), &exact(1, 1)),
+            Trend::Declined
+        );
+        assert_eq!(
+            trend(&t("= 1/2"), &exact(6, 10), &exact(3, 10)),
+            Trend::Improved
+        );
+    }
+
+    #[test]
+    fn trend_with_unknown_cells_compares_ranges() {
+        let target = t(">= 50%");
+        // Now somewhere in 6/10..7/10, then exactly 5/10: improved whatever the unknowns.
+        assert_eq!(
+            trend(&target, &range((6, 10), Some((7, 10))), &exact(5, 10)),
+            Trend::Improved
+        );
+        // Overlapping ranges cannot be compared.
+        assert_eq!(
+            trend(&target, &range((4, 10), Some((6, 10))), &exact(5, 10)),
+            Trend::Unknown
+        );
+        // An unbounded range (unknown numerator) above a lower value then.
+        assert_eq!(
+            trend(&target, &range((6, 10), None), &exact(5, 10)),
+            Trend::Improved
+        );
+        assert_eq!(
+            trend(&target, &exact(5, 10), &range((6, 10), None)),
+            Trend::Declined
+        );
+        // = 100% with unknowns on both sides of the target: unknown.
+        assert_eq!(
+            trend(&t("全部"), &range((9, 10), None), &exact(8, 10)),
+            Trend::Unknown
+        );
+        let mut empty = exact(0, 1);
+        empty.empty = true;
+        assert_eq!(trend(&target, &exact(5, 10), &empty), Trend::Unknown);
+    }
+}

@@ -9,7 +9,7 @@
 use super::matrix::{self, Matrix};
 use super::table::no_input;
 use super::{
-    actual_text, explanation_heading, group_label, previous_text, shortfall_words, Kind, Measured,
+    actual_text, explanation_count, group_label, previous_text, shortfall_words, Kind, Measured,
     Render, RenderOptions, Report, RuleResult, Status, View,
 };
 use crate::num::to_f64;
@@ -377,7 +377,7 @@ fn rule_article(results: &[&RuleResult], lang: Lang, w: &Words) -> Markup {
             @for r in results {
                 @if let Some(x) = &r.explanation {
                     @if x.total > 0 {
-                        p.small.muted { (explanation_heading(r, x, lang)) }
+                        p.small.muted { (explanation_count(r, x, lang).trim_start_matches(" · ").trim_start_matches("：").trim_start_matches(": ")) }
                         table.small {
                             thead { tr { th.num { (w.line) } th { (w.name) } th { (w.state) } th { (w.basis) } } }
                             tbody {

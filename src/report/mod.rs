@@ -561,8 +561,19 @@ pub fn status_symbol(s: Status) -> &'static str {
 }
 
 /// `delegates.frontline 代表大会代表中基层一线科技工作者比例 · 泰州市农学会：
-/// 94 行不符合或未知，列出前 20 行`.
+/// 94 行不符合或未知，列出前 20 行（file）`.
 pub fn explanation_heading(r: &RuleResult, x: &Explanation, lang: Lang) -> String {
+    format!(
+        "{} {}{}",
+        r.rule,
+        r.title.get(lang),
+        explanation_count(r, x, lang)
+    )
+}
+
+/// The group and the counts of an explanation: ` · 泰州市农学会：94 行不符合或
+/// 未知，列出前 20 行（file）`.
+pub fn explanation_count(r: &RuleResult, x: &Explanation, lang: Lang) -> String {
     let group = group_label(r, lang);
     let group = if group.is_empty() {
         String::new()
@@ -577,13 +588,7 @@ pub fn explanation_heading(r: &RuleResult, x: &Explanation, lang: Lang) -> Strin
             } else {
                 String::new()
             };
-            format!(
-                "{} {}{group}：{} 行不符合或未知{more}（{}）",
-                r.rule,
-                r.title.get(lang),
-                x.total,
-                x.file
-            )
+            format!("{group}：{} 行不符合或未知{more}（{}）", x.total, x.file)
         }
         Lang::En => {
             let more = if shown < x.total {
@@ -592,11 +597,8 @@ pub fn explanation_heading(r: &RuleResult, x: &Explanation, lang: Lang) -> Strin
                 String::new()
             };
             format!(
-                "{} {}{group}: {} rows not met or unknown{more} ({})",
-                r.rule,
-                r.title.get(lang),
-                x.total,
-                x.file
+                "{group}: {} rows not met or unknown{more} ({})",
+                x.total, x.file
             )
         }
     }
@@ -635,4 +637,24 @@ pub fn shortfall_words(r: &RuleResult, lang: Lang) -> String {
         });
     }
     out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_id;
+
+    #[test]
+    fn id_numbers_are_masked_and_other_text_is_not() {
+        assert_eq!(mask_id("32010219800101123X"), "320102********123X");
+        assert_eq!(mask_id(" 320102198001011234 "), "320102********1234");
+        assert_eq!(mask_id("320102800101123"), "320102*****1123");
+        // Full-width digits are still an ID number.
+        assert_eq!(
+            mask_id("３２０１０２１９８００１０１１２３４"),
+            "320102********1234"
+        );
+        assert_eq!(mask_id("3201021980010112"), "3201021980010112");
+        assert_eq!(mask_id("张三"), "张三");
+        assert_eq!(mask_id("1963-12-13（62岁）"), "1963-12-13（62岁）");
+    }
 }
