@@ -55,11 +55,11 @@ pub struct CheckArgs {
     /// List the rows that do not meet RULE or are unknown (repeatable).
     #[arg(long, value_name = "RULE")]
     pub explain: Vec<String>,
-    /// List up to N such rows for every rule (and for --explain rules; default 100).
+    /// List up to N such rows for every rule (--explain alone lists up to 100).
     #[arg(long, value_name = "N")]
     pub show_failing: Option<usize>,
     /// Which unmet results make exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
     /// Print nothing on standard output; only the exit code tells (files from --output are still written).
     #[arg(long, short = 'q')]

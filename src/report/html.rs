@@ -43,6 +43,7 @@ th { background: #f6f8fa; font-weight: 600; white-space: nowrap; }
 thead { display: table-header-group; }
 tr, .rule h3 { break-inside: avoid; }
 td.num, th.num { text-align: right; white-space: nowrap; }
+.c-group { width: 17%; } .c-status { width: 9%; } .c-actual { width: 30%; } .c-prev { width: 20%; }
 .st { display: inline-block; padding: 0 1.6mm; border-radius: 2mm; color: #fff; white-space: nowrap; font-size: 9pt; }
 .st-pass { background: #1a7f37; } .st-fail { background: #cf222e; }
 .st-indeterminate { background: #9a6700; } .st-pending { background: #0969da; }
@@ -355,9 +356,9 @@ fn rule_article(results: &[&RuleResult], lang: Lang, w: &Words) -> Markup {
             }
             table {
                 thead { tr {
-                    @if grouped { th { (w.group) } }
-                    th { (w.status) } th { (w.actual) } th { (w.shortfall) }
-                    @if results.iter().any(|r| r.previous.is_some()) { th { (w.previous) } }
+                    @if grouped { th.c-group { (w.group) } }
+                    th.c-status { (w.status) } th.c-actual { (w.actual) } th { (w.shortfall) }
+                    @if results.iter().any(|r| r.previous.is_some()) { th.c-prev { (w.previous) } }
                 } }
                 tbody {
                     @for r in results {
