@@ -159,7 +159,11 @@ impl<'p> DatasetReader<'p> {
     pub fn open(dataset: &'p Dataset, path: &Path, lang: crate::Lang) -> Result<Self> {
         let (file, source): (String, Box<dyn Read>) = if path == Path::new("-") {
             // `NAME=-`: standard input, named so in messages.
-            ("<stdin>".into(), Box::new(std::io::stdin().lock()))
+            let stdin = std::io::stdin().lock();
+            (
+                "<stdin>".into(),
+                Box::new(BufReader::with_capacity(256 * 1024, stdin)),
+            )
         } else {
             let file = path.display().to_string();
             let handle = File::open(path).with_context(|| format!("cannot open {file}"))?;

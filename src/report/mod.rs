@@ -316,37 +316,39 @@ impl ExplainRow {
     }
 }
 
-/// Masks anything that looks like a resident ID number (15 digits, or 17
-/// digits and a check character): `321002********123X`. Explanations pass
-/// every cell through it, so no column can leak one.
+/// Masks anything that looks like a resident ID number: every run of 15 or
+/// more digits (full-width too), with a trailing check character `X` after
+/// 17 digits, keeps its first 6 and last 4 characters
+/// (`321002********123X`). Explanations pass every cell and name through it,
+/// so an ID number cannot leak from any column, whatever its type.
 pub fn mask_id(text: &str) -> String {
-    let trimmed = text.trim();
-    let chars: Vec<char> = crate::num::halfwidth(trimmed).chars().collect();
-    let digits = |cs: &[char]| cs.iter().all(char::is_ascii_digit);
-    let is_id = match chars.len() {
-        15 => digits(&chars),
-        18 => {
-            digits(&chars[..17])
-                && (chars[17].is_ascii_digit() || chars[17] == 'X' || chars[17] == 'x')
+    let chars: Vec<char> = text.chars().collect();
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !digit(chars[i]) {
+            out.push(chars[i]);
+            i += 1;
+            continue;
         }
-        _ => false,
-    };
-    if !is_id {
-        return text.to_string();
-    }
-    let keep_end = 4;
-    let keep_start = 6;
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            if i < keep_start || i >= chars.len() - keep_end {
-                *c
-            } else {
-                '*'
+        let start = i;
+        while i < chars.len() && digit(chars[i]) {
+            i += 1;
+        }
+        if i - start == 17 && i < chars.len() && matches!(chars[i], 'X' | 'x' | 'Ｘ' | 'ｘ') {
+            i += 1;
+        }
+        let run = &chars[start..i];
+        if run.len() >= 15 {
+            for (k, c) in run.iter().enumerate() {
+                out.push(if k < 6 || k >= run.len() - 4 { *c } else { '*' });
             }
-        })
-        .collect()
+        } else {
+            out.extend(run);
+        }
+    }
+    out
 }
 
 /// A cell that was empty or could not be read.
@@ -646,15 +648,22 @@ mod tests {
     #[test]
     fn id_numbers_are_masked_and_other_text_is_not() {
         assert_eq!(mask_id("32010219800101123X"), "320102********123X");
-        assert_eq!(mask_id(" 320102198001011234 "), "320102********1234");
+        assert_eq!(mask_id(" 320102198001011234 "), " 320102********1234 ");
         assert_eq!(mask_id("320102800101123"), "320102*****1123");
-        // Full-width digits are still an ID number.
+        // Full-width digits, and an ID inside other text.
         assert_eq!(
             mask_id("３２０１０２１９８００１０１１２３４"),
-            "320102********1234"
+            "３２０１０２********１２３４"
         );
-        assert_eq!(mask_id("3201021980010112"), "3201021980010112");
+        assert_eq!(
+            mask_id("张三 32010219800101123x 号"),
+            "张三 320102********123x 号"
+        );
+        // A malformed (16-digit) ID is masked too; short numbers are not.
+        assert_eq!(mask_id("3201021980010112"), "320102******0112");
+        assert_eq!(mask_id("12345678901234"), "12345678901234");
         assert_eq!(mask_id("张三"), "张三");
         assert_eq!(mask_id("1963-12-13（62岁）"), "1963-12-13（62岁）");
+        assert_eq!(mask_id("2524817.90"), "2524817.90");
     }
 }
