@@ -1,6 +1,6 @@
 //! Every command-line flag, in one place.
 
-use crate::report::Format;
+use crate::report::{FailOn, Format, View};
 use crate::Lang;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
@@ -20,11 +20,20 @@ pub enum Command {
     Check(CheckArgs),
     /// List the pack's rules (id, clause, target, dataset).
     Rules(RulesArgs),
+    /// Print a shell completion script (e.g. `reformcheck completions bash > /etc/bash_completion.d/reformcheck`).
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `reformcheck man > reformcheck.1`.
+    Man,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// NAME=PATH, a PATH whose file stem is a dataset name, or a directory of such files.
+    /// NAME=PATH, a PATH whose file stem is a dataset name, or a directory of such files;
+    /// NAME=- reads standard input.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<String>,
     /// Rule pack to use (default: the embedded Taizhou pack).
@@ -33,9 +42,28 @@ pub struct CheckArgs {
     /// Reference date for ages and deadlines, e.g. the election date (default: today).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<NaiveDate>,
-    /// Output format.
+    /// Output format on standard output.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Also write the report to FILE, in the format its extension names
+    /// (.txt .json .csv .md .xml .html); repeat for several files.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+    /// Layout of table, markdown and html: one line per result, or groups × rules.
+    #[arg(long, value_enum, default_value_t = View::List)]
+    pub view: View,
+    /// List the rows that do not meet RULE or are unknown (repeatable).
+    #[arg(long, value_name = "RULE")]
+    pub explain: Vec<String>,
+    /// List up to N such rows for every rule (--explain alone lists up to 100).
+    #[arg(long, value_name = "N")]
+    pub show_failing: Option<usize>,
+    /// Which unmet results make exit code 1.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Print nothing on standard output; only the exit code tells (files from --output are still written).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Language of the report.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,

@@ -24,12 +24,14 @@ pub mod date;
 pub mod engine;
 pub mod input;
 pub mod num;
+mod output;
 pub mod pack;
 pub mod report;
 pub mod target;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use chrono::NaiveDate;
+use clap::CommandFactory;
 use cli::{CheckArgs, Cli, Command, RulesArgs};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 
@@ -52,32 +54,113 @@ pub struct Env {
 }
 
 /// Runs a command, writing its output to `out`; returns the exit code
-/// (0 all error-severity rules passed, 1 some failed). Errors mean exit 2.
+/// (0 nothing unmet that `--fail-on` counts, 1 something is). Errors mean exit 2.
 pub fn run(cli: Cli, env: Env, out: &mut dyn std::io::Write) -> Result<u8> {
     match cli.command {
         Command::Check(args) => check(args, env, out),
         Command::Rules(args) => rules(args, out),
+        Command::Completions { shell } => {
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut cli::Cli::command(), "reformcheck", &mut text);
+            emit(out, &String::from_utf8_lossy(&text))?;
+            Ok(0)
+        }
+        Command::Man => {
+            emit(out, &man_page()?)?;
+            Ok(0)
+        }
     }
 }
 
+/// Rows listed per result by `--explain` without `--show-failing`.
+pub const EXPLAIN_LIMIT: usize = 100;
+
 fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> {
     let pack = pack::Pack::load(args.rules.as_deref())?;
+    for id in &args.explain {
+        if !pack.rules.iter().any(|r| &r.id == id) {
+            bail!(
+                "--explain {id}: no such rule; `reformcheck rules` lists them: {}",
+                pack.rules
+                    .iter()
+                    .map(|r| r.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
     let bindings = input::bind(&args.inputs, &pack)?;
+    let outputs = output::plan(&args.output, &bindings)?;
     let opts = engine::CheckOptions {
         as_of: args.as_of.unwrap_or(env.today),
         year: args.year,
         lang: args.lang,
+        explain: engine::ExplainOptions {
+            rules: args.explain.clone(),
+            all: args.show_failing.is_some(),
+            limit: args.show_failing.unwrap_or(EXPLAIN_LIMIT),
+        },
     };
     let report = engine::check(&pack, &bindings, &opts)?;
-    let text = args.format.renderer().render(
-        &report,
-        &report::RenderOptions {
-            lang: args.lang,
-            color: env.color,
-        },
-    )?;
-    emit(out, &text)?;
-    Ok(u8::from(report.failed()))
+    let file_opts = report::RenderOptions {
+        lang: args.lang,
+        color: false,
+        view: args.view,
+    };
+    for (path, format) in &outputs {
+        let text = format.renderer().render(&report, &file_opts)?;
+        output::write(path, text.as_bytes())?;
+    }
+    if !args.quiet {
+        let text = args.format.renderer().render(
+            &report,
+            &report::RenderOptions {
+                lang: args.lang,
+                color: env.color && args.format == report::Format::Table,
+                view: args.view,
+            },
+        )?;
+        emit(out, &text)?;
+    }
+    Ok(u8::from(report.fails(args.fail_on)))
+}
+
+/// The man page: one page that documents every subcommand and flag (a
+/// section per subcommand with its synopsis and options), rather than a page
+/// per subcommand that `man reformcheck` would not show.
+fn man_page() -> Result<String> {
+    let cmd = cli::Cli::command();
+    let top = clap_mangen::Man::new(cmd.clone());
+    let mut page = Vec::new();
+    top.render_title(&mut page)?;
+    top.render_name_section(&mut page)?;
+    top.render_synopsis_section(&mut page)?;
+    top.render_description_section(&mut page)?;
+    top.render_options_section(&mut page)?;
+    for sub in cmd.get_subcommands() {
+        let name = format!("reformcheck {}", sub.get_name());
+        let man = clap_mangen::Man::new(sub.clone().bin_name(name));
+        let mut part = Vec::new();
+        man.render_synopsis_section(&mut part)?;
+        man.render_description_section(&mut part)?;
+        if sub.get_arguments().any(|a| !a.is_hide_set()) {
+            man.render_options_section(&mut part)?;
+        }
+        // Demote the subcommand's sections under its own heading.
+        let part = String::from_utf8_lossy(&part)
+            .lines()
+            .map(|l| match l.strip_prefix(".SH ") {
+                Some(rest) => format!(".SS {rest}\n"),
+                None => format!("{l}\n"),
+            })
+            .collect::<String>();
+        page.extend_from_slice(
+            format!(".SH \"REFORMCHECK {}\"\n", sub.get_name().to_uppercase()).as_bytes(),
+        );
+        page.extend_from_slice(part.as_bytes());
+    }
+    top.render_version_section(&mut page)?;
+    Ok(String::from_utf8_lossy(&page).into_owned())
 }
 
 /// Writes output; a closed pipe (`reformcheck … | head`) is not an error.

@@ -32,6 +32,11 @@ impl Distinct {
         }
     }
 
+    /// Has an earlier row in scope had this value? (For explanations.)
+    pub fn seen(&self, value: &Value) -> bool {
+        self.seen.contains(&key(value))
+    }
+
     pub fn finish(&self) -> Measured {
         let d = self.seen.len() as u64;
         // Fewest distinct: unknown values repeat known ones, and every row

@@ -3,6 +3,7 @@
 
 pub mod condition;
 mod distinct;
+mod explain;
 mod ratio;
 mod share;
 mod shortfall;
@@ -15,8 +16,10 @@ use crate::input::value::Value;
 use crate::input::{Binding, DatasetReader, Row};
 use crate::pack::schema::ColumnType;
 use crate::pack::{Measure, Pack, Rule};
-use crate::report::{Issue, Measured, PlanInfo, Reason, Report, RuleResult, Status};
-use crate::target::Verdict;
+use crate::report::{
+    DatasetInfo, Issue, Measured, PlanInfo, Previous, Reason, Report, RuleResult, Status, Trend,
+};
+use crate::target::{Op, Target, Verdict};
 use crate::Lang;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
@@ -24,6 +27,8 @@ use condition::{eval, Truth};
 use indexmap::IndexMap;
 use num_traits::ToPrimitive;
 use std::collections::BTreeSet;
+
+pub use explain::ExplainOptions;
 
 /// Settings of one `check` run.
 #[derive(Clone, Debug)]
@@ -33,6 +38,8 @@ pub struct CheckOptions {
     /// Period (year) of multi-year datasets to check; the latest if `None`.
     pub year: Option<i64>,
     pub lang: Lang,
+    /// Which rules list the rows that do not meet them.
+    pub explain: ExplainOptions,
 }
 
 /// Checks every rule of `pack` against the bound files.
@@ -69,6 +76,14 @@ pub fn check(pack: &Pack, bindings: &[Binding], opts: &CheckOptions) -> Result<R
             document: pack.document.clone(),
         },
         as_of: opts.as_of,
+        datasets: pack
+            .datasets
+            .iter()
+            .map(|d| DatasetInfo {
+                name: d.name.clone(),
+                title: d.title.clone(),
+            })
+            .collect(),
         results,
         issues,
     })
@@ -79,9 +94,11 @@ pub fn check(pack: &Pack, bindings: &[Binding], opts: &CheckOptions) -> Result<R
 struct RuleState<'p> {
     rule: &'p Rule,
     accs: IndexMap<(Option<i64>, Option<String>), Acc>,
+    /// Only for rules whose rows were asked for.
+    explain: Option<explain::Explainer>,
 }
 
-enum Acc {
+pub(crate) enum Acc {
     Share(share::Share),
     Ratio(ratio::Ratio),
     Weighted(weighted::Weighted),
@@ -150,9 +167,14 @@ fn check_dataset(
             .collect();
         if missing.is_empty() {
             reader.use_columns(&cols);
+            let explain = opts
+                .explain
+                .wants(&rule.id)
+                .then(|| explain::Explainer::new(rule, dataset, &reader, opts.explain.limit));
             states.push(RuleState {
                 rule,
                 accs: IndexMap::new(),
+                explain,
             });
         } else {
             skipped.push((rule, missing));
@@ -222,6 +244,13 @@ fn check_dataset(
                 }
             }
             for key in keys {
+                if let Some(x) = &mut state.explain {
+                    let k = (period, key.clone());
+                    let acc = state.accs.get(&k);
+                    x.note(
+                        rule, k, acc, scope, cond, &row, &reader, opts.as_of, opts.lang,
+                    );
+                }
                 state
                     .accs
                     .entry((period, key))
@@ -271,8 +300,10 @@ fn check_dataset(
         },
     };
 
+    // The period before the one checked, for trends.
+    let previous = period.and_then(|p| periods.range(..Some(p)).next_back().copied().flatten());
     let mut out = Vec::new();
-    for state in &states {
+    for state in &mut states {
         let rule = state.rule;
         let mut any = false;
         let mut pooled = None;
@@ -281,7 +312,15 @@ fn check_dataset(
                 continue;
             }
             any = true;
-            let result = decide(pack, rule, group.clone(), acc.finish(), period, opts);
+            let mut result = decide(pack, rule, group.clone(), acc.finish(), period, opts);
+            if let Some(prev) = previous {
+                if let Some(acc) = state.accs.get(&(Some(prev), group.clone())) {
+                    result.previous = Some(previous_result(pack, rule, &result, acc, prev, opts));
+                }
+            }
+            if let Some(x) = &mut state.explain {
+                result.explanation = Some(x.take(&(*p, group.clone()), &reader.file));
+            }
             if group.is_none() && rule.group_by.is_some() {
                 pooled = Some(result);
             } else {
@@ -415,5 +454,186 @@ fn unmeasured(
         due: rule.due,
         reason: Some(reason),
         unit: rule.unit.clone(),
+        quote: rule.quote.clone(),
+        previous: None,
+        explanation: None,
+    }
+}
+
+/// The same rule and group one period earlier, and which way it moved.
+fn previous_result(
+    pack: &Pack,
+    rule: &Rule,
+    now: &RuleResult,
+    acc: &Acc,
+    period: i64,
+    opts: &CheckOptions,
+) -> Previous {
+    let measured = acc.finish();
+    let then = decide(
+        pack,
+        rule,
+        now.group.clone(),
+        measured.clone(),
+        Some(period),
+        opts,
+    );
+    let trend = match &now.measured {
+        Some(m) => trend(&rule.target, m, &measured),
+        None => Trend::Unknown,
+    };
+    Previous {
+        period,
+        status: then.status,
+        measured,
+        trend,
+    }
+}
+
+/// Compares the ranges of possible values now and then: improved only if
+/// every value now possible is nearer to meeting the target than every value
+/// possible then; `unknown` when the ranges overlap.
+fn trend(target: &Target, now: &Measured, then: &Measured) -> Trend {
+    use num_traits::Signed;
+    use std::cmp::Ordering;
+    if now.empty || then.empty {
+        return Trend::Unknown;
+    }
+    let v = &target.value;
+    let exact = |m: &Measured| m.max.as_ref() == Some(&m.min);
+    let both_exact = exact(now) && exact(then);
+    if target.op == Op::Eq && both_exact {
+        let (a, b) = ((&now.min - v).abs(), (&then.min - v).abs());
+        return match a.cmp(&b) {
+            Ordering::Equal => Trend::Unchanged,
+            Ordering::Less => Trend::Improved,
+            Ordering::Greater => Trend::Declined,
+        };
+    }
+    let below = |m: &Measured| m.max.as_ref().is_some_and(|x| x <= v);
+    let above = |m: &Measured| m.min >= *v;
+    // Up is better for lower bounds, down for upper bounds; an exact target
+    // is a lower bound below it and an upper bound above it.
+    let up = match target.op {
+        Op::Ge | Op::Gt => true,
+        Op::Le | Op::Lt => false,
+        Op::Eq if below(now) && below(then) => true,
+        Op::Eq if above(now) && above(then) => false,
+        Op::Eq => return Trend::Unknown,
+    };
+    // `max: None` is unbounded above.
+    let rose = then.max.as_ref().is_some_and(|t| *t < now.min);
+    let fell = now.max.as_ref().is_some_and(|n| *n < then.min);
+    match (rose, fell) {
+        (true, _) if up => Trend::Improved,
+        (true, _) => Trend::Declined,
+        (_, true) if up => Trend::Declined,
+        (_, true) => Trend::Improved,
+        _ if both_exact => Trend::Unchanged,
+        _ => Trend::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::num::{int, Rational};
+    use crate::report::Kind;
+
+    fn exact(n: i64, d: i64) -> Measured {
+        let x = Rational::new(n.into(), d.into());
+        Measured {
+            kind: Kind::Ratio { integral: true },
+            numerator: int(n),
+            denominator: int(d),
+            unknown: 0,
+            min: x.clone(),
+            max: Some(x),
+            empty: false,
+        }
+    }
+
+    fn range(min: (i64, i64), max: Option<(i64, i64)>) -> Measured {
+        let r = |(n, d): (i64, i64)| Rational::new(n.into(), d.into());
+        Measured {
+            unknown: 1,
+            min: r(min),
+            max: max.map(r),
+            ..exact(min.0, min.1)
+        }
+    }
+
+    fn t(s: &str) -> Target {
+        Target::parse(s).unwrap()
+    }
+
+    #[test]
+    fn trend_follows_the_direction_of_the_target() {
+        assert_eq!(
+            trend(&t(">= 50%"), &exact(6, 10), &exact(5, 10)),
+            Trend::Improved
+        );
+        assert_eq!(
+            trend(&t(">= 50%"), &exact(4, 10), &exact(5, 10)),
+            Trend::Declined
+        );
+        assert_eq!(
+            trend(&t(">= 50%"), &exact(5, 10), &exact(1, 2)),
+            Trend::Unchanged
+        );
+        // An upper bound: lower is better.
+        assert_eq!(
+            trend(&t("<= 10%"), &exact(1, 20), &exact(1, 10)),
+            Trend::Improved
+        );
+        assert_eq!(
+            trend(&t("< 10%"), &exact(2, 10), &exact(1, 10)),
+            Trend::Declined
+        );
+        // = 100%: nearer is better, from either side.
+        assert_eq!(
+            trend(&t("全部"), &exact(33, 35), &exact(31, 35)),
+            Trend::Improved
+        );
+        assert_eq!(
+            trend(&t("全部"), &exact(0, 1), &exact(1, 1)),
+            Trend::Declined
+        );
+        assert_eq!(
+            trend(&t("= 1/2"), &exact(6, 10), &exact(3, 10)),
+            Trend::Improved
+        );
+    }
+
+    #[test]
+    fn trend_with_unknown_cells_compares_ranges() {
+        let target = t(">= 50%");
+        // Now somewhere in 6/10..7/10, then exactly 5/10: improved whatever the unknowns.
+        assert_eq!(
+            trend(&target, &range((6, 10), Some((7, 10))), &exact(5, 10)),
+            Trend::Improved
+        );
+        // Overlapping ranges cannot be compared.
+        assert_eq!(
+            trend(&target, &range((4, 10), Some((6, 10))), &exact(5, 10)),
+            Trend::Unknown
+        );
+        // An unbounded range (unknown numerator) above a lower value then.
+        assert_eq!(
+            trend(&target, &range((6, 10), None), &exact(5, 10)),
+            Trend::Improved
+        );
+        assert_eq!(
+            trend(&target, &exact(5, 10), &range((6, 10), None)),
+            Trend::Declined
+        );
+        // = 100% with unknowns on both sides of the target: unknown.
+        assert_eq!(
+            trend(&t("全部"), &range((9, 10), None), &exact(8, 10)),
+            Trend::Unknown
+        );
+        let mut empty = exact(0, 1);
+        empty.empty = true;
+        assert_eq!(trend(&target, &exact(5, 10), &empty), Trend::Unknown);
     }
 }

@@ -40,10 +40,22 @@ pub fn bind(args: &[String], pack: &Pack) -> Result<Vec<Binding>> {
                 b.path.display()
             );
         }
+        if b.path == Path::new("-") {
+            if let Some(prev) = out.iter().find(|p| p.path == Path::new("-")) {
+                bail!(
+                    "standard input is given for both `{}` and `{}`: it can feed one dataset",
+                    pack.datasets[prev.dataset].name,
+                    pack.datasets[b.dataset].name
+                );
+            }
+        }
         out.push(b);
         Ok(())
     };
     for arg in args {
+        if arg == "-" {
+            bail!("`-` alone cannot tell which dataset standard input is: write NAME=-, e.g. delegates=-");
+        }
         if let Some((name, path)) = arg.split_once('=') {
             if !Path::new(arg).exists() {
                 let dataset = pack.dataset(name).ok_or_else(|| {
@@ -145,9 +157,18 @@ impl<'p> DatasetReader<'p> {
     /// Opens the file, reads its header row and maps it to the dataset's
     /// columns. A missing key column is an error.
     pub fn open(dataset: &'p Dataset, path: &Path, lang: crate::Lang) -> Result<Self> {
-        let file = path.display().to_string();
-        let handle = File::open(path).with_context(|| format!("cannot open {file}"))?;
-        let source: Box<dyn Read> = Box::new(BufReader::with_capacity(256 * 1024, handle));
+        let (file, source): (String, Box<dyn Read>) = if path == Path::new("-") {
+            // `NAME=-`: standard input, named so in messages.
+            let stdin = std::io::stdin().lock();
+            (
+                "<stdin>".into(),
+                Box::new(BufReader::with_capacity(256 * 1024, stdin)),
+            )
+        } else {
+            let file = path.display().to_string();
+            let handle = File::open(path).with_context(|| format!("cannot open {file}"))?;
+            (file, Box::new(BufReader::with_capacity(256 * 1024, handle)))
+        };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -232,6 +253,11 @@ impl<'p> DatasetReader<'p> {
                 .derive
                 .as_ref()
                 .is_some_and(|d| self.fields[d.from].is_some())
+    }
+
+    /// Is the column itself in the file (not only derivable)?
+    pub fn in_file(&self, col: ColId) -> bool {
+        self.fields[col].is_some()
     }
 
     /// The header a column has in this file (or its canonical name).

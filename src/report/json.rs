@@ -53,6 +53,35 @@ struct Result<'a> {
     shortfall: Option<Shortfall>,
     due: Option<String>,
     reason: Option<Reason>,
+    previous: Option<Previous>,
+    explanation: Option<Explanation<'a>>,
+}
+
+#[derive(Serialize)]
+struct Previous {
+    year: i64,
+    status: &'static str,
+    numerator: Box<RawValue>,
+    denominator: Box<RawValue>,
+    unknown: u64,
+    ratio: Option<Box<RawValue>>,
+    trend: &'static str,
+}
+
+#[derive(Serialize)]
+struct Explanation<'a> {
+    file: &'a str,
+    total: u64,
+    shown: usize,
+    rows: Vec<ExplainRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct ExplainRow<'a> {
+    line: u64,
+    name: &'a str,
+    state: &'static str,
+    values: indexmap::IndexMap<&'a str, &'a str>,
 }
 
 #[derive(Serialize)]
@@ -125,6 +154,34 @@ fn result<'a>(r: &'a RuleResult, opts: &RenderOptions) -> Result<'a> {
         reason: r.reason.as_ref().map(|why| Reason {
             code: why.code(),
             text: why.text(opts.lang, &r.dataset),
+        }),
+        previous: r.previous.as_ref().map(|p| Previous {
+            year: p.period,
+            status: p.status.as_str(),
+            numerator: exact(&p.measured.numerator),
+            denominator: exact(&p.measured.denominator),
+            unknown: p.measured.unknown,
+            ratio: p.measured.ratio().map(|x| raw(num::short_text(&x, 6))),
+            trend: p.trend.as_str(),
+        }),
+        explanation: r.explanation.as_ref().map(|x| Explanation {
+            file: &x.file,
+            total: x.total,
+            shown: x.rows.len(),
+            rows: x
+                .rows
+                .iter()
+                .map(|row| ExplainRow {
+                    line: row.line,
+                    name: &row.name,
+                    state: if row.unknown { "unknown" } else { "not_met" },
+                    values: row
+                        .values
+                        .iter()
+                        .map(|(h, v)| (h.as_str(), v.as_str()))
+                        .collect(),
+                })
+                .collect(),
         }),
     }
 }

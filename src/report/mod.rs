@@ -3,8 +3,15 @@
 //! Evaluation fills a [`Report`]; it never prints. Each output format is one
 //! [`Render`] implementation chosen by [`Format`].
 
+mod csv;
+mod html;
 mod json;
+mod junit;
+mod markdown;
+mod matrix;
 mod table;
+
+pub use matrix::{matrices, Matrix};
 
 use crate::num::Rational;
 use crate::pack::schema::{Severity, Text};
@@ -18,8 +25,16 @@ use num_bigint::BigInt;
 pub struct Report {
     pub plan: PlanInfo,
     pub as_of: NaiveDate,
+    /// The pack's datasets, in pack order (for headings).
+    pub datasets: Vec<DatasetInfo>,
     pub results: Vec<RuleResult>,
     pub issues: Vec<Issue>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DatasetInfo {
+    pub name: String,
+    pub title: Text,
 }
 
 #[derive(Debug)]
@@ -189,6 +204,151 @@ pub struct RuleResult {
     pub due: Option<NaiveDate>,
     pub reason: Option<Reason>,
     pub unit: Option<Text>,
+    /// The plan's sentence the rule comes from.
+    pub quote: String,
+    /// The same rule and group in the previous period of a multi-year file.
+    pub previous: Option<Previous>,
+    /// Rows that do not meet the condition or are unknown, when asked for
+    /// (`--explain`, `--show-failing`).
+    pub explanation: Option<Explanation>,
+}
+
+/// The result of the same rule and group one period earlier (a trend).
+#[derive(Clone, Debug)]
+pub struct Previous {
+    pub period: i64,
+    pub status: Status,
+    pub measured: Measured,
+    pub trend: Trend,
+}
+
+/// Did the value move towards the target since the previous period?
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trend {
+    Improved,
+    Declined,
+    Unchanged,
+    /// Unknown cells or nothing to measure leave it open.
+    Unknown,
+}
+
+impl Trend {
+    /// The JSON name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trend::Improved => "improved",
+            Trend::Declined => "declined",
+            Trend::Unchanged => "unchanged",
+            Trend::Unknown => "unknown",
+        }
+    }
+
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Trend::Improved => "↑",
+            Trend::Declined => "↓",
+            Trend::Unchanged => "→",
+            Trend::Unknown => "",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Trend::Improved, Lang::Zh) => "改善",
+            (Trend::Declined, Lang::Zh) => "下降",
+            (Trend::Unchanged, Lang::Zh) => "持平",
+            (Trend::Unknown, Lang::Zh) => "无法比较",
+            (Trend::Improved, Lang::En) => "improved",
+            (Trend::Declined, Lang::En) => "declined",
+            (Trend::Unchanged, Lang::En) => "unchanged",
+            (Trend::Unknown, Lang::En) => "cannot compare",
+        }
+    }
+}
+
+/// The rows behind one result that do not meet its condition or are
+/// unknown; the engine keeps at most a fixed number of them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Explanation {
+    /// The file the rows are from.
+    pub file: String,
+    /// How many rows do not meet it or are unknown, kept or not.
+    pub total: u64,
+    /// The first of them, in file order.
+    pub rows: Vec<ExplainRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExplainRow {
+    pub line: u64,
+    /// The row's name (the `name` column, else the key), ID numbers masked.
+    pub name: String,
+    /// True when the row may or may not meet it (an unknown cell).
+    pub unknown: bool,
+    /// The cells that decided it: (header in the file, value), ID numbers masked.
+    pub values: Vec<(String, String)>,
+}
+
+impl ExplainRow {
+    /// `单位类型=医院；是否基层一线=（空）`.
+    pub fn values_text(&self, lang: Lang) -> String {
+        let empty = match lang {
+            Lang::Zh => "（空）",
+            Lang::En => "(empty)",
+        };
+        self.values
+            .iter()
+            .map(|(h, v)| format!("{h}={}", if v.is_empty() { empty } else { v }))
+            .collect::<Vec<_>>()
+            .join(match lang {
+                Lang::Zh => "；",
+                Lang::En => "; ",
+            })
+    }
+
+    pub fn state_label(&self, lang: Lang) -> &'static str {
+        match (self.unknown, lang) {
+            (false, Lang::Zh) => "不符合",
+            (true, Lang::Zh) => "未知",
+            (false, Lang::En) => "not met",
+            (true, Lang::En) => "unknown",
+        }
+    }
+}
+
+/// Masks anything that looks like a resident ID number: every run of 15 or
+/// more digits (full-width too), with a trailing check character `X` after
+/// 17 digits, keeps its first 6 and last 4 characters
+/// (`321002********123X`). Explanations pass every cell and name through it,
+/// so an ID number cannot leak from any column, whatever its type.
+pub fn mask_id(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !digit(chars[i]) {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && digit(chars[i]) {
+            i += 1;
+        }
+        if i - start == 17 && i < chars.len() && matches!(chars[i], 'X' | 'x' | 'Ｘ' | 'ｘ') {
+            i += 1;
+        }
+        let run = &chars[start..i];
+        if run.len() >= 15 {
+            for (k, c) in run.iter().enumerate() {
+                out.push(if k < 6 || k >= run.len() - 4 { *c } else { '*' });
+            }
+        } else {
+            out.extend(run);
+        }
+    }
+    out
 }
 
 /// A cell that was empty or could not be read.
@@ -212,11 +372,33 @@ impl Report {
 
     /// Exit code 1 when an error-severity result failed or is indeterminate.
     pub fn failed(&self) -> bool {
+        self.fails(FailOn::Error)
+    }
+
+    /// Does a result that is `fail` or `indeterminate` make the run fail
+    /// under `fail_on`?
+    pub fn fails(&self, fail_on: FailOn) -> bool {
         self.results.iter().any(|r| {
-            r.severity == Severity::Error
-                && matches!(r.status, Status::Fail | Status::Indeterminate)
+            matches!(r.status, Status::Fail | Status::Indeterminate)
+                && match fail_on {
+                    FailOn::Error => r.severity == Severity::Error,
+                    FailOn::Warning => true,
+                    FailOn::Never => false,
+                }
         })
     }
+}
+
+/// Which unmet results make exit code 1 (`--fail-on`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// A rule of severity `error` is fail or indeterminate (default).
+    #[default]
+    Error,
+    /// Any rule, warnings included, is fail or indeterminate.
+    Warning,
+    /// Never: exit 1 is not used (exit 2 still means the check could not run).
+    Never,
 }
 
 /// Output formats.
@@ -226,12 +408,31 @@ pub enum Format {
     Table,
     /// The JSON contract for scripts.
     Json,
+    /// One row per result, UTF-8 with BOM (opens in Excel).
+    Csv,
+    /// A Markdown document.
+    Markdown,
+    /// JUnit XML: one test case per rule and group, for CI dashboards.
+    Junit,
+    /// One self-contained HTML file, printable on A4.
+    Html,
+}
+
+/// How results are laid out in table, markdown and html.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum View {
+    /// One line per rule and group (default).
+    #[default]
+    List,
+    /// Groups (districts, societies) as rows and rules as columns, with the total.
+    Matrix,
 }
 
 /// Options every renderer sees.
 pub struct RenderOptions {
     pub lang: Lang,
     pub color: bool,
+    pub view: View,
 }
 
 /// One output format.
@@ -244,6 +445,163 @@ impl Format {
         match self {
             Format::Table => Box::new(table::Table),
             Format::Json => Box::new(json::Json),
+            Format::Csv => Box::new(csv::Csv),
+            Format::Markdown => Box::new(markdown::Markdown),
+            Format::Junit => Box::new(junit::Junit),
+            Format::Html => Box::new(html::Html),
+        }
+    }
+
+    /// The format a file name asks for, by its extension.
+    pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "txt" => Format::Table,
+            "json" => Format::Json,
+            "csv" => Format::Csv,
+            "md" | "markdown" => Format::Markdown,
+            "xml" => Format::Junit,
+            "html" | "htm" => Format::Html,
+            _ => return None,
+        })
+    }
+
+    /// The extensions [`Format::from_path`] knows, for error messages.
+    pub const EXTENSIONS: &'static str = ".txt (table), .json, .csv, .md, .xml (junit), .html";
+}
+
+/// The group column's text: the group, "全市合计" for the pooled total, or empty.
+pub fn group_label(r: &RuleResult, lang: Lang) -> String {
+    match (&r.group, r.pooled, lang) {
+        (Some(g), _, _) => g.clone(),
+        (None, true, Lang::Zh) => "全市合计".into(),
+        (None, true, Lang::En) => "total".into(),
+        (None, false, _) => String::new(),
+    }
+}
+
+/// `206/300 = 68.67%`, `3.01 (3612345.67 / 1200000)`, or why nothing was measured.
+pub fn actual_text(r: &RuleResult, lang: Lang) -> String {
+    let Some(m) = &r.measured else {
+        return r
+            .reason
+            .as_ref()
+            .map(|why| why.text(lang, &r.dataset))
+            .unwrap_or_default();
+    };
+    if let (Some(why), Status::NotApplicable) = (&r.reason, r.status) {
+        return why.text(lang, &r.dataset);
+    }
+    measured_text(m, &r.target, lang)
+}
+
+/// A measured value in the target's style, with the unknown count.
+pub fn measured_text(m: &Measured, target: &Target, lang: Lang) -> String {
+    use crate::num;
+    use crate::target::Style;
+    let n = num::exact_text(&m.numerator);
+    let d = num::exact_text(&m.denominator);
+    let mut text = match (m.ratio(), m.kind, target.style) {
+        (None, _, _) => format!("{n}/{d}"),
+        (Some(x), Kind::Weighted, _) => format!("{}%", num::short_text(&(x * num::int(100)), 2)),
+        (Some(x), _, Style::Percent | Style::Fraction) => {
+            format!("{n}/{d} = {}%", num::short_text(&(x * num::int(100)), 2))
+        }
+        (Some(x), _, Style::Plain) => format!("{} ({n} / {d})", num::round_text(&x, 2)),
+    };
+    if m.unknown > 0 {
+        text.push_str(&match lang {
+            Lang::Zh => format!("，未知 {}", m.unknown),
+            Lang::En => format!(", {} unknown", m.unknown),
+        });
+    }
+    text
+}
+
+/// A short value for matrix cells: `94.3%`, `3.42`, or empty.
+pub fn short_value(m: &Measured, target: &Target) -> String {
+    use crate::num;
+    use crate::target::Style;
+    match (m.ratio(), m.kind, target.style) {
+        (None, _, _) => String::new(),
+        (Some(x), Kind::Weighted, _) | (Some(x), _, Style::Percent | Style::Fraction) => {
+            format!("{}%", num::short_text(&(x * num::int(100)), 1))
+        }
+        (Some(x), _, Style::Plain) => num::short_text(&x, 2),
+    }
+}
+
+/// `上年（2024）31/35 = 88.57% ↑ 改善`, or empty without a previous period.
+pub fn previous_text(r: &RuleResult, lang: Lang) -> String {
+    let Some(p) = &r.previous else {
+        return String::new();
+    };
+    let value = if p.measured.empty {
+        match lang {
+            Lang::Zh => "无可计量".to_string(),
+            Lang::En => "nothing to measure".to_string(),
+        }
+    } else {
+        measured_text(&p.measured, &r.target, lang)
+    };
+    let trend = format!("{} {}", p.trend.arrow(), p.trend.label(lang));
+    match lang {
+        Lang::Zh => format!("上年（{}）{value} {}", p.period, trend.trim()),
+        Lang::En => format!("{}: {value} {}", p.period, trend.trim()),
+    }
+}
+
+/// A one-character mark for matrix cells.
+pub fn status_symbol(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "✓",
+        Status::Fail => "✗",
+        Status::Indeterminate => "?",
+        Status::Pending => "…",
+        Status::Skipped | Status::NotApplicable => "–",
+    }
+}
+
+/// `delegates.frontline 代表大会代表中基层一线科技工作者比例 · 泰州市农学会：
+/// 94 行不符合或未知，列出前 20 行（file）`.
+pub fn explanation_heading(r: &RuleResult, x: &Explanation, lang: Lang) -> String {
+    format!(
+        "{} {}{}",
+        r.rule,
+        r.title.get(lang),
+        explanation_count(r, x, lang)
+    )
+}
+
+/// The group and the counts of an explanation: ` · 泰州市农学会：94 行不符合或
+/// 未知，列出前 20 行（file）`.
+pub fn explanation_count(r: &RuleResult, x: &Explanation, lang: Lang) -> String {
+    let group = group_label(r, lang);
+    let group = if group.is_empty() {
+        String::new()
+    } else {
+        format!(" · {group}")
+    };
+    let shown = x.rows.len() as u64;
+    match lang {
+        Lang::Zh => {
+            let more = if shown < x.total {
+                format!("，列出前 {shown} 行")
+            } else {
+                String::new()
+            };
+            format!("{group}：{} 行不符合或未知{more}（{}）", x.total, x.file)
+        }
+        Lang::En => {
+            let more = if shown < x.total {
+                format!(", first {shown} shown")
+            } else {
+                String::new()
+            };
+            format!(
+                "{group}: {} rows not met or unknown{more} ({})",
+                x.total, x.file
+            )
         }
     }
 }
@@ -281,4 +639,31 @@ pub fn shortfall_words(r: &RuleResult, lang: Lang) -> String {
         });
     }
     out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_id;
+
+    #[test]
+    fn id_numbers_are_masked_and_other_text_is_not() {
+        assert_eq!(mask_id("32010219800101123X"), "320102********123X");
+        assert_eq!(mask_id(" 320102198001011234 "), " 320102********1234 ");
+        assert_eq!(mask_id("320102800101123"), "320102*****1123");
+        // Full-width digits, and an ID inside other text.
+        assert_eq!(
+            mask_id("３２０１０２１９８００１０１１２３４"),
+            "３２０１０２********１２３４"
+        );
+        assert_eq!(
+            mask_id("张三 32010219800101123x 号"),
+            "张三 320102********123x 号"
+        );
+        // A malformed (16-digit) ID is masked too; short numbers are not.
+        assert_eq!(mask_id("3201021980010112"), "320102******0112");
+        assert_eq!(mask_id("12345678901234"), "12345678901234");
+        assert_eq!(mask_id("张三"), "张三");
+        assert_eq!(mask_id("1963-12-13（62岁）"), "1963-12-13（62岁）");
+        assert_eq!(mask_id("2524817.90"), "2524817.90");
+    }
 }

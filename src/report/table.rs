@@ -1,8 +1,10 @@
 //! `--format table`: a report for people, in Chinese or English.
 
-use super::{shortfall_words, Kind, Render, RenderOptions, Report, RuleResult, Status};
-use crate::num;
-use crate::target::Style;
+use super::matrix::{self, Matrix};
+use super::{
+    actual_text, explanation_heading, group_label, previous_text, shortfall_words, Reason, Render,
+    RenderOptions, Report, RuleResult, Status, View,
+};
 use crate::Lang;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, Color, ContentArrangement, Table as Grid};
 use std::fmt::Write;
@@ -28,54 +30,23 @@ impl Render for Table {
                 format!("as of {}", report.as_of)
             }
         )?;
-        let mut grid = Grid::new();
-        grid.load_style(UTF8_FULL_CONDENSED);
-        grid.set_content_arrangement(ContentArrangement::Dynamic);
-        if opts.color {
-            grid.enforce_styling();
-        } else {
-            grid.force_no_tty();
-        }
-        let header = if zh {
-            [
-                "状态", "条款", "指标", "分组", "实际", "目标", "差距", "期限",
-            ]
-        } else {
-            [
-                "status",
-                "clause",
-                "target of",
-                "group",
-                "actual",
-                "target",
-                "shortfall",
-                "due",
-            ]
-        };
-        grid.set_header(header);
-        for r in &report.results {
-            let status = Cell::new(r.status.label(lang));
-            let status = if opts.color {
-                status.fg(color(r.status))
-            } else {
-                status
-            };
-            let mut title = format!("{}\n{}", r.title.get(lang), r.rule);
-            if r.severity == crate::pack::schema::Severity::Warning {
-                title.push_str(if zh { "（提示）" } else { " (warning)" });
+        let listed: Vec<&RuleResult> = match opts.view {
+            View::List => report.results.iter().collect(),
+            View::Matrix => {
+                for m in matrix::matrices(report) {
+                    write_matrix(&mut out, report, &m, opts)?;
+                }
+                report
+                    .results
+                    .iter()
+                    .filter(|r| !matrix::in_matrix(r) && !no_input(r))
+                    .collect()
             }
-            grid.add_row(vec![
-                status,
-                Cell::new(&r.clause),
-                Cell::new(title),
-                Cell::new(group(r, lang)),
-                Cell::new(actual(r, lang)),
-                Cell::new(r.target.to_string()),
-                Cell::new(shortfall_words(r, lang)),
-                Cell::new(r.due.map(|d| d.to_string()).unwrap_or_default()),
-            ]);
+        };
+        if !listed.is_empty() {
+            writeln!(out, "{}", list(&listed, opts))?;
         }
-        writeln!(out, "{grid}")?;
+        write_explanations(&mut out, report, lang)?;
         let counts = report.counts();
         let summary: Vec<String> = Status::ALL
             .iter()
@@ -127,6 +98,177 @@ impl Render for Table {
     }
 }
 
+/// Skipped because no file was given: left out of the matrix view's list
+/// (the summary still counts them).
+pub(super) fn no_input(r: &RuleResult) -> bool {
+    r.status == Status::Skipped && r.reason == Some(Reason::NoInput)
+}
+
+fn grid(opts: &RenderOptions) -> Grid {
+    let mut grid = Grid::new();
+    grid.load_style(UTF8_FULL_CONDENSED);
+    grid.set_content_arrangement(ContentArrangement::Dynamic);
+    if opts.color {
+        grid.enforce_styling();
+    } else {
+        grid.force_no_tty();
+    }
+    grid
+}
+
+/// One line per result.
+fn list(results: &[&RuleResult], opts: &RenderOptions) -> Grid {
+    let lang = opts.lang;
+    let zh = lang == Lang::Zh;
+    let mut grid = grid(opts);
+    let header = if zh {
+        [
+            "状态", "条款", "指标", "分组", "实际", "目标", "差距", "期限",
+        ]
+    } else {
+        [
+            "status",
+            "clause",
+            "target of",
+            "group",
+            "actual",
+            "target",
+            "shortfall",
+            "due",
+        ]
+    };
+    grid.set_header(header);
+    for r in results {
+        let status = Cell::new(r.status.label(lang));
+        let status = if opts.color {
+            status.fg(color(r.status))
+        } else {
+            status
+        };
+        let mut title = format!("{}\n{}", r.title.get(lang), r.rule);
+        if r.severity == crate::pack::schema::Severity::Warning {
+            title.push_str(if zh { "（提示）" } else { " (warning)" });
+        }
+        grid.add_row(vec![
+            status,
+            Cell::new(&r.clause),
+            Cell::new(title),
+            Cell::new(group_label(r, lang)),
+            Cell::new(actual_cell(r, lang)),
+            Cell::new(r.target.to_string()),
+            Cell::new(shortfall_words(r, lang)),
+            Cell::new(r.due.map(|d| d.to_string()).unwrap_or_default()),
+        ]);
+    }
+    grid
+}
+
+/// The actual value, with the previous period's under it.
+fn actual_cell(r: &RuleResult, lang: Lang) -> String {
+    let prev = previous_text(r, lang);
+    if prev.is_empty() {
+        actual_text(r, lang)
+    } else {
+        format!("{}\n{prev}", actual_text(r, lang))
+    }
+}
+
+/// Groups as rows, rules as columns, then a legend naming each column.
+fn write_matrix(
+    out: &mut String,
+    report: &Report,
+    m: &Matrix<'_>,
+    opts: &RenderOptions,
+) -> anyhow::Result<()> {
+    let lang = opts.lang;
+    let title = report
+        .datasets
+        .iter()
+        .find(|d| d.name == m.dataset)
+        .map_or(m.dataset, |d| d.title.get(lang));
+    let year = m
+        .rules
+        .first()
+        .and_then(|r| r.period)
+        .map(|y| format!(" {y}"))
+        .unwrap_or_default();
+    writeln!(out, "\n{title}{year}（{}）", m.dataset)?;
+    let mut grid = grid(opts);
+    let mut header = vec![Cell::new(match lang {
+        Lang::Zh => "分组",
+        Lang::En => "group",
+    })];
+    header.extend(
+        m.rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Cell::new(format!("{}\n{}", i + 1, matrix::column_name(r)))),
+    );
+    grid.set_header(header);
+    for row in &m.rows {
+        let name = match (row.group, lang) {
+            (Some(g), _) => g.to_string(),
+            (None, Lang::Zh) => "全市合计".into(),
+            (None, Lang::En) => "total".into(),
+        };
+        let mut cells = vec![Cell::new(name)];
+        for c in &row.cells {
+            let cell = Cell::new(matrix::cell_text(*c));
+            cells.push(match (c, opts.color) {
+                (Some(r), true) => cell.fg(color(r.status)),
+                _ => cell,
+            });
+        }
+        grid.add_row(cells);
+    }
+    writeln!(out, "{grid}")?;
+    writeln!(out, "{}", matrix::legend(lang))?;
+    for (i, r) in m.rules.iter().enumerate() {
+        writeln!(
+            out,
+            "  {} {} {} {} {}",
+            i + 1,
+            r.rule,
+            r.clause,
+            r.title.get(lang),
+            r.target
+        )?;
+    }
+    Ok(())
+}
+
+/// `--explain` / `--show-failing`: each result's rows, under a heading.
+fn write_explanations(out: &mut String, report: &Report, lang: Lang) -> anyhow::Result<()> {
+    let zh = lang == Lang::Zh;
+    for r in &report.results {
+        let Some(x) = r.explanation.as_ref().filter(|x| x.total > 0) else {
+            continue;
+        };
+        writeln!(out, "\n{}", explanation_heading(r, x, lang))?;
+        if x.rows.is_empty() {
+            continue;
+        }
+        let mut grid = Grid::new();
+        grid.load_style(UTF8_FULL_CONDENSED);
+        grid.force_no_tty();
+        grid.set_header(if zh {
+            ["行", "名称", "判定", "依据"]
+        } else {
+            ["line", "name", "state", "values"]
+        });
+        for row in &x.rows {
+            grid.add_row(vec![
+                row.line.to_string(),
+                row.name.clone(),
+                row.state_label(lang).to_string(),
+                row.values_text(lang),
+            ]);
+        }
+        writeln!(out, "{grid}")?;
+    }
+    Ok(())
+}
+
 fn color(s: Status) -> Color {
     match s {
         Status::Pass => Color::Green,
@@ -135,44 +277,4 @@ fn color(s: Status) -> Color {
         Status::Pending => Color::Cyan,
         Status::Skipped | Status::NotApplicable => Color::DarkGrey,
     }
-}
-
-fn group(r: &RuleResult, lang: Lang) -> String {
-    match (&r.group, r.pooled, lang) {
-        (Some(g), _, _) => g.clone(),
-        (None, true, Lang::Zh) => "全市合计".into(),
-        (None, true, Lang::En) => "total".into(),
-        (None, false, _) => String::new(),
-    }
-}
-
-/// `206/300 = 68.67%`, `3.01 (3612345.67 / 1200000)`, or why nothing was measured.
-pub(super) fn actual(r: &RuleResult, lang: Lang) -> String {
-    let Some(m) = &r.measured else {
-        return r
-            .reason
-            .as_ref()
-            .map(|why| why.text(lang, &r.dataset))
-            .unwrap_or_default();
-    };
-    if let (Some(why), Status::NotApplicable) = (&r.reason, r.status) {
-        return why.text(lang, &r.dataset);
-    }
-    let n = num::exact_text(&m.numerator);
-    let d = num::exact_text(&m.denominator);
-    let mut text = match (m.ratio(), m.kind, r.target.style) {
-        (None, _, _) => format!("{n}/{d}"),
-        (Some(x), Kind::Weighted, _) => format!("{}%", num::short_text(&(x * num::int(100)), 2)),
-        (Some(x), _, Style::Percent | Style::Fraction) => {
-            format!("{n}/{d} = {}%", num::short_text(&(x * num::int(100)), 2))
-        }
-        (Some(x), _, Style::Plain) => format!("{} ({n} / {d})", num::round_text(&x, 2)),
-    };
-    if m.unknown > 0 {
-        text.push_str(&match lang {
-            Lang::Zh => format!("，未知 {}", m.unknown),
-            Lang::En => format!(", {} unknown", m.unknown),
-        });
-    }
-    text
 }
