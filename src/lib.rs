@@ -14,6 +14,8 @@ pub mod num;
 pub mod pack;
 pub mod report;
 pub mod target;
+pub mod template;
+pub mod validate;
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -44,6 +46,8 @@ pub fn run(cli: Cli, env: Env, out: &mut dyn std::io::Write) -> Result<u8> {
     match cli.command {
         Command::Check(args) => check(args, env, out),
         Command::Rules(args) => rules(args, out),
+        Command::Validate(args) => validate::run(args, env, out),
+        Command::Template(args) => template::run(args, out),
     }
 }
 
@@ -54,6 +58,8 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
         as_of: args.as_of.unwrap_or(env.today),
         year: args.year,
         lang: args.lang,
+        encoding: args.read.encoding,
+        sheet: args.read.sheet,
     };
     let report = engine::check(&pack, &bindings, &opts)?;
     let text = args.format.renderer().render(
@@ -61,6 +67,7 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
         &report::RenderOptions {
             lang: args.lang,
             color: env.color,
+            all_issues: args.all_issues,
         },
     )?;
     emit(out, &text)?;
@@ -68,7 +75,7 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
 }
 
 /// Writes output; a closed pipe (`reformcheck … | head`) is not an error.
-fn emit(out: &mut dyn std::io::Write, text: &str) -> Result<()> {
+pub(crate) fn emit(out: &mut dyn std::io::Write, text: &str) -> Result<()> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),

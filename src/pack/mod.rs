@@ -4,6 +4,7 @@
 pub mod schema;
 
 use crate::date;
+use crate::num::Rational;
 use crate::target::Target;
 use anyhow::{anyhow, Result};
 use chrono::NaiveDate;
@@ -36,6 +37,8 @@ pub struct Dataset {
     pub key: ColId,
     pub period: Option<ColId>,
     pub columns: Vec<Column>,
+    /// Column sets identifying one row; equal rows are duplicates.
+    pub unique: Vec<Vec<ColId>>,
 }
 
 #[derive(Debug)]
@@ -45,11 +48,18 @@ pub struct Column {
     pub headers: Vec<String>,
     pub empty: Option<String>,
     pub derive: Option<Derive>,
+    /// Header units (normalized, e.g. `万元`) and the factor they scale by.
+    pub units: Vec<(String, Rational)>,
+    /// The date column the value expires on.
+    pub valid_until: Option<ColId>,
+    pub example: Option<String>,
 }
 
 #[derive(Debug)]
 pub struct Derive {
     pub from: ColId,
+    /// For a bool derived from text: values meaning true and false. Empty
+    /// for a date derived from an ID number.
     pub when_true: Vec<String>,
     pub when_false: Vec<String>,
 }
@@ -265,13 +275,87 @@ impl Compiler<'_> {
         };
         let mut columns = Vec::new();
         for (col, c) in &def.columns {
+            let at = |n: &Name, message: String| {
+                self.err(Located {
+                    at: n.referenced,
+                    rule: None,
+                    message: format!("dataset `{name}`, column `{col}`: {message}"),
+                })
+            };
             let derive = match &c.derive {
                 None => None,
-                Some(d) => Some(Derive {
-                    from: find(&d.from)?,
-                    when_true: d.when_true.clone(),
-                    when_false: d.when_false.clone(),
-                }),
+                Some(d) => {
+                    let from = find(&d.from)?;
+                    let source = def.columns[from].kind;
+                    let lists = !d.when_true.is_empty() || !d.when_false.is_empty();
+                    match (c.kind, source) {
+                        (ColumnType::Bool, ColumnType::Text) => {}
+                        (ColumnType::Date, ColumnType::IdNumber) if !lists => {}
+                        (ColumnType::Date, ColumnType::IdNumber) => {
+                            return Err(at(
+                                &d.from,
+                                "a date derived from an ID number takes no when_true/when_false"
+                                    .into(),
+                            ))
+                        }
+                        _ => {
+                            return Err(at(
+                                &d.from,
+                                format!(
+                                    "cannot derive a {} column from `{}` ({}): a bool derives \
+                                     from a text column, a date from an id_number column",
+                                    type_name(c.kind),
+                                    d.from.value,
+                                    type_name(source)
+                                ),
+                            ))
+                        }
+                    }
+                    Some(Derive {
+                        from,
+                        when_true: d.when_true.clone(),
+                        when_false: d.when_false.clone(),
+                    })
+                }
+            };
+            let mut units = Vec::new();
+            if let Some(u) = &c.units {
+                let fail = |message: String| {
+                    self.err(Located {
+                        at: u.referenced,
+                        rule: None,
+                        message: format!("dataset `{name}`, column `{col}`: {message}"),
+                    })
+                };
+                if !matches!(c.kind, ColumnType::Int | ColumnType::Number) {
+                    return Err(fail(format!(
+                        "`units` applies to int and number columns, not {}",
+                        type_name(c.kind)
+                    )));
+                }
+                for (unit, factor) in &u.value {
+                    let f = crate::num::parse_number(factor)
+                        .filter(|f| f > &crate::num::int(0))
+                        .ok_or_else(|| {
+                            fail(format!(
+                                "unit `{unit}`: factor `{factor}` is not a positive number"
+                            ))
+                        })?;
+                    units.push((crate::input::normalize_header(unit), f));
+                }
+            }
+            let valid_until = match &c.valid_until {
+                None => None,
+                Some(v) => {
+                    let i = find(v)?;
+                    if def.columns[i].kind != ColumnType::Date {
+                        return Err(at(
+                            v,
+                            format!("`valid_until` must name a date column; `{}` is not", v.value),
+                        ));
+                    }
+                    Some(i)
+                }
             };
             columns.push(Column {
                 name: col.clone(),
@@ -279,7 +363,17 @@ impl Compiler<'_> {
                 headers: c.headers.clone(),
                 empty: c.empty.clone(),
                 derive,
+                units,
+                valid_until,
+                example: c.example.clone(),
             });
+        }
+        let mut unique = Vec::new();
+        for set in &def.unique {
+            let cols = set.iter().map(&find).collect::<Result<Vec<_>>>()?;
+            if !cols.is_empty() {
+                unique.push(cols);
+            }
         }
         Ok(Dataset {
             name: name.to_string(),
@@ -287,6 +381,7 @@ impl Compiler<'_> {
             key: find(&def.key)?,
             period: def.period.as_ref().map(find).transpose()?,
             columns,
+            unique,
         })
     }
 
@@ -374,6 +469,22 @@ impl Compiler<'_> {
     }
 }
 
+/// The pack's name for a column type.
+pub fn type_name(t: ColumnType) -> &'static str {
+    match t {
+        ColumnType::Text => "text",
+        ColumnType::Bool => "bool",
+        ColumnType::Date => "date",
+        ColumnType::Int => "int",
+        ColumnType::Number => "number",
+        ColumnType::Rate => "rate",
+        ColumnType::Rating => "rating",
+        ColumnType::IdNumber => "id_number",
+    }
+}
+
+/// Every type a rule may read: ID numbers are personal data and only feed
+/// birth dates and duplicate checks, never a rule (or a group name).
 const ANY: &[ColumnType] = &[
     ColumnType::Text,
     ColumnType::Bool,
@@ -429,8 +540,9 @@ impl RuleCx<'_> {
             return Err(self.fail(
                 n.referenced,
                 format!(
-                    "column `{}` is of type {:?}, which this measure or condition cannot use",
-                    n.value, col.kind
+                    "column `{}` is of type {}, which this measure or condition cannot use",
+                    n.value,
+                    type_name(col.kind)
                 ),
             ));
         }

@@ -3,6 +3,7 @@
 //! Evaluation fills a [`Report`]; it never prints. Each output format is one
 //! [`Render`] implementation chosen by [`Format`].
 
+pub mod issues;
 mod json;
 mod table;
 
@@ -191,8 +192,8 @@ pub struct RuleResult {
     pub unit: Option<Text>,
 }
 
-/// A cell that was empty or could not be read.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A cell that was empty or could not be read, or a duplicated row.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Issue {
     pub dataset: String,
     pub file: String,
@@ -232,6 +233,8 @@ pub enum Format {
 pub struct RenderOptions {
     pub lang: Lang,
     pub color: bool,
+    /// List every data issue in the table (`--all-issues`).
+    pub all_issues: bool,
 }
 
 /// One output format.
