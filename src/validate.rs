@@ -114,9 +114,17 @@ fn table(files: &[FileReport], found: &[Issue], lang: Lang, all: bool) -> Result
     let mut out = String::new();
     for f in files {
         if zh {
-            write!(out, "{} ← {}（{}，{} 行）", f.dataset, f.file, f.read_as, f.rows)?;
+            write!(
+                out,
+                "{} ← {}（{}，{} 行）",
+                f.dataset, f.file, f.read_as, f.rows
+            )?;
         } else {
-            write!(out, "{} ← {} ({}, {} rows)", f.dataset, f.file, f.read_as, f.rows)?;
+            write!(
+                out,
+                "{} ← {} ({}, {} rows)",
+                f.dataset, f.file, f.read_as, f.rows
+            )?;
         }
         if !f.missing_columns.is_empty() {
             let cols = f.missing_columns.join(", ");

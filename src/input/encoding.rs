@@ -268,7 +268,9 @@ mod tests {
     #[test]
     fn forced_encoding_is_strict() {
         let gb = gbk("姓名\n张三\n");
-        let err = detect_bytes(&gb, Some(Forced::Utf8)).unwrap_err().to_string();
+        let err = detect_bytes(&gb, Some(Forced::Utf8))
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("not valid UTF-8 text (as --encoding says): the first bad byte is at byte offset 0 (line 1)"),
             "{err}"

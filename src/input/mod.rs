@@ -162,7 +162,8 @@ pub fn normalize_header(h: &str) -> String {
 fn split_unit(h: &str) -> Option<(&str, &str)> {
     let inner = h.strip_suffix(')')?;
     let open = inner.rfind('(')?;
-    Some((&inner[..open], &inner[open + 1..])).filter(|(base, unit)| !base.is_empty() && !unit.is_empty())
+    Some((&inner[..open], &inner[open + 1..]))
+        .filter(|(base, unit)| !base.is_empty() && !unit.is_empty())
 }
 
 /// How a file header matches a column: not at all, with a scale factor from
@@ -181,7 +182,11 @@ fn match_header(col: &Column, norm: &str) -> HeaderMatch {
             .map(|(_, f)| f.clone())
     };
     let scale = |f: Rational| (f != crate::num::int(1)).then_some(f);
-    let names = || std::iter::once(&col.name).chain(&col.headers).map(|h| normalize_header(h));
+    let names = || {
+        std::iter::once(&col.name)
+            .chain(&col.headers)
+            .map(|h| normalize_header(h))
+    };
     if names().any(|n| n == norm) {
         let f = split_unit(norm).and_then(|(_, u)| factor(u));
         return HeaderMatch::Yes(f.and_then(scale));
@@ -194,8 +199,7 @@ fn match_header(col: &Column, norm: &str) -> HeaderMatch {
     }
     // The pack's own headers may carry a unit too (`财政科普经费（元）`).
     let base_matches = names().any(|n| {
-        n == base
-            || split_unit(&n).is_some_and(|(b, u)| b == base && factor(u).is_some())
+        n == base || split_unit(&n).is_some_and(|(b, u)| b == base && factor(u).is_some())
     });
     match (base_matches, factor(unit)) {
         (false, _) => HeaderMatch::No,
@@ -358,8 +362,7 @@ impl<'p> DatasetReader<'p> {
     /// The text of a column's cell in the current row, as it may be shown:
     /// ID numbers masked.
     pub fn raw(&self, col: ColId) -> String {
-        let text = self
-            .fields[col]
+        let text = self.fields[col]
             .and_then(|i| self.source.cell(i, &self.file).ok())
             .map(|(_, t)| t.trim().to_string())
             .unwrap_or_default();
@@ -586,7 +589,9 @@ impl<'p> DatasetReader<'p> {
     /// empty cell (a rating past its expiry is no rating).
     fn expire(&self, row: &mut Row, problems: &mut Vec<(ColId, String, Problem)>) {
         for (c, column) in self.dataset.columns.iter().enumerate() {
-            let Some(until) = column.valid_until else { continue };
+            let Some(until) = column.valid_until else {
+                continue;
+            };
             if !self.parsed[c] || row.values[c].is_none() {
                 continue;
             }
@@ -608,7 +613,10 @@ impl<'p> DatasetReader<'p> {
                     row.values[c] = empty;
                 }
                 // An unreadable expiry date: whether the value holds is unknown.
-                None if problems.iter().any(|p| p.0 == until && p.2 != Problem::Empty) => {
+                None if problems
+                    .iter()
+                    .any(|p| p.0 == until && p.2 != Problem::Empty) =>
+                {
                     row.values[c] = None;
                 }
                 _ => {}

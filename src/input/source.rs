@@ -68,11 +68,12 @@ impl Source {
         }
         let open = || File::open(path).map(|f| BufReader::with_capacity(256 * 1024, f));
         open().with_context(|| format!("cannot open {file}"))?;
-        let encoding = encoding::detect(&file, forced, open)
-            .map_err(|e| match e.downcast::<std::io::Error>() {
+        let encoding = encoding::detect(&file, forced, open).map_err(|e| {
+            match e.downcast::<std::io::Error>() {
                 Ok(io) => anyhow!("cannot read {file}: {io}"),
                 Err(e) => e,
-            })?;
+            }
+        })?;
         let mut handle = File::open(path).with_context(|| format!("cannot open {file}"))?;
         handle
             .seek(SeekFrom::Start(encoding.bom_len()))
@@ -112,10 +113,12 @@ impl Source {
     pub fn advance(&mut self, file: &str) -> Result<bool> {
         match self {
             Source::Csv { reader, record, .. } => {
-                reader.read_byte_record(record).map_err(|e| match e.position() {
-                    Some(p) => anyhow!("{file}: line {}: cannot read CSV: {e}", p.line()),
-                    None => anyhow!("{file}: cannot read CSV: {e}"),
-                })
+                reader
+                    .read_byte_record(record)
+                    .map_err(|e| match e.position() {
+                        Some(p) => anyhow!("{file}: line {}: cannot read CSV: {e}", p.line()),
+                        None => anyhow!("{file}: cannot read CSV: {e}"),
+                    })
             }
             Source::Sheet(s) => Ok(s.advance()),
         }
@@ -140,9 +143,9 @@ impl Source {
     /// True when every cell of the current row is empty or blank.
     pub fn is_blank(&self) -> bool {
         match self {
-            Source::Csv { record, .. } => record
-                .iter()
-                .all(|f| f.iter().all(u8::is_ascii_whitespace)),
+            Source::Csv { record, .. } => {
+                record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace))
+            }
             Source::Sheet(s) => s.cells.iter().all(|(_, t)| t.trim().is_empty()),
         }
     }
@@ -269,7 +272,10 @@ impl Sheet {
                 continue;
             }
             for row in m.start.0 + 1..=m.end.0 {
-                self.fill.entry(row).or_default().push((m.start.1, m.start.0));
+                self.fill
+                    .entry(row)
+                    .or_default()
+                    .push((m.start.1, m.start.0));
             }
         }
     }

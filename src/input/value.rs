@@ -39,13 +39,23 @@ pub enum Problem {
     /// An Excel error value (`#N/A`).
     ExcelError,
     /// `1975.1`: January, or October whose trailing 0 was lost in a number cell.
-    AmbiguousMonth { year: i32 },
+    AmbiguousMonth {
+        year: i32,
+    },
     /// The birth date disagrees with the one in the ID number (masked).
-    BirthConflict { id: String, id_birth: String },
+    BirthConflict {
+        id: String,
+        id_birth: String,
+    },
     /// Its `valid_until` date is before `--as-of`, and an empty cell means unknown.
-    Expired { until: String },
+    Expired {
+        until: String,
+    },
     /// The same values as an earlier row in the columns named.
-    Duplicate { line: u64, columns: String },
+    Duplicate {
+        line: u64,
+        columns: String,
+    },
 }
 
 impl Problem {
@@ -136,7 +146,11 @@ pub fn parse(kind: ColumnType, raw: &str) -> Result<Value, Problem> {
 
 /// Reads a cell as `kind`; numbers are multiplied by `scale` (the header's
 /// unit, e.g. 10,000 for 万元), exactly.
-pub fn parse_scaled(kind: ColumnType, raw: &str, scale: Option<&Rational>) -> Result<Value, Problem> {
+pub fn parse_scaled(
+    kind: ColumnType,
+    raw: &str,
+    scale: Option<&Rational>,
+) -> Result<Value, Problem> {
     let s = raw.trim();
     if s.is_empty() {
         return Err(Problem::Empty);

@@ -282,42 +282,41 @@ impl Compiler<'_> {
                     message: format!("dataset `{name}`, column `{col}`: {message}"),
                 })
             };
-            let derive = match &c.derive {
-                None => None,
-                Some(d) => {
-                    let from = find(&d.from)?;
-                    let source = def.columns[from].kind;
-                    let lists = !d.when_true.is_empty() || !d.when_false.is_empty();
-                    match (c.kind, source) {
-                        (ColumnType::Bool, ColumnType::Text) => {}
-                        (ColumnType::Date, ColumnType::IdNumber) if !lists => {}
-                        (ColumnType::Date, ColumnType::IdNumber) => {
-                            return Err(at(
+            let derive =
+                match &c.derive {
+                    None => None,
+                    Some(d) => {
+                        let from = find(&d.from)?;
+                        let source = def.columns[from].kind;
+                        let lists = !d.when_true.is_empty() || !d.when_false.is_empty();
+                        match (c.kind, source) {
+                            (ColumnType::Bool, ColumnType::Text) => {}
+                            (ColumnType::Date, ColumnType::IdNumber) if !lists => {}
+                            (ColumnType::Date, ColumnType::IdNumber) => return Err(at(
                                 &d.from,
                                 "a date derived from an ID number takes no when_true/when_false"
                                     .into(),
-                            ))
-                        }
-                        _ => {
-                            return Err(at(
-                                &d.from,
-                                format!(
-                                    "cannot derive a {} column from `{}` ({}): a bool derives \
+                            )),
+                            _ => {
+                                return Err(at(
+                                    &d.from,
+                                    format!(
+                                        "cannot derive a {} column from `{}` ({}): a bool derives \
                                      from a text column, a date from an id_number column",
-                                    type_name(c.kind),
-                                    d.from.value,
-                                    type_name(source)
-                                ),
-                            ))
+                                        type_name(c.kind),
+                                        d.from.value,
+                                        type_name(source)
+                                    ),
+                                ))
+                            }
                         }
+                        Some(Derive {
+                            from,
+                            when_true: d.when_true.clone(),
+                            when_false: d.when_false.clone(),
+                        })
                     }
-                    Some(Derive {
-                        from,
-                        when_true: d.when_true.clone(),
-                        when_false: d.when_false.clone(),
-                    })
-                }
-            };
+                };
             let mut units = Vec::new();
             if let Some(u) = &c.units {
                 let fail = |message: String| {
@@ -351,7 +350,10 @@ impl Compiler<'_> {
                     if def.columns[i].kind != ColumnType::Date {
                         return Err(at(
                             v,
-                            format!("`valid_until` must name a date column; `{}` is not", v.value),
+                            format!(
+                                "`valid_until` must name a date column; `{}` is not",
+                                v.value
+                            ),
                         ));
                     }
                     Some(i)

@@ -42,9 +42,17 @@ pub fn write(out: &mut String, issues: &[Issue], lang: Lang, all: bool) -> std::
             (false, false) => format!(" \"{}\"", i.value),
         };
         if zh {
-            writeln!(out, "    第 {} 行 [{}]{value} {}", i.line, i.column, i.message)?;
+            writeln!(
+                out,
+                "    第 {} 行 [{}]{value} {}",
+                i.line, i.column, i.message
+            )?;
         } else {
-            writeln!(out, "    line {} [{}]{value} {}", i.line, i.column, i.message)?;
+            writeln!(
+                out,
+                "    line {} [{}]{value} {}",
+                i.line, i.column, i.message
+            )?;
         }
     }
     if issues.len() > limit {
@@ -53,7 +61,9 @@ pub fn write(out: &mut String, issues: &[Issue], lang: Lang, all: bool) -> std::
             out,
             "  {}",
             if zh {
-                format!("……另有 {more} 处未列出：加 --all-issues 列出全部（--format json 也列出全部）")
+                format!(
+                    "……另有 {more} 处未列出：加 --all-issues 列出全部（--format json 也列出全部）"
+                )
             } else {
                 format!("… and {more} more: --all-issues lists them all (so does --format json)")
             }
@@ -85,10 +95,18 @@ mod tests {
         write(&mut text, &issues, Lang::Zh, false).unwrap();
         assert!(text.starts_with("\n数据问题 23 处：\n  a.csv（22 处）\n    第 1 行 [出生日期] “1980-13-45” 无法识别的日期\n"), "{text}");
         assert!(!text.contains("b.csv"), "{text}");
-        assert!(text.ends_with("  ……另有 3 处未列出：加 --all-issues 列出全部（--format json 也列出全部）\n"), "{text}");
+        assert!(
+            text.ends_with(
+                "  ……另有 3 处未列出：加 --all-issues 列出全部（--format json 也列出全部）\n"
+            ),
+            "{text}"
+        );
         let mut all = String::new();
         write(&mut all, &issues, Lang::En, true).unwrap();
-        assert!(all.contains("  b.csv (1)\n    line 7 [出生日期] \"1980-13-45\" 无法识别的日期\n"), "{all}");
+        assert!(
+            all.contains("  b.csv (1)\n    line 7 [出生日期] \"1980-13-45\" 无法识别的日期\n"),
+            "{all}"
+        );
         assert!(!all.contains("more"), "{all}");
     }
 }
