@@ -396,7 +396,7 @@ fn ids() -> Ids {
     let b18 = id18("19800514", "003");
     Ids {
         a: id18("19800513", "001"),
-        b15: format!("321200800514003"),
+        b15: "321200800514003".to_string(),
         b18,
         c_bad_check: bad_check(&id18("19850101", "004")),
         d_bad_date: id18("19800230", "005"),
@@ -843,4 +843,26 @@ fn every_template_validates_clean_as_csv_and_as_xlsx() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("delegates.xlsx already exists"));
+}
+
+#[test]
+fn broken_and_empty_workbooks_are_errors_not_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = write(&dir, "delegates.xlsx", b"name,frontline\nx,1\n");
+    let (code, _, err) = run(&["check", &fake]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with(&format!("error: {fake}: cannot read the workbook: ")),
+        "{err}"
+    );
+    let empty = dir.path().join("committee.xlsx");
+    let mut book = Workbook::new();
+    book.add_worksheet();
+    book.save(&empty).unwrap();
+    let (code, _, err) = run(&["check", empty.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("the file is empty: it needs a header row and at least one data row"),
+        "{err}"
+    );
 }

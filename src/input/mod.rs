@@ -736,3 +736,47 @@ fn value_text(v: Option<&Value>) -> String {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sheet_follows_the_workbook_after_a_hash() {
+        assert_eq!(
+            split_sheet("名单.xlsx#代表 名单"),
+            (PathBuf::from("名单.xlsx"), Some("代表 名单".to_string()))
+        );
+        assert_eq!(
+            split_sheet("dir/Book.XLS#Sheet#2"),
+            (PathBuf::from("dir/Book.XLS"), Some("Sheet#2".to_string()))
+        );
+        assert_eq!(split_sheet("a#b.csv"), (PathBuf::from("a#b.csv"), None));
+        assert_eq!(split_sheet("名单.xlsx"), (PathBuf::from("名单.xlsx"), None));
+    }
+
+    #[test]
+    fn headers_with_units_match_and_scale() {
+        let pack = Pack::embedded().unwrap();
+        let districts = &pack.datasets[pack.dataset("districts").unwrap()];
+        let headers: Vec<String> = [
+            "市（区）",
+            "常住人口（万人）",
+            "财政科普经费（元）",
+            "财政科普经费 (万元)",
+        ]
+        .map(String::from)
+        .to_vec();
+        let (fields, scale, errors) = map_headers(districts, &headers);
+        let col = |n: &str| districts.columns.iter().position(|c| c.name == n).unwrap();
+        assert_eq!(fields[col("district")], Some(0));
+        assert_eq!(fields[col("population")], Some(1));
+        assert_eq!(scale[col("population")], Some(crate::num::int(10_000)));
+        // Two headers for one column: an error once this is the header row.
+        assert_eq!(fields[col("popsci_funding")], Some(3));
+        assert_eq!(
+            errors,
+            ["columns `财政科普经费（元）` and `财政科普经费 (万元)` both mean `popsci_funding`: keep one"]
+        );
+    }
+}

@@ -133,7 +133,7 @@ impl Source {
     }
 
     /// Number of cells in the current row.
-    pub fn len(&self) -> usize {
+    pub fn width(&self) -> usize {
         match self {
             Source::Csv { record, .. } => record.len(),
             Source::Sheet(s) => s.cells.len(),
@@ -176,7 +176,7 @@ impl Source {
 
     /// Every cell of the current row as text.
     pub fn texts(&self, file: &str) -> Result<Vec<String>> {
-        (0..self.len())
+        (0..self.width())
             .map(|i| self.cell(i, file).map(|(_, t)| t.to_string()))
             .collect()
     }

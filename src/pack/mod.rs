@@ -664,6 +664,132 @@ mod tests {
         )
     }
 
+    /// A pack whose dataset has column `x` defined as `x` (line 10), this
+    /// `unique` (line 6) and a rule measuring `measure`.
+    fn pack_with_column(x: &str, unique: &str, measure: &str) -> String {
+        format!(
+            "plan: {{id: t, title: {{zh: t}}, document: d}}\n\
+             datasets:\n  p:\n    title: {{zh: p}}\n    key: n\n    unique: {unique}\n    \
+             columns:\n      n: {{type: text}}\n      ok: {{type: bool}}\n      x: {x}\n      \
+             d: {{type: date}}\n\
+             rules:\n  - id: p.ok\n    clause: x\n    title: {{zh: t}}\n    quote: q\n    \
+             dataset: p\n    measure: {{share: {measure}}}\n    target: 全部\n"
+        )
+    }
+
+    fn pack_error(x: &str, unique: &str, measure: &str) -> String {
+        let text = pack_with_column(x, unique, measure);
+        format!("{:#}", Pack::parse(&text, "t.yaml").unwrap_err())
+    }
+
+    #[test]
+    fn new_column_options_compile() {
+        let text = pack_with_column(
+            "{type: number, units: {元: 1, 万元: 10000, 千元: \"1000\"}, example: \"12.5\"}",
+            "[[n], [n, d]]",
+            "{flag: ok}",
+        );
+        let pack = Pack::parse(&text, "t.yaml").unwrap();
+        let ds = &pack.datasets[0];
+        assert_eq!(ds.unique, vec![vec![0], vec![0, 3]]);
+        let x = &ds.columns[2];
+        assert_eq!(
+            x.units,
+            vec![
+                ("元".to_string(), crate::num::int(1)),
+                ("万元".to_string(), crate::num::int(10_000)),
+                ("千元".to_string(), crate::num::int(1_000)),
+            ]
+        );
+        assert_eq!(x.example.as_deref(), Some("12.5"));
+        let rated = pack_with_column(
+            "{type: rating, empty: \"0\", valid_until: d}",
+            "[]",
+            "{flag: ok}",
+        );
+        assert_eq!(
+            Pack::parse(&rated, "t.yaml").unwrap().datasets[0].columns[2].valid_until,
+            Some(3)
+        );
+        let id = pack_with_column("{type: id_number}", "[[x]]", "{flag: ok}")
+            .replace("d: {type: date}", "d: {type: date, derive: {from: x}}");
+        let pack = Pack::parse(&id, "t.yaml").unwrap();
+        assert_eq!(pack.datasets[0].columns[3].derive.as_ref().unwrap().from, 2);
+    }
+
+    /// `t.yaml:LINE:COL` of `needle` in line 10, the `x` column's line.
+    fn at_x(x: &str, needle: &str) -> String {
+        let line = format!("      x: {x}");
+        format!(
+            "t.yaml:10:{}",
+            line[..line.find(needle).unwrap()].chars().count() + 1
+        )
+    }
+
+    #[test]
+    fn misused_column_options_name_their_place() {
+        let x = "{type: text, units: {万元: 10000}}";
+        assert_eq!(
+            pack_error(x, "[]", "{flag: ok}"),
+            format!(
+                "invalid rule pack {}: dataset `p`, column `x`: `units` applies to int \
+                 and number columns, not text",
+                at_x(x, "{万元")
+            )
+        );
+        let x = "{type: int, units: {万人: 很多}}";
+        assert_eq!(
+            pack_error(x, "[]", "{flag: ok}"),
+            format!(
+                "invalid rule pack {}: dataset `p`, column `x`: unit `万人`: factor `很多` \
+                 is not a positive number",
+                at_x(x, "{万人")
+            )
+        );
+        let x = "{type: rating, valid_until: n}";
+        assert_eq!(
+            pack_error(x, "[]", "{flag: ok}"),
+            format!(
+                "invalid rule pack {}: dataset `p`, column `x`: `valid_until` must name \
+                 a date column; `n` is not",
+                at_x(x, "n}")
+            )
+        );
+        let x = "{type: date, derive: {from: n}}";
+        assert_eq!(
+            pack_error(x, "[]", "{flag: ok}"),
+            format!(
+                "invalid rule pack {}: dataset `p`, column `x`: cannot derive a date \
+                 column from `n` (text): a bool derives from a text column, a date from an \
+                 id_number column",
+                at_x(x, "n}")
+            )
+        );
+        let e = pack_error("{type: text}", "[[n, nobody]]", "{flag: ok}");
+        let col = "    unique: [[n, ".chars().count() + 1;
+        assert!(
+            e.starts_with(&format!(
+                "invalid rule pack t.yaml:6:{col}: dataset `p` has no column `nobody`"
+            )),
+            "{e}"
+        );
+        // ID numbers are personal data: no rule may read (or group by) them.
+        let e = pack_error(
+            "{type: id_number}",
+            "[]",
+            "{one_of: {column: x, values: [a]}}",
+        );
+        assert!(
+            e.contains("rule `p.ok`: column `x` is of type id_number, which this measure or condition cannot use"),
+            "{e}"
+        );
+        let e = pack_error("{type: int, unit: {万人: 10000}}", "[]", "{flag: ok}");
+        assert!(
+            e.contains("unknown field `unit`") && e.contains("line 10"),
+            "{e}"
+        );
+    }
+
     #[test]
     fn small_valid_pack_parses() {
         let text = pack_measuring("{flag: ok}", "{flag: ok}");
