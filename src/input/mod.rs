@@ -245,8 +245,8 @@ pub struct DatasetReader<'p> {
     parsed: Vec<bool>,
     /// Columns a rule reads (and the key and period): an empty cell is an issue.
     needed: Vec<bool>,
-    /// For each `unique` column set present in the file: key → first line.
-    seen: Vec<(Vec<ColId>, HashMap<String, u64>)>,
+    /// For each `unique` column set present in the file: key hash → first line.
+    seen: Vec<(Vec<ColId>, Seen)>,
     source: Source,
     opts: ReadOptions,
 }
@@ -336,7 +336,7 @@ impl<'p> DatasetReader<'p> {
         for set in &dataset.unique {
             if set.iter().all(|c| reader.has(*c)) {
                 reader.parse_columns(set);
-                reader.seen.push((set.clone(), HashMap::new()));
+                reader.seen.push((set.clone(), Seen::default()));
             }
         }
         Ok(reader)
@@ -630,14 +630,9 @@ impl<'p> DatasetReader<'p> {
         let mut reported = Vec::new();
         for k in 0..self.seen.len() {
             let cols = &self.seen[k].0;
-            let Some(key) = cols
-                .iter()
-                .map(|c| row.values[*c].as_ref().map(key_text))
-                .collect::<Option<Vec<String>>>()
-            else {
+            let Some(key) = key_hash(cols, &row.values) else {
                 continue;
             };
-            let key = key.join("\u{1f}");
             match self.seen[k].1.get(&key) {
                 Some(&line) if !reported.contains(&line) => {
                     reported.push(line);
@@ -712,16 +707,67 @@ fn map_headers(
     (fields, scale, errors)
 }
 
-/// A value as a duplicate-check key: text without spaces, full-width folded.
-fn key_text(v: &Value) -> String {
-    match v {
-        Value::Text(t) => crate::num::halfwidth(t)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect(),
-        other => value_text(Some(other)),
+/// A duplicate-check key: a 128-bit hash of the values (text without
+/// spaces, full-width folded), or `None` if one is unknown. Hashes keep a
+/// million-row roster's check small; two different keys share a 128-bit
+/// hash with a chance of about n²/2¹²⁹ — never, in practice.
+fn key_hash(cols: &[ColId], values: &[Option<Value>]) -> Option<Key> {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let (mut a, mut b) = (DefaultHasher::new(), DefaultHasher::new());
+    // A different start makes the two 64-bit halves independent.
+    u64::MAX.hash(&mut b);
+    for c in cols {
+        let v = values[*c].as_ref()?;
+        for h in [&mut a, &mut b] {
+            match v {
+                Value::Text(t) => {
+                    0u8.hash(h);
+                    t.chars()
+                        .map(crate::num::halfwidth_char)
+                        .filter(|c| !c.is_whitespace())
+                        .for_each(|c| c.hash(h));
+                    // Ends the text, so ("ab", "c") ≠ ("a", "bc").
+                    u32::MAX.hash(h);
+                }
+                Value::Date(d) => (1u8, d.year, d.month, d.day).hash(h),
+                Value::Num(n) => (2u8, n).hash(h),
+                Value::Bool(x) => (3u8, x).hash(h),
+            }
+        }
+    }
+    Some(Key(a.finish(), b.finish()))
+}
+
+/// A 128-bit key hash (two independent halves).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key(u64, u64);
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0);
     }
 }
+
+/// Keys are hashes already: the table uses their first half as is.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+}
+
+/// Key hash → the line it was first seen on.
+type Seen = HashMap<Key, u64, std::hash::BuildHasherDefault<PassThrough>>;
 
 /// A value for people: `1980-05-12`, `1980-05`, `是`, `12`.
 fn value_text(v: Option<&Value>) -> String {
@@ -753,6 +799,24 @@ mod tests {
         );
         assert_eq!(split_sheet("a#b.csv"), (PathBuf::from("a#b.csv"), None));
         assert_eq!(split_sheet("名单.xlsx"), (PathBuf::from("名单.xlsx"), None));
+    }
+
+    #[test]
+    fn duplicate_keys_fold_spaces_and_full_width_only() {
+        let text = |t: &str| Some(Value::Text(t.to_string()));
+        let key = |a: &str, b: &str| key_hash(&[0, 1], &[text(a), text(b)]);
+        assert!(key("王 五", "ＡＢ") == key("王五", "AB"));
+        assert!(key("王五", "AB") != key("王五", "AC"));
+        assert!(key("ab", "c") != key("a", "bc"));
+        assert!(key_hash(&[0, 1], &[text("王五"), None]).is_none());
+        let date = |d| {
+            Some(Value::Date(crate::date::PartialDate {
+                year: 1980,
+                month: 5,
+                day: d,
+            }))
+        };
+        assert!(key_hash(&[0], &[date(None)]) != key_hash(&[0], &[date(Some(1))]));
     }
 
     #[test]
