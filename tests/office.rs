@@ -866,3 +866,32 @@ fn broken_and_empty_workbooks_are_errors_not_panics() {
         "{err}"
     );
 }
+
+#[test]
+fn id_numbers_in_the_wrong_place_are_masked_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = id18("19800513", "001");
+    // No header row: the first data row is shown as "headers found".
+    let headerless = write(
+        &dir,
+        "society_council.csv",
+        format!("甲学会,张三,{id}\n乙学会,李四,{id}\n").as_bytes(),
+    );
+    let (code, out, err) = run(&["check", &headerless]);
+    assert_eq!(code, 2);
+    assert!(
+        err.ends_with(&format!("headers found: 甲学会, 张三, {}\n", masked(&id))),
+        "{err}"
+    );
+    // An ID number in the birth-date column (columns shifted by one).
+    let shifted = write(
+        &dir,
+        "delegates.csv",
+        format!("姓名,出生日期,是否基层一线\n张三,{id},是\n").as_bytes(),
+    );
+    let (_, json) = check_json(&[&shifted, "--as-of", "2026-05-12"]);
+    assert_eq!(json["issues"][0]["value"], masked(&id));
+    for text in [out, err, json.to_string()] {
+        assert!(!text.contains(&id), "{text}");
+    }
+}

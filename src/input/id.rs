@@ -96,6 +96,27 @@ pub fn mask(text: &str) -> String {
         .collect()
 }
 
+/// Masks `text` if it is shaped like an ID number (15 digits, or 17 digits
+/// and a digit or X), wherever it turns up: a shifted column, a data row
+/// taken for headers.
+pub fn mask_if_id_like(text: &str) -> String {
+    let s: String = crate::num::halfwidth(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    let id_like = match s.len() {
+        15 => digits(&s),
+        18 => digits(&s[..17]) && (digits(&s[17..]) || s[17..].eq_ignore_ascii_case("x")),
+        _ => false,
+    };
+    if id_like {
+        mask(text)
+    } else {
+        text.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +175,11 @@ mod tests {
         assert_eq!(mask("32120019"), "32****19");
         assert_eq!(mask("123"), "***");
         assert_eq!(mask(""), "");
+        assert_eq!(mask_if_id_like("321200198005120013"), "3212**********0013");
+        assert_eq!(mask_if_id_like("32120019800512001x"), "3212**********001x");
+        assert_eq!(mask_if_id_like("321200800512001"), "3212*******2001");
+        assert_eq!(mask_if_id_like("1980-05-12"), "1980-05-12");
+        assert_eq!(mask_if_id_like("张三"), "张三");
+        assert_eq!(mask_if_id_like("3212001980051200"), "3212001980051200");
     }
 }

@@ -298,7 +298,7 @@ impl<'p> DatasetReader<'p> {
                 key.name,
                 key.headers.join(" / "),
                 dataset.name,
-                first_row.unwrap_or_default().join(", ")
+                masked_row(&first_row.unwrap_or_default())
             );
         }
         let n = dataset.columns.len();
@@ -325,7 +325,7 @@ impl<'p> DatasetReader<'p> {
                     reader.file,
                     dataset.columns[p].name,
                     dataset.columns[p].headers.join(" / "),
-                    reader.headers.join(", ")
+                    masked_row(&reader.headers)
                 );
             }
         }
@@ -369,11 +369,12 @@ impl<'p> DatasetReader<'p> {
         self.shown(col, text)
     }
 
+    /// ID numbers masked — also one that turns up in another column.
     fn shown(&self, col: ColId, text: String) -> String {
         if self.dataset.columns[col].kind == ColumnType::IdNumber {
             id::mask(&text)
         } else {
-            text
+            id::mask_if_id_like(&text)
         }
     }
 
@@ -659,6 +660,16 @@ impl<'p> DatasetReader<'p> {
             }
         }
     }
+}
+
+/// A row for an error message: a file without a header row shows a data row,
+/// which may hold an ID number.
+fn masked_row(cells: &[String]) -> String {
+    cells
+        .iter()
+        .map(|c| id::mask_if_id_like(c))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Maps a header row to the dataset's columns; also returns problems that
