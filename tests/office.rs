@@ -895,3 +895,74 @@ fn id_numbers_in_the_wrong_place_are_masked_too() {
         assert!(!text.contains(&id), "{text}");
     }
 }
+
+/// The engine knows nothing of Taizhou: a custom pack uses the same column
+/// options — ID numbers, a derived birth date, units, expiry, duplicates.
+#[test]
+fn a_custom_pack_uses_the_new_column_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = "plan: {id: t, title: {zh: 测试}, document: 测试〔2024〕1号}\n\
+        datasets:\n  staff:\n    title: {zh: 职工}\n    key: name\n    unique: [[idno]]\n    columns:\n      \
+        name: {type: text, headers: [姓名]}\n      \
+        idno: {type: id_number, headers: [证件号]}\n      \
+        born: {type: date, headers: [生日], derive: {from: idno}}\n      \
+        pay: {type: number, headers: [工资], units: {千元: 1000}}\n      \
+        grade: {type: int, headers: [职级], valid_until: until}\n      \
+        until: {type: date, headers: [职级有效期]}\n\
+        rules:\n  - id: staff.young\n    clause: 一\n    title: {zh: 青年比例}\n    quote: 青年\n    \
+        dataset: staff\n    measure: {share: {age: {column: born, target: 35岁以下}}}\n    target: 超过1/2\n  \
+        - id: staff.pay\n    clause: 二\n    title: {zh: 人均}\n    quote: 人均\n    dataset: staff\n    \
+        measure: {ratio: {numerator: pay, denominator: grade}}\n    target: \">= 1000\"\n";
+    let pack_path = write(&dir, "pack.yaml", pack.as_bytes());
+    let a = id18("19950601", "011");
+    let b = id18("19700101", "012");
+    let data = format!(
+        "职工名单\n姓名,证件号,生日,工资（千元）,职级,职级有效期\n\
+         甲,{a},,1.5,1,2030-12-31\n\
+         姓名,证件号,生日,工资（千元）,职级,职级有效期\n\
+         乙,{b},,2.5,2,2020-06\n\
+         丙,{a},,0.5,1,\n"
+    );
+    let data_path = write(&dir, "staff.csv", data.as_bytes());
+    let (code, json) = check_json(&[&data_path, "--rules", &pack_path, "--as-of", "2024-07-01"]);
+    // 甲 and 丙 (the same number) were born 1995: 2 of 3 are 35 or younger.
+    assert_result(
+        result(&json, "staff.young", None),
+        "pass",
+        "2",
+        "3",
+        0,
+        "null",
+    );
+    // Pay in 千元 × 1000: 1500 + 2500 + 500 yuan. 乙's grade expired in June
+    // 2020 and is unknown, so the known grades sum to 2.
+    let pay = result(&json, "staff.pay", None);
+    assert_eq!(pay["status"], "indeterminate", "{pay}");
+    assert_eq!(
+        (
+            pay["numerator"].to_string(),
+            pay["denominator"].to_string(),
+            &pay["unknown"]
+        ),
+        ("4500".to_string(), "2".to_string(), &Value::from(1))
+    );
+    assert_eq!(
+        issues(&json),
+        vec![
+            // Line 4 repeats the header row (a printed roster) and is skipped.
+            issue(
+                5,
+                "职级",
+                "2",
+                "已于 2020-06 到期，按未知处理：请填写现行的值"
+            ),
+            issue(
+                6,
+                "证件号",
+                &masked(&a),
+                "与第 3 行的证件号相同，重复登记：请核对后删除其中一行"
+            ),
+        ]
+    );
+    assert_eq!(code, 1);
+}

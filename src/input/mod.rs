@@ -418,7 +418,7 @@ impl<'p> DatasetReader<'p> {
             if !self.source.advance(&self.file)? {
                 return Ok(false);
             }
-            if !self.source.is_blank() {
+            if !self.source.is_blank() && !self.repeats_header()? {
                 break;
             }
         }
@@ -473,6 +473,24 @@ impl<'p> DatasetReader<'p> {
                 value,
                 message: problem.message(self.opts.lang),
             });
+        }
+        Ok(true)
+    }
+
+    /// A copy of the header row among the data (printed rosters repeat it
+    /// on every page) is skipped.
+    fn repeats_header(&self) -> Result<bool> {
+        let Some(k) = self.fields[self.dataset.key] else {
+            return Ok(false);
+        };
+        if self.source.cell(k, &self.file)?.1.trim() != self.headers[k] {
+            return Ok(false);
+        }
+        for i in 0..self.source.width() {
+            let cell = self.source.cell(i, &self.file)?.1.trim();
+            if !cell.is_empty() && self.headers.get(i).map(String::as_str) != Some(cell) {
+                return Ok(false);
+            }
         }
         Ok(true)
     }
