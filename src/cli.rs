@@ -20,6 +20,10 @@ pub enum Command {
     Check(CheckArgs),
     /// List the pack's rules (id, clause, target, dataset).
     Rules(RulesArgs),
+    /// Read input files and report data issues, without evaluating targets.
+    Validate(ValidateArgs),
+    /// Write an empty input file with a dataset's headers and an example row.
+    Template(TemplateArgs),
     /// Print a shell completion script (e.g. `reformcheck completions bash > /etc/bash_completion.d/reformcheck`).
     Completions {
         /// The shell to complete in.
@@ -70,6 +74,65 @@ pub struct CheckArgs {
     /// Which year of a multi-year statistics file to check (default: the latest).
     #[arg(long, value_name = "YEAR")]
     pub year: Option<i64>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// List every data issue in the table, not only the first 20.
+    #[arg(long)]
+    pub all_issues: bool,
+}
+
+/// How input files are read (check and validate).
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// Encoding of CSV files (default: per file, a BOM, else UTF-8, else GB18030).
+    #[arg(long, value_enum, value_name = "ENC")]
+    pub encoding: Option<crate::input::encoding::Forced>,
+    /// Sheet of workbooks given without a #SHEET suffix (default: the first sheet).
+    #[arg(long, value_name = "SHEET")]
+    pub sheet: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// NAME=PATH, a PATH whose file stem is a dataset name, or a directory of such files.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// Rule pack whose datasets to check against (default: the embedded Taizhou pack).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Reference date for expiry dates such as a rating's (default: today).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Language of the report.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// List every data issue in the table, not only the first 20.
+    #[arg(long)]
+    pub all_issues: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// The dataset (`reformcheck rules` lists them), e.g. delegates.
+    #[arg(value_name = "DATASET")]
+    pub dataset: String,
+    /// Rule pack defining the dataset (default: the embedded Taizhou pack).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Language of the headers: zh gives the Chinese headers, en the canonical names.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+    /// Write an Excel workbook instead of CSV.
+    #[arg(long)]
+    pub xlsx: bool,
+    /// File to write (default: CSV to standard output, .xlsx to DATASET.xlsx).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -27,12 +27,15 @@ impl PartialDate {
 }
 
 /// Parses `1980-05-12`, `1980/5/12`, `1980.05.12`, `1980年5月12日`, `19800512`,
-/// and month-only `1980-05`, `1980.05`, `1980年5月`.
+/// and month-only `1980-05`, `1980.05`, `1980.5`, `1980年5月`, `198005`.
 pub fn parse_date(text: &str) -> Option<PartialDate> {
     let s = crate::num::halfwidth(text.trim());
     let s = s.trim_end_matches('日').trim_end_matches('号');
-    let parts: Vec<&str> = if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+    let all_digits = s.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = if s.len() == 8 && all_digits {
         vec![&s[0..4], &s[4..6], &s[6..8]]
+    } else if s.len() == 6 && all_digits {
+        vec![&s[0..4], &s[4..6]]
     } else {
         s.split(['-', '/', '.', '年', '月']).collect()
     };
@@ -179,7 +182,15 @@ mod tests {
             month: 5,
             day: None,
         });
-        for s in ["1980-05", "1980.05", "1980年5月", "1980/5"] {
+        for s in [
+            "1980-05",
+            "1980.05",
+            "1980.5",
+            "1980年5月",
+            "1980/5",
+            "198005",
+            "１９８０．０５",
+        ] {
             assert_eq!(parse_date(s), month, "{s}");
         }
         for s in [
@@ -191,6 +202,7 @@ mod tests {
             "1980",
             "1980-05-12-01",
             "1980-0",
+            "198013",
         ] {
             assert_eq!(parse_date(s), None, "{s}");
         }

@@ -28,6 +28,8 @@ mod output;
 pub mod pack;
 pub mod report;
 pub mod target;
+pub mod template;
+pub mod validate;
 
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
@@ -69,6 +71,8 @@ pub fn run(cli: Cli, env: Env, out: &mut dyn std::io::Write) -> Result<u8> {
             emit(out, &man_page()?)?;
             Ok(0)
         }
+        Command::Validate(args) => validate::run(args, env, out),
+        Command::Template(args) => template::run(args, out),
     }
 }
 
@@ -100,12 +104,15 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
             all: args.show_failing.is_some(),
             limit: args.show_failing.unwrap_or(EXPLAIN_LIMIT),
         },
+        encoding: args.read.encoding,
+        sheet: args.read.sheet.clone(),
     };
     let report = engine::check(&pack, &bindings, &opts)?;
     let file_opts = report::RenderOptions {
         lang: args.lang,
         color: false,
         view: args.view,
+        all_issues: args.all_issues,
     };
     for (path, format) in &outputs {
         let text = format.renderer().render(&report, &file_opts)?;
@@ -118,6 +125,7 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
                 lang: args.lang,
                 color: env.color && args.format == report::Format::Table,
                 view: args.view,
+                all_issues: args.all_issues,
             },
         )?;
         emit(out, &text)?;
@@ -164,7 +172,7 @@ fn man_page() -> Result<String> {
 }
 
 /// Writes output; a closed pipe (`reformcheck … | head`) is not an error.
-fn emit(out: &mut dyn std::io::Write, text: &str) -> Result<()> {
+pub(crate) fn emit(out: &mut dyn std::io::Write, text: &str) -> Result<()> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),

@@ -23,14 +23,17 @@ pub fn count(n: u64) -> Rational {
 
 /// Maps full-width ASCII (０-９, Ａ-Ｚ, ％, ．, full-width space …) to half-width.
 pub fn halfwidth(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            '。' => '.',
-            _ => c,
-        })
-        .collect()
+    s.chars().map(halfwidth_char).collect()
+}
+
+/// One character of [`halfwidth`].
+pub fn halfwidth_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        '。' => '.',
+        _ => c,
+    }
 }
 
 /// Parses an unsigned or signed decimal (`3`, `-2`, `2.995`, `1,234.5`, `.5`)

@@ -116,6 +116,7 @@ mod tests {
         let bindings = [Binding {
             dataset: 0,
             path: input.clone(),
+            sheet: None,
         }];
         // The same file reached by another spelling.
         let other = dir.path().join(".").join("delegates.csv");

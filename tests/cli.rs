@@ -414,7 +414,9 @@ fn table_output_is_readable_in_both_languages() {
         .stdout(predicate::str::contains(
             "合计：通过 114 · 未达标 46 · 无法判定 2",
         ))
-        .stdout(predicate::str::contains("committee.csv:36 [是否基层一线]"))
+        .stdout(predicate::str::contains(
+            "  examples/taizhou-2017/committee.csv（1 处）\n    第 36 行 [是否基层一线] 单元格为空",
+        ))
         .stdout(predicate::str::contains("\u{1b}[").not());
     reformcheck()
         .args([
@@ -661,7 +663,8 @@ fn invalid_utf8_names_line_and_offset() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "line 2, column 1: not valid UTF-8 (byte offset 17)",
+            "delegates.csv: neither UTF-8 nor GB18030 (GBK) text: the first byte that is not valid \
+             UTF-8 is at byte offset 17 (line 2)",
         ));
 }
 

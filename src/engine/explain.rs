@@ -6,10 +6,11 @@
 
 use super::condition::Truth;
 use super::Acc;
+use crate::input::id::mask_ids_in;
 use crate::input::value::Value;
 use crate::input::{DatasetReader, Row};
 use crate::pack::{ColId, Condition, Dataset, Measure, Rule};
-use crate::report::{mask_id, ExplainRow, Explanation};
+use crate::report::{ExplainRow, Explanation};
 use crate::Lang;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -138,12 +139,12 @@ impl Explainer {
                         Lang::En => format!(" (age {age})"),
                     });
                 }
-                (reader.header(c), mask_id(&v))
+                (reader.header(c), mask_ids_in(&v))
             })
             .collect();
         list.rows.push(ExplainRow {
             line: row.line,
-            name: mask_id(&name),
+            name: mask_ids_in(&name),
             unknown,
             values,
         });

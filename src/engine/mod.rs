@@ -40,6 +40,21 @@ pub struct CheckOptions {
     pub lang: Lang,
     /// Which rules list the rows that do not meet them.
     pub explain: ExplainOptions,
+    /// `--encoding` and `--sheet`.
+    pub encoding: Option<crate::input::encoding::Forced>,
+    pub sheet: Option<String>,
+}
+
+impl CheckOptions {
+    /// How input files are read in this run.
+    pub fn read_options(&self) -> crate::input::ReadOptions {
+        crate::input::ReadOptions {
+            lang: self.lang,
+            as_of: self.as_of,
+            encoding: self.encoding,
+            sheet: self.sheet.clone(),
+        }
+    }
 }
 
 /// Checks every rule of `pack` against the bound files.
@@ -64,7 +79,7 @@ pub fn check(pack: &Pack, bindings: &[Binding], opts: &CheckOptions) -> Result<R
                 }
             }
             Some(binding) => {
-                let reader = DatasetReader::open(dataset, &binding.path, opts.lang)?;
+                let reader = DatasetReader::open(dataset, binding, &opts.read_options())?;
                 results.extend(check_dataset(pack, &rules, reader, opts, &mut issues)?);
             }
         }

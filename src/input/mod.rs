@@ -1,13 +1,20 @@
 //! Inputs: binding command-line arguments to datasets, and reading a file's
 //! rows as typed values, one row at a time.
 
+pub mod encoding;
+pub mod id;
+pub mod source;
 pub mod value;
 
-use crate::pack::{ColId, Dataset, Pack};
+use crate::num::Rational;
+use crate::pack::schema::ColumnType;
+use crate::pack::{ColId, Column, Dataset, Pack};
 use crate::report::Issue;
+use crate::Lang;
 use anyhow::{anyhow, bail, Context, Result};
-use std::fs::File;
-use std::io::{BufReader, Read};
+use chrono::NaiveDate;
+use source::{CellKind, Source};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use value::{Problem, Value};
 
@@ -16,10 +23,27 @@ use value::{Problem, Value};
 pub struct Binding {
     pub dataset: usize,
     pub path: PathBuf,
+    /// The workbook sheet given as `book.xlsx#Sheet`.
+    pub sheet: Option<String>,
 }
 
-/// File extensions read as CSV.
-const TABLE_EXTENSIONS: &[&str] = &["csv"];
+/// File extensions read as tables: CSV and workbooks.
+const TABLE_EXTENSIONS: &[&str] = &["csv", "xlsx", "xls"];
+
+/// Splits `book.xlsx#Sheet` into the workbook and the sheet, unless a file
+/// of that exact name exists.
+fn split_sheet(arg: &str) -> (PathBuf, Option<String>) {
+    if !Path::new(arg).exists() {
+        let lower = arg.to_ascii_lowercase();
+        for ext in source::WORKBOOK_EXTENSIONS {
+            if let Some(i) = lower.find(&format!(".{ext}#")) {
+                let cut = i + 1 + ext.len();
+                return (PathBuf::from(&arg[..cut]), Some(arg[cut + 1..].to_string()));
+            }
+        }
+    }
+    (PathBuf::from(arg), None)
+}
 
 /// Resolves `NAME=PATH`, bare `PATH` (file stem = dataset) and directories.
 pub fn bind(args: &[String], pack: &Pack) -> Result<Vec<Binding>> {
@@ -64,17 +88,19 @@ pub fn bind(args: &[String], pack: &Pack) -> Result<Vec<Binding>> {
                         names()
                     )
                 })?;
+                let (path, sheet) = split_sheet(path);
                 add(
                     Binding {
                         dataset,
-                        path: PathBuf::from(path),
+                        path,
+                        sheet,
                     },
                     &mut out,
                 )?;
                 continue;
             }
         }
-        let path = PathBuf::from(arg);
+        let (path, sheet) = split_sheet(arg);
         if path.is_dir() {
             let mut found = Vec::new();
             let entries = std::fs::read_dir(&path)
@@ -82,7 +108,11 @@ pub fn bind(args: &[String], pack: &Pack) -> Result<Vec<Binding>> {
             for entry in entries {
                 let p = entry?.path();
                 if let Some(dataset) = dataset_of(&p, pack) {
-                    found.push(Binding { dataset, path: p });
+                    found.push(Binding {
+                        dataset,
+                        path: p,
+                        sheet: None,
+                    });
                 }
             }
             if found.is_empty() {
@@ -109,7 +139,14 @@ pub fn bind(args: &[String], pack: &Pack) -> Result<Vec<Binding>> {
                     anyhow!("{}: no such file or directory", path.display())
                 }
             })?;
-            add(Binding { dataset, path }, &mut out)?;
+            add(
+                Binding {
+                    dataset,
+                    path,
+                    sheet,
+                },
+                &mut out,
+            )?;
         }
     }
     Ok(out)
@@ -133,6 +170,71 @@ pub fn normalize_header(h: &str) -> String {
         .to_lowercase()
 }
 
+/// Splits a normalized header `name(unit)` into its name and unit.
+fn split_unit(h: &str) -> Option<(&str, &str)> {
+    let inner = h.strip_suffix(')')?;
+    let open = inner.rfind('(')?;
+    Some((&inner[..open], &inner[open + 1..]))
+        .filter(|(base, unit)| !base.is_empty() && !unit.is_empty())
+}
+
+/// How a file header matches a column: not at all, with a scale factor from
+/// its unit (`None` = 1), or by name but with a unit the pack does not know.
+enum HeaderMatch {
+    No,
+    Yes(Option<Rational>),
+    UnknownUnit(String),
+}
+
+fn match_header(col: &Column, norm: &str) -> HeaderMatch {
+    let factor = |unit: &str| {
+        col.units
+            .iter()
+            .find(|(u, _)| u == unit)
+            .map(|(_, f)| f.clone())
+    };
+    let scale = |f: Rational| (f != crate::num::int(1)).then_some(f);
+    let names = || {
+        std::iter::once(&col.name)
+            .chain(&col.headers)
+            .map(|h| normalize_header(h))
+    };
+    if names().any(|n| n == norm) {
+        let f = split_unit(norm).and_then(|(_, u)| factor(u));
+        return HeaderMatch::Yes(f.and_then(scale));
+    }
+    let Some((base, unit)) = split_unit(norm) else {
+        return HeaderMatch::No;
+    };
+    if col.units.is_empty() {
+        return HeaderMatch::No;
+    }
+    // The pack's own headers may carry a unit too (`财政科普经费（元）`).
+    let base_matches = names().any(|n| {
+        n == base || split_unit(&n).is_some_and(|(b, u)| b == base && factor(u).is_some())
+    });
+    match (base_matches, factor(unit)) {
+        (false, _) => HeaderMatch::No,
+        (true, Some(f)) => HeaderMatch::Yes(scale(f)),
+        (true, None) => HeaderMatch::UnknownUnit(unit.to_string()),
+    }
+}
+
+/// Settings for reading input files.
+#[derive(Clone, Debug)]
+pub struct ReadOptions {
+    pub lang: Lang,
+    /// Reference date: a value whose `valid_until` is before it has expired.
+    pub as_of: NaiveDate,
+    /// `--encoding`: read every CSV file in this encoding.
+    pub encoding: Option<encoding::Forced>,
+    /// `--sheet`: the sheet of workbooks bound without `#SHEET`.
+    pub sheet: Option<String>,
+}
+
+/// How many non-empty rows may stand above the header row (titles, notes).
+const HEADER_SEARCH_ROWS: usize = 20;
+
 /// One parsed row: a value or unknown (`None`) per dataset column.
 #[derive(Debug, Default)]
 pub struct Row {
@@ -145,105 +247,112 @@ pub struct DatasetReader<'p> {
     pub dataset: &'p Dataset,
     pub file: String,
     pub headers: Vec<String>,
+    /// How the file was read: its encoding, or the sheet.
+    pub format: String,
     /// Dataset column → field index in the file.
     fields: Vec<Option<usize>>,
-    used: Vec<bool>,
-    reader: csv::Reader<Box<dyn Read>>,
-    record: csv::ByteRecord,
-    lang: crate::Lang,
+    /// Dataset column → factor from the header's unit (`万元`).
+    scale: Vec<Option<Rational>>,
+    /// Columns whose cells are parsed.
+    parsed: Vec<bool>,
+    /// Columns a rule reads (and the key and period): an empty cell is an issue.
+    needed: Vec<bool>,
+    /// For each `unique` column set present in the file: key hash → first line.
+    seen: Vec<(Vec<ColId>, Seen)>,
+    source: Source,
+    opts: ReadOptions,
 }
 
 impl<'p> DatasetReader<'p> {
-    /// Opens the file, reads its header row and maps it to the dataset's
-    /// columns. A missing key column is an error.
-    pub fn open(dataset: &'p Dataset, path: &Path, lang: crate::Lang) -> Result<Self> {
-        let (file, source): (String, Box<dyn Read>) = if path == Path::new("-") {
-            // `NAME=-`: standard input, named so in messages.
-            let stdin = std::io::stdin().lock();
-            (
-                "<stdin>".into(),
-                Box::new(BufReader::with_capacity(256 * 1024, stdin)),
-            )
-        } else {
-            let file = path.display().to_string();
-            let handle = File::open(path).with_context(|| format!("cannot open {file}"))?;
-            (file, Box::new(BufReader::with_capacity(256 * 1024, handle)))
+    /// Opens the file, finds its header row (below any title rows) and maps
+    /// it to the dataset's columns. A missing key column is an error.
+    pub fn open(dataset: &'p Dataset, binding: &Binding, opts: &ReadOptions) -> Result<Self> {
+        let path = &binding.path;
+        let file = match &binding.sheet {
+            _ if path == Path::new("-") => "<stdin>".to_string(),
+            Some(s) => format!("{}#{s}", path.display()),
+            None => path.display().to_string(),
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(source);
-        let mut record = csv::ByteRecord::new();
-        let headers = loop {
-            let more = reader
-                .read_byte_record(&mut record)
-                .map_err(|e| csv_error(&file, e))?;
-            if !more {
-                bail!("{file}: the file is empty: it needs a header row and at least one data row");
+        let sheet = binding.sheet.as_deref().or(opts.sheet.as_deref());
+        let mut source = Source::open(path, sheet, opts.encoding)?;
+        let mut first_row: Option<Vec<String>> = None;
+        let mut looked = 0;
+        let (headers, fields, scale) = loop {
+            if !source.advance(&file)? {
+                match first_row {
+                    None => bail!(
+                        "{file}: the file is empty: it needs a header row and at least one data row"
+                    ),
+                    Some(_) => break (Vec::new(), Vec::new(), Vec::new()),
+                }
             }
-            let fields = decode(&file, &record)?;
-            if fields.iter().any(|f| !f.trim().is_empty()) {
-                break fields;
-            }
-        };
-        let mut fields = vec![None; dataset.columns.len()];
-        for (i, h) in headers.iter().enumerate() {
-            let norm = normalize_header(h);
-            if norm.is_empty() {
+            if source.is_blank() {
                 continue;
             }
-            let hit = dataset.columns.iter().position(|c| {
-                normalize_header(&c.name) == norm
-                    || c.headers.iter().any(|a| normalize_header(a) == norm)
-            });
-            if let Some(c) = hit {
-                if let Some(prev) = fields[c] {
-                    bail!(
-                        "{file}: columns `{}` and `{}` both mean `{}`: keep one",
-                        headers[prev],
-                        h,
-                        dataset.columns[c].name
-                    );
+            let texts = source.texts(&file)?;
+            let (fields, scale, errors) = map_headers(dataset, &texts);
+            if fields[dataset.key].is_some() {
+                if let Some(e) = errors.into_iter().next() {
+                    bail!("{file}: {e}");
                 }
-                fields[c] = Some(i);
+                source.mark_header();
+                break (texts, fields, scale);
             }
-        }
-        let key = &dataset.columns[dataset.key];
-        if fields[dataset.key].is_none() {
+            first_row.get_or_insert(texts);
+            looked += 1;
+            if looked >= HEADER_SEARCH_ROWS {
+                break (Vec::new(), Vec::new(), Vec::new());
+            }
+        };
+        if fields.is_empty() {
+            let key = &dataset.columns[dataset.key];
             bail!(
                 "{file}: no `{}` column ({}), which every {} file needs; headers found: {}",
                 key.name,
                 key.headers.join(" / "),
                 dataset.name,
-                headers.join(", ")
+                masked_row(&first_row.unwrap_or_default())
             );
         }
-        let mut used = vec![false; dataset.columns.len()];
-        used[dataset.key] = true;
-        if let Some(p) = dataset.period {
-            if fields[p].is_none() {
-                bail!(
-                    "{file}: no `{}` column ({}), which tells the year of each row; headers found: {}",
-                    dataset.columns[p].name,
-                    dataset.columns[p].headers.join(" / "),
-                    headers.join(", ")
-                );
-            }
-            used[p] = true;
-        }
-        Ok(DatasetReader {
+        let n = dataset.columns.len();
+        let mut reader = DatasetReader {
             dataset,
+            format: source.describe(opts.lang),
             file,
             headers: headers
                 .into_iter()
                 .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
                 .collect(),
             fields,
-            used,
-            reader,
-            record,
-            lang,
-        })
+            scale,
+            parsed: vec![false; n],
+            needed: vec![false; n],
+            seen: Vec::new(),
+            source,
+            opts: opts.clone(),
+        };
+        if let Some(p) = dataset.period {
+            if reader.fields[p].is_none() {
+                bail!(
+                    "{}: no `{}` column ({}), which tells the year of each row; headers found: {}",
+                    reader.file,
+                    dataset.columns[p].name,
+                    dataset.columns[p].headers.join(" / "),
+                    masked_row(&reader.headers)
+                );
+            }
+        }
+        let mut always = vec![dataset.key];
+        always.extend(dataset.period);
+        reader.use_columns(&always);
+        // Duplicate checks run on every column set the file has.
+        for set in &dataset.unique {
+            if set.iter().all(|c| reader.has(*c)) {
+                reader.parse_columns(set);
+                reader.seen.push((set.clone(), Seen::default()));
+            }
+        }
+        Ok(reader)
     }
 
     /// Is the column in the file, or derivable from one that is?
@@ -268,73 +377,215 @@ impl<'p> DatasetReader<'p> {
         }
     }
 
-    /// The raw text of a column's cell in the current row.
+    /// The text of a column's cell in the current row, as it may be shown:
+    /// ID numbers masked.
     pub fn raw(&self, col: ColId) -> String {
-        self.fields[col]
-            .and_then(|i| self.record.get(i))
-            .map(|b| String::from_utf8_lossy(b).trim().to_string())
-            .unwrap_or_default()
+        let text = self.fields[col]
+            .and_then(|i| self.source.cell(i, &self.file).ok())
+            .map(|(_, t)| t.trim().to_string())
+            .unwrap_or_default();
+        self.shown(col, text)
     }
 
-    /// Marks columns to read; cells of other columns are not parsed.
+    /// ID numbers masked — also one that turns up in another column.
+    fn shown(&self, col: ColId, text: String) -> String {
+        if self.dataset.columns[col].kind == ColumnType::IdNumber {
+            id::mask(&text)
+        } else {
+            id::mask_ids_in(&text)
+        }
+    }
+
+    /// Marks columns rules read: their cells are parsed and an empty one is
+    /// an issue. Columns they derive from are parsed too.
     pub fn use_columns(&mut self, cols: &[ColId]) {
         for &c in cols {
-            self.used[c] = true;
-            if let Some(d) = &self.dataset.columns[c].derive {
-                self.used[d.from] = true;
+            self.needed[c] = true;
+        }
+        self.parse_columns(cols);
+    }
+
+    /// Marks every column the file has for parsing (for `validate`).
+    pub fn use_all_present(&mut self) {
+        let present: Vec<ColId> = (0..self.fields.len())
+            .filter(|c| self.fields[*c].is_some())
+            .collect();
+        self.parse_columns(&present);
+    }
+
+    /// Parses these columns (and what they derive from or expire by) without
+    /// making empty cells an issue.
+    fn parse_columns(&mut self, cols: &[ColId]) {
+        for &c in cols {
+            self.parsed[c] = true;
+            let column = &self.dataset.columns[c];
+            if let Some(d) = &column.derive {
+                self.parsed[d.from] = true;
+            }
+            if let Some(v) = column.valid_until {
+                self.parsed[v] = true;
             }
         }
     }
 
-    /// Reads the next data row into `row`, adding an issue for every used
-    /// cell that is empty or unreadable. Returns false at the end.
+    /// Reads the next data row into `row`, adding an issue for every parsed
+    /// cell that is unreadable, every needed cell that is empty, and a row
+    /// that repeats an earlier one. Returns false at the end.
     pub fn next_row(&mut self, row: &mut Row, issues: &mut Vec<Issue>) -> Result<bool> {
         loop {
-            let more = self
-                .reader
-                .read_byte_record(&mut self.record)
-                .map_err(|e| csv_error(&self.file, e))?;
-            if !more {
+            if !self.source.advance(&self.file)? {
                 return Ok(false);
             }
-            if self
-                .record
-                .iter()
-                .all(|f| f.iter().all(u8::is_ascii_whitespace))
-            {
-                continue;
+            if !self.source.is_blank() && !self.repeats_header()? {
+                break;
             }
-            break;
         }
-        row.line = self.record.position().map_or(0, |p| p.line());
+        row.line = self.source.line();
         row.values.clear();
         row.values.resize(self.dataset.columns.len(), None);
+        let columns = &self.dataset.columns;
         let mut problems: Vec<(ColId, String, Problem)> = Vec::new();
-        for (c, column) in self.dataset.columns.iter().enumerate() {
-            if !self.used[c] {
+        for (c, column) in columns.iter().enumerate() {
+            if !self.parsed[c] {
                 continue;
             }
-            let raw = match self.fields[c] {
-                Some(i) => self.cell(i)?,
-                None => String::new(),
+            let (kind, text) = match self.fields[c] {
+                Some(i) => self.source.cell(i, &self.file)?,
+                None => (CellKind::Text, ""),
             };
-            let raw = if raw.trim().is_empty() {
-                column.empty.clone().unwrap_or_default()
-            } else {
-                raw
+            let text = text.trim();
+            if kind == CellKind::Error {
+                problems.push((c, text.to_string(), Problem::ExcelError));
+                continue;
+            }
+            if kind == CellKind::Number && column.kind == ColumnType::IdNumber {
+                problems.push((c, text.to_string(), Problem::IdNumeric));
+                continue;
+            }
+            let text = match (text.is_empty(), &column.empty) {
+                (true, Some(default)) => default.as_str(),
+                _ => text,
             };
-            match value::parse(column.kind, &raw) {
+            match value::parse_scaled(column.kind, text, self.scale[c].as_ref()) {
                 Ok(v) => row.values[c] = Some(v),
-                Err(Problem::Empty) if column.derive.is_some() => {}
-                Err(p) => problems.push((c, raw, p)),
+                Err(p) => problems.push((c, text.to_string(), p)),
             }
         }
-        // Derived columns, after the columns they derive from are read.
-        for (c, column) in self.dataset.columns.iter().enumerate() {
-            let Some(d) = &column.derive else { continue };
-            if !self.used[c] || row.values[c].is_some() || problems.iter().any(|p| p.0 == c) {
+        self.derive(row, &mut problems);
+        self.expire(row, &mut problems);
+        self.duplicates(row, &mut problems);
+        for (c, raw, problem) in problems {
+            if problem == Problem::Empty && !self.needed[c] {
                 continue;
             }
+            let value = match problem {
+                // Already shown column by column, ID numbers masked.
+                Problem::Duplicate { .. } => raw,
+                _ => self.shown(c, raw),
+            };
+            issues.push(Issue {
+                dataset: self.dataset.name.clone(),
+                file: self.file.clone(),
+                line: row.line,
+                column: self.header(c),
+                value,
+                message: problem.message(self.opts.lang),
+            });
+        }
+        Ok(true)
+    }
+
+    /// A copy of the header row among the data (printed rosters repeat it
+    /// on every page) is skipped.
+    fn repeats_header(&self) -> Result<bool> {
+        let Some(k) = self.fields[self.dataset.key] else {
+            return Ok(false);
+        };
+        if self.source.cell(k, &self.file)?.1.trim() != self.headers[k] {
+            return Ok(false);
+        }
+        for i in 0..self.source.width() {
+            let cell = self.source.cell(i, &self.file)?.1.trim();
+            if !cell.is_empty() && self.headers.get(i).map(String::as_str) != Some(cell) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Fills derived columns: a bool from its source's value lists, a birth
+    /// date from the ID number (also checking one against the other).
+    fn derive(&self, row: &mut Row, problems: &mut Vec<(ColId, String, Problem)>) {
+        for (c, column) in self.dataset.columns.iter().enumerate() {
+            let Some(d) = &column.derive else { continue };
+            // Without the source column in the file, the cell stands alone.
+            if !self.parsed[c] || self.fields[d.from].is_none() {
+                continue;
+            }
+            let own = problems.iter().position(|p| p.0 == c);
+            let own_empty = own.is_some_and(|i| problems[i].2 == Problem::Empty);
+            let source_bad = problems
+                .iter()
+                .any(|p| p.0 == d.from && p.2 != Problem::Empty);
+            if column.kind == ColumnType::Date {
+                let Some(Value::Text(number)) = row.values[d.from].clone() else {
+                    // No usable ID number: the date stands alone. An empty date
+                    // is explained by the ID column's own issue, if it has one.
+                    if own_empty && source_bad {
+                        problems.retain(|p| p.0 != c);
+                    } else if own_empty {
+                        self.underivable(c, d.from, String::new(), problems);
+                    }
+                    continue;
+                };
+                let Ok(id) = id::parse(&number) else { continue };
+                let from_id = crate::date::PartialDate {
+                    year: chrono::Datelike::year(&id.birth),
+                    month: chrono::Datelike::month(&id.birth),
+                    day: Some(chrono::Datelike::day(&id.birth)),
+                };
+                let own_problem = own.map(|i| problems[i].2.clone());
+                match (&row.values[c], own_problem) {
+                    (None, Some(Problem::Empty)) => {
+                        problems.retain(|p| p.0 != c);
+                        row.values[c] = Some(Value::Date(from_id));
+                    }
+                    // The ID number settles `1975.1`: January or October.
+                    (None, Some(Problem::AmbiguousMonth { year }))
+                        if year == from_id.year && [1, 10].contains(&from_id.month) =>
+                    {
+                        problems.retain(|p| p.0 != c);
+                        row.values[c] = Some(Value::Date(from_id));
+                    }
+                    (Some(Value::Date(given)), _) => {
+                        let agrees = given.year == from_id.year
+                            && given.month == from_id.month
+                            && given.day.is_none_or(|day| Some(day) == from_id.day);
+                        if agrees {
+                            // The ID number gives the day a month-only date lacks.
+                            row.values[c] = Some(Value::Date(from_id));
+                        } else {
+                            row.values[c] = None;
+                            let raw = self.raw(c);
+                            problems.push((
+                                c,
+                                raw,
+                                Problem::BirthConflict {
+                                    id: id::mask(&number),
+                                    id_birth: id.birth.to_string(),
+                                },
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            // A bool from a text column's value.
+            if row.values[c].is_some() || (own.is_some() && !own_empty) {
+                continue;
+            }
+            problems.retain(|p| p.0 != c);
             let from = match &row.values[d.from] {
                 Some(Value::Text(t)) => crate::num::halfwidth(t),
                 _ => String::new(),
@@ -345,84 +596,298 @@ impl<'p> DatasetReader<'p> {
             } else if !from.is_empty() && is(&d.when_false) {
                 row.values[c] = Some(Value::Bool(false));
             } else {
-                let from_header = self.header(d.from);
-                problems.push((
-                    c,
-                    String::new(),
-                    Problem::Underivable {
-                        from: from_header,
-                        value: from,
-                    },
-                ));
+                self.underivable(c, d.from, from, problems);
             }
         }
-        // The derive source's own emptiness is reported through the derived column.
-        let derive_sources: Vec<ColId> = self
-            .dataset
-            .columns
-            .iter()
-            .filter_map(|c| c.derive.as_ref().map(|d| d.from))
-            .collect();
-        for (c, raw, problem) in problems {
-            if problem == Problem::Empty && derive_sources.contains(&c) && !self.directly_used(c) {
+    }
+
+    fn underivable(
+        &self,
+        c: ColId,
+        from: ColId,
+        value: String,
+        problems: &mut Vec<(ColId, String, Problem)>,
+    ) {
+        problems.retain(|p| p.0 != c);
+        if !self.needed[c] {
+            return;
+        }
+        problems.push((
+            c,
+            String::new(),
+            Problem::Underivable {
+                from: self.header(from),
+                value,
+            },
+        ));
+    }
+
+    /// A value whose `valid_until` date is before `--as-of` counts as an
+    /// empty cell (a rating past its expiry is no rating).
+    fn expire(&self, row: &mut Row, problems: &mut Vec<(ColId, String, Problem)>) {
+        for (c, column) in self.dataset.columns.iter().enumerate() {
+            let Some(until) = column.valid_until else {
+                continue;
+            };
+            if !self.parsed[c] || row.values[c].is_none() {
                 continue;
             }
-            issues.push(Issue {
-                dataset: self.dataset.name.clone(),
-                file: self.file.clone(),
-                line: row.line,
-                column: self.header(c),
-                value: raw,
-                message: problem.message(self.lang),
-            });
+            match &row.values[until] {
+                Some(Value::Date(d)) if d.range().1 < self.opts.as_of => {
+                    let empty = column
+                        .empty
+                        .as_deref()
+                        .and_then(|e| value::parse(column.kind, e).ok());
+                    if empty.is_none() {
+                        problems.push((
+                            c,
+                            self.raw(c),
+                            Problem::Expired {
+                                until: self.raw(until),
+                            },
+                        ));
+                    }
+                    row.values[c] = empty;
+                }
+                // An unreadable expiry date: whether the value holds is unknown.
+                None if problems
+                    .iter()
+                    .any(|p| p.0 == until && p.2 != Problem::Empty) =>
+                {
+                    row.values[c] = None;
+                }
+                _ => {}
+            }
         }
-        Ok(true)
     }
 
-    fn directly_used(&self, c: ColId) -> bool {
-        // A derive source is "directly used" only when it is the key or period.
-        c == self.dataset.key || Some(c) == self.dataset.period
-    }
-
-    fn cell(&self, i: usize) -> Result<String> {
-        match self.record.get(i) {
-            None => Ok(String::new()),
-            Some(bytes) => std::str::from_utf8(bytes)
-                .map(|s| s.trim().to_string())
-                .map_err(|e| {
-                    let pos = self.record.position();
-                    anyhow!(
-                        "{}: line {}, column {}: not valid UTF-8 (byte offset {}): save the file as UTF-8 CSV",
-                        self.file,
-                        pos.map_or(0, |p| p.line()),
-                        i + 1,
-                        pos.map_or(0, |p| p.byte()) + e.valid_up_to() as u64
-                    )
-                }),
+    /// Reports a row whose values in a `unique` column set equal an earlier
+    /// row's — once per earlier row.
+    fn duplicates(&mut self, row: &Row, problems: &mut Vec<(ColId, String, Problem)>) {
+        let mut reported = Vec::new();
+        for k in 0..self.seen.len() {
+            let cols = &self.seen[k].0;
+            let Some(key) = key_hash(cols, &row.values) else {
+                continue;
+            };
+            match self.seen[k].1.get(&key) {
+                Some(&line) if !reported.contains(&line) => {
+                    reported.push(line);
+                    let first = cols[0];
+                    let columns = cols
+                        .iter()
+                        .map(|c| self.header(*c))
+                        .collect::<Vec<_>>()
+                        .join(match self.opts.lang {
+                            Lang::Zh => "、",
+                            Lang::En => ", ",
+                        });
+                    let shown = cols
+                        .iter()
+                        .map(|c| self.shown(*c, value_text(row.values[*c].as_ref())))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    problems.push((first, shown, Problem::Duplicate { line, columns }));
+                }
+                Some(_) => {}
+                None => {
+                    self.seen[k].1.insert(key, row.line);
+                }
+            }
         }
     }
 }
 
-fn decode(file: &str, record: &csv::ByteRecord) -> Result<Vec<String>> {
-    record
+/// A row for an error message: a file without a header row shows a data row,
+/// which may hold an ID number.
+fn masked_row(cells: &[String]) -> String {
+    cells
         .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            std::str::from_utf8(f).map(str::to_string).map_err(|e| {
-                anyhow!(
-                    "{file}: line {}, column {}: not valid UTF-8 (byte offset {}): save the file as UTF-8 CSV",
-                    record.position().map_or(0, |p| p.line()),
-                    i + 1,
-                    record.position().map_or(0, |p| p.byte()) + e.valid_up_to() as u64
-                )
-            })
-        })
-        .collect()
+        .map(|c| id::mask_ids_in(c))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-fn csv_error(file: &str, e: csv::Error) -> anyhow::Error {
-    match e.position() {
-        Some(p) => anyhow!("{file}: line {}: cannot read CSV: {e}", p.line()),
-        None => anyhow!("{file}: cannot read CSV: {e}"),
+/// Maps a header row to the dataset's columns; also returns problems that
+/// matter only if this is the header row (a column given twice, an unknown unit).
+fn map_headers(
+    dataset: &Dataset,
+    headers: &[String],
+) -> (Vec<Option<usize>>, Vec<Option<Rational>>, Vec<String>) {
+    let n = dataset.columns.len();
+    let mut fields: Vec<Option<usize>> = vec![None; n];
+    let (mut scale, mut errors) = (vec![None; n], Vec::new());
+    for (i, h) in headers.iter().enumerate() {
+        let norm = normalize_header(h);
+        if norm.is_empty() {
+            continue;
+        }
+        for (c, column) in dataset.columns.iter().enumerate() {
+            match match_header(column, &norm) {
+                HeaderMatch::No => continue,
+                HeaderMatch::UnknownUnit(unit) => {
+                    let known: Vec<&str> = column.units.iter().map(|(u, _)| u.as_str()).collect();
+                    errors.push(format!(
+                        "column `{}`: unit `{unit}` is not one the rule pack knows for `{}` ({}): \
+                         convert the values and use one of those units in the header",
+                        h.trim(),
+                        column.name,
+                        known.join(", ")
+                    ));
+                }
+                HeaderMatch::Yes(f) => {
+                    if let Some(prev) = fields[c] {
+                        errors.push(format!(
+                            "columns `{}` and `{}` both mean `{}`: keep one",
+                            headers[prev].trim(),
+                            h.trim(),
+                            column.name
+                        ));
+                    }
+                    fields[c] = Some(i);
+                    scale[c] = f;
+                }
+            }
+            break;
+        }
+    }
+    (fields, scale, errors)
+}
+
+/// A duplicate-check key: a 128-bit hash of the values (text without
+/// spaces, full-width folded), or `None` if one is unknown. Hashes keep a
+/// million-row roster's check small; two different keys share a 128-bit
+/// hash with a chance of about n²/2¹²⁹ — never, in practice.
+fn key_hash(cols: &[ColId], values: &[Option<Value>]) -> Option<Key> {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let (mut a, mut b) = (DefaultHasher::new(), DefaultHasher::new());
+    // A different start makes the two 64-bit halves independent.
+    u64::MAX.hash(&mut b);
+    for c in cols {
+        let v = values[*c].as_ref()?;
+        for h in [&mut a, &mut b] {
+            match v {
+                Value::Text(t) => {
+                    0u8.hash(h);
+                    t.chars()
+                        .map(crate::num::halfwidth_char)
+                        .filter(|c| !c.is_whitespace())
+                        .for_each(|c| c.hash(h));
+                    // Ends the text, so ("ab", "c") ≠ ("a", "bc").
+                    u32::MAX.hash(h);
+                }
+                Value::Date(d) => (1u8, d.year, d.month, d.day).hash(h),
+                Value::Num(n) => (2u8, n).hash(h),
+                Value::Bool(x) => (3u8, x).hash(h),
+            }
+        }
+    }
+    Some(Key(a.finish(), b.finish()))
+}
+
+/// A 128-bit key hash (two independent halves).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key(u64, u64);
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0);
+    }
+}
+
+/// Keys are hashes already: the table uses their first half as is.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+}
+
+/// Key hash → the line it was first seen on.
+type Seen = HashMap<Key, u64, std::hash::BuildHasherDefault<PassThrough>>;
+
+/// A value for people: `1980-05-12`, `1980-05`, `是`, `12`.
+fn value_text(v: Option<&Value>) -> String {
+    match v {
+        None => String::new(),
+        Some(Value::Text(t)) => t.clone(),
+        Some(Value::Bool(b)) => if *b { "是" } else { "否" }.into(),
+        Some(Value::Num(n)) => crate::num::exact_text(n),
+        Some(Value::Date(d)) => match d.day {
+            Some(day) => format!("{:04}-{:02}-{day:02}", d.year, d.month),
+            None => format!("{:04}-{:02}", d.year, d.month),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sheet_follows_the_workbook_after_a_hash() {
+        assert_eq!(
+            split_sheet("名单.xlsx#代表 名单"),
+            (PathBuf::from("名单.xlsx"), Some("代表 名单".to_string()))
+        );
+        assert_eq!(
+            split_sheet("dir/Book.XLS#Sheet#2"),
+            (PathBuf::from("dir/Book.XLS"), Some("Sheet#2".to_string()))
+        );
+        assert_eq!(split_sheet("a#b.csv"), (PathBuf::from("a#b.csv"), None));
+        assert_eq!(split_sheet("名单.xlsx"), (PathBuf::from("名单.xlsx"), None));
+    }
+
+    #[test]
+    fn duplicate_keys_fold_spaces_and_full_width_only() {
+        let text = |t: &str| Some(Value::Text(t.to_string()));
+        let key = |a: &str, b: &str| key_hash(&[0, 1], &[text(a), text(b)]);
+        assert!(key("王 五", "ＡＢ") == key("王五", "AB"));
+        assert!(key("王五", "AB") != key("王五", "AC"));
+        assert!(key("ab", "c") != key("a", "bc"));
+        assert!(key_hash(&[0, 1], &[text("王五"), None]).is_none());
+        let date = |d| {
+            Some(Value::Date(crate::date::PartialDate {
+                year: 1980,
+                month: 5,
+                day: d,
+            }))
+        };
+        assert!(key_hash(&[0], &[date(None)]) != key_hash(&[0], &[date(Some(1))]));
+    }
+
+    #[test]
+    fn headers_with_units_match_and_scale() {
+        let pack = Pack::embedded().unwrap();
+        let districts = &pack.datasets[pack.dataset("districts").unwrap()];
+        let headers: Vec<String> = [
+            "市（区）",
+            "常住人口（万人）",
+            "财政科普经费（元）",
+            "财政科普经费 (万元)",
+        ]
+        .map(String::from)
+        .to_vec();
+        let (fields, scale, errors) = map_headers(districts, &headers);
+        let col = |n: &str| districts.columns.iter().position(|c| c.name == n).unwrap();
+        assert_eq!(fields[col("district")], Some(0));
+        assert_eq!(fields[col("population")], Some(1));
+        assert_eq!(scale[col("population")], Some(crate::num::int(10_000)));
+        // Two headers for one column: an error once this is the header row.
+        assert_eq!(fields[col("popsci_funding")], Some(3));
+        assert_eq!(
+            errors,
+            ["columns `财政科普经费（元）` and `财政科普经费 (万元)` both mean `popsci_funding`: keep one"]
+        );
     }
 }

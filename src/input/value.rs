@@ -1,5 +1,6 @@
 //! Reading one cell as the value its column's type asks for.
 
+use super::id::{self, IdProblem};
 use crate::date::{self, PartialDate};
 use crate::num::{self, Rational};
 use crate::pack::schema::ColumnType;
@@ -30,6 +31,30 @@ pub enum Problem {
     Underivable {
         from: String,
         value: String,
+    },
+    /// Not a valid ID number.
+    Id(IdProblem),
+    /// A number cell in an ID column: Excel keeps 15 digits, the rest are lost.
+    IdNumeric,
+    /// An Excel error value (`#N/A`).
+    ExcelError,
+    /// `1975.1`: January, or October whose trailing 0 was lost in a number cell.
+    AmbiguousMonth {
+        year: i32,
+    },
+    /// The birth date disagrees with the one in the ID number (masked).
+    BirthConflict {
+        id: String,
+        id_birth: String,
+    },
+    /// Its `valid_until` date is before `--as-of`, and an empty cell means unknown.
+    Expired {
+        until: String,
+    },
+    /// The same values as an earlier row in the columns named.
+    Duplicate {
+        line: u64,
+        columns: String,
     },
 }
 
@@ -72,12 +97,60 @@ impl Problem {
             (Problem::Underivable { from, value }, En) => format!(
                 "empty, and `{from}` is `{value}`, which is not one of the plan's types: fill it in"
             ),
+            (Problem::Id(p), Zh) => match p {
+                IdProblem::Length => "不是有效的身份证号：应为18位（末位可为X）或15位数字".into(),
+                IdProblem::Scientific => "身份证号变成了科学计数法，后几位已丢失：请把该列设为文本格式后重新录入".into(),
+                IdProblem::CheckDigit => "身份证号校验位不符，可能有数字录错：请核对".into(),
+                IdProblem::Date => "身份证号中的出生日期不存在：请核对".into(),
+            },
+            (Problem::Id(p), En) => match p {
+                IdProblem::Length => "not an ID number: it has 18 characters (the last may be X) or 15 digits".into(),
+                IdProblem::Scientific => "the ID number became a number in scientific notation and lost its last digits: format the column as text and type it again".into(),
+                IdProblem::CheckDigit => "the ID number's check digit does not match: a digit is probably mistyped; check it".into(),
+                IdProblem::Date => "the birth date inside the ID number is not a real date: check the number".into(),
+            },
+            (Problem::IdNumeric, Zh) => "身份证号存成了数字，Excel 只保留15位，后几位已丢失，未使用：请把该列设为文本格式后重新录入".into(),
+            (Problem::IdNumeric, En) => "the ID number is stored as a number; Excel keeps only 15 digits, so the last ones are lost and it is not used: format the column as text and type it again".into(),
+            (Problem::ExcelError, Zh) => "单元格是 Excel 错误值，按未知处理：请修正公式或直接填写".into(),
+            (Problem::ExcelError, En) => "the cell holds an Excel error and counts as unknown: fix the formula or type the value".into(),
+            (Problem::AmbiguousMonth { year }, Zh) => format!(
+                "可能是{year}年1月，也可能是{year}年10月（数字格式会把 {year}.10 存成 {year}.1），按未知处理：请写成 {year}.01 或 {year}.10，并把该列设为文本格式"
+            ),
+            (Problem::AmbiguousMonth { year }, En) => format!(
+                "January {year}, or October {year} whose trailing 0 a number cell dropped ({year}.10 is stored as {year}.1); it counts as unknown: write {year}.01 or {year}.10 and format the column as text"
+            ),
+            (Problem::BirthConflict { id, id_birth }, Zh) => {
+                format!("与身份证号 {id} 中的出生日期 {id_birth} 不一致，按未知处理：请核对")
+            }
+            (Problem::BirthConflict { id, id_birth }, En) => format!(
+                "disagrees with the birth date {id_birth} in ID number {id}, so it counts as unknown: check both"
+            ),
+            (Problem::Expired { until }, Zh) => format!("已于 {until} 到期，按未知处理：请填写现行的值"),
+            (Problem::Expired { until }, En) => {
+                format!("expired on {until}, so it counts as unknown: fill in the current value")
+            }
+            (Problem::Duplicate { line, columns }, Zh) => {
+                format!("与第 {line} 行的{columns}相同，重复登记：请核对后删除其中一行")
+            }
+            (Problem::Duplicate { line, columns }, En) => {
+                format!("same {columns} as line {line}: listed twice; check and delete one of the two rows")
+            }
         }
     }
 }
 
 /// Reads a non-empty, trimmed cell as `kind`.
 pub fn parse(kind: ColumnType, raw: &str) -> Result<Value, Problem> {
+    parse_scaled(kind, raw, None)
+}
+
+/// Reads a cell as `kind`; numbers are multiplied by `scale` (the header's
+/// unit, e.g. 10,000 for 万元), exactly.
+pub fn parse_scaled(
+    kind: ColumnType,
+    raw: &str,
+    scale: Option<&Rational>,
+) -> Result<Value, Problem> {
     let s = raw.trim();
     if s.is_empty() {
         return Err(Problem::Empty);
@@ -85,9 +158,20 @@ pub fn parse(kind: ColumnType, raw: &str) -> Result<Value, Problem> {
     match kind {
         ColumnType::Text => Ok(Value::Text(s.to_string())),
         ColumnType::Bool => parse_bool(s).map(Value::Bool).ok_or(Problem::NotBool),
-        ColumnType::Date => date::parse_date(s).map(Value::Date).ok_or(Problem::NotDate),
+        ColumnType::Date => {
+            if let Some(year) = ambiguous_month(s) {
+                return Err(Problem::AmbiguousMonth { year });
+            }
+            date::parse_date(s).map(Value::Date).ok_or(Problem::NotDate)
+        }
+        ColumnType::IdNumber => id::parse(s)
+            .map(|id| Value::Text(id.normalized))
+            .map_err(Problem::Id),
         ColumnType::Int | ColumnType::Number => {
-            let v = num::parse_decimal(&num::halfwidth(s)).ok_or(Problem::NotNumber)?;
+            let mut v = num::parse_decimal(num::halfwidth(s).trim()).ok_or(Problem::NotNumber)?;
+            if let Some(f) = scale {
+                v *= f;
+            }
             if v.is_negative() {
                 Err(Problem::Negative)
             } else if kind == ColumnType::Int && !v.is_integer() {
@@ -106,6 +190,16 @@ pub fn parse(kind: ColumnType, raw: &str) -> Result<Value, Problem> {
         }
         ColumnType::Rating => parse_rating(s).map(Value::Num).ok_or(Problem::NotRating),
     }
+}
+
+/// `1975.1` as a month: a number cell turns `1975.10` into `1975.1`, so it
+/// may be January or October.
+fn ambiguous_month(s: &str) -> Option<i32> {
+    let h = num::halfwidth(s);
+    let (year, month) = h.trim().split_once('.')?;
+    (month == "1" && year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| year.parse().ok())
+        .flatten()
 }
 
 /// 是/否, Y/N, yes/no, true/false, 1/0, √/×, ✓/✗, 有/无.
@@ -163,6 +257,62 @@ mod tests {
         assert_eq!(parse(ColumnType::Int, "-3"), Err(Problem::Negative));
         assert_eq!(parse(ColumnType::Number, "1200000.00"), Ok(r(1200000, 1)));
         assert_eq!(parse(ColumnType::Number, "12万"), Err(Problem::NotNumber));
+    }
+
+    #[test]
+    fn units_scale_exactly() {
+        let wan = num::int(10_000);
+        assert_eq!(
+            parse_scaled(ColumnType::Number, "12.3456", Some(&wan)),
+            Ok(r(123_456, 1))
+        );
+        assert_eq!(
+            parse_scaled(ColumnType::Int, "４６３．５７", Some(&wan)),
+            Ok(r(4_635_700, 1))
+        );
+        assert_eq!(
+            parse_scaled(ColumnType::Int, "1.00001", Some(&wan)),
+            Err(Problem::NotWhole)
+        );
+    }
+
+    #[test]
+    fn birth_months_as_typed() {
+        let month = |y, m| {
+            Ok(Value::Date(PartialDate {
+                year: y,
+                month: m,
+                day: None,
+            }))
+        };
+        assert_eq!(parse(ColumnType::Date, "1975.03"), month(1975, 3));
+        assert_eq!(parse(ColumnType::Date, "1975.3"), month(1975, 3));
+        assert_eq!(parse(ColumnType::Date, "197503"), month(1975, 3));
+        assert_eq!(parse(ColumnType::Date, "1975.10"), month(1975, 10));
+        assert_eq!(parse(ColumnType::Date, "1975.01"), month(1975, 1));
+        assert_eq!(
+            parse(ColumnType::Date, "1975.1"),
+            Err(Problem::AmbiguousMonth { year: 1975 })
+        );
+        assert_eq!(
+            parse(ColumnType::Date, "１９７５．１"),
+            Err(Problem::AmbiguousMonth { year: 1975 })
+        );
+        // Written out, January is not ambiguous.
+        assert_eq!(parse(ColumnType::Date, "1975年1月"), month(1975, 1));
+        assert_eq!(parse(ColumnType::Date, "1975-1"), month(1975, 1));
+    }
+
+    #[test]
+    fn id_numbers_read_normalized() {
+        assert_eq!(
+            parse(ColumnType::IdNumber, "321200800512001"),
+            Ok(Value::Text("321200198005120013".into()))
+        );
+        assert_eq!(
+            parse(ColumnType::IdNumber, "321200198005120014"),
+            Err(Problem::Id(IdProblem::CheckDigit))
+        );
     }
 
     #[test]

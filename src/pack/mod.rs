@@ -4,6 +4,7 @@
 pub mod schema;
 
 use crate::date;
+use crate::num::Rational;
 use crate::target::Target;
 use anyhow::{anyhow, Result};
 use chrono::NaiveDate;
@@ -36,6 +37,8 @@ pub struct Dataset {
     pub key: ColId,
     pub period: Option<ColId>,
     pub columns: Vec<Column>,
+    /// Column sets identifying one row; equal rows are duplicates.
+    pub unique: Vec<Vec<ColId>>,
 }
 
 #[derive(Debug)]
@@ -45,11 +48,18 @@ pub struct Column {
     pub headers: Vec<String>,
     pub empty: Option<String>,
     pub derive: Option<Derive>,
+    /// Header units (normalized, e.g. `万元`) and the factor they scale by.
+    pub units: Vec<(String, Rational)>,
+    /// The date column the value expires on.
+    pub valid_until: Option<ColId>,
+    pub example: Option<String>,
 }
 
 #[derive(Debug)]
 pub struct Derive {
     pub from: ColId,
+    /// For a bool derived from text: values meaning true and false. Empty
+    /// for a date derived from an ID number.
     pub when_true: Vec<String>,
     pub when_false: Vec<String>,
 }
@@ -265,13 +275,89 @@ impl Compiler<'_> {
         };
         let mut columns = Vec::new();
         for (col, c) in &def.columns {
-            let derive = match &c.derive {
+            let at = |n: &Name, message: String| {
+                self.err(Located {
+                    at: n.referenced,
+                    rule: None,
+                    message: format!("dataset `{name}`, column `{col}`: {message}"),
+                })
+            };
+            let derive =
+                match &c.derive {
+                    None => None,
+                    Some(d) => {
+                        let from = find(&d.from)?;
+                        let source = def.columns[from].kind;
+                        let lists = !d.when_true.is_empty() || !d.when_false.is_empty();
+                        match (c.kind, source) {
+                            (ColumnType::Bool, ColumnType::Text) => {}
+                            (ColumnType::Date, ColumnType::IdNumber) if !lists => {}
+                            (ColumnType::Date, ColumnType::IdNumber) => return Err(at(
+                                &d.from,
+                                "a date derived from an ID number takes no when_true/when_false"
+                                    .into(),
+                            )),
+                            _ => {
+                                return Err(at(
+                                    &d.from,
+                                    format!(
+                                        "cannot derive a {} column from `{}` ({}): a bool derives \
+                                     from a text column, a date from an id_number column",
+                                        type_name(c.kind),
+                                        d.from.value,
+                                        type_name(source)
+                                    ),
+                                ))
+                            }
+                        }
+                        Some(Derive {
+                            from,
+                            when_true: d.when_true.clone(),
+                            when_false: d.when_false.clone(),
+                        })
+                    }
+                };
+            let mut units = Vec::new();
+            if let Some(u) = &c.units {
+                let fail = |message: String| {
+                    self.err(Located {
+                        at: u.referenced,
+                        rule: None,
+                        message: format!("dataset `{name}`, column `{col}`: {message}"),
+                    })
+                };
+                if !matches!(c.kind, ColumnType::Int | ColumnType::Number) {
+                    return Err(fail(format!(
+                        "`units` applies to int and number columns, not {}",
+                        type_name(c.kind)
+                    )));
+                }
+                for (unit, factor) in &u.value {
+                    let f = crate::num::parse_number(factor)
+                        .filter(|f| f > &crate::num::int(0))
+                        .ok_or_else(|| {
+                            fail(format!(
+                                "unit `{unit}`: factor `{factor}` is not a positive number"
+                            ))
+                        })?;
+                    units.push((crate::input::normalize_header(unit), f));
+                }
+            }
+            let valid_until = match &c.valid_until {
                 None => None,
-                Some(d) => Some(Derive {
-                    from: find(&d.from)?,
-                    when_true: d.when_true.clone(),
-                    when_false: d.when_false.clone(),
-                }),
+                Some(v) => {
+                    let i = find(v)?;
+                    if def.columns[i].kind != ColumnType::Date {
+                        return Err(at(
+                            v,
+                            format!(
+                                "`valid_until` must name a date column; `{}` is not",
+                                v.value
+                            ),
+                        ));
+                    }
+                    Some(i)
+                }
             };
             columns.push(Column {
                 name: col.clone(),
@@ -279,7 +365,17 @@ impl Compiler<'_> {
                 headers: c.headers.clone(),
                 empty: c.empty.clone(),
                 derive,
+                units,
+                valid_until,
+                example: c.example.clone(),
             });
+        }
+        let mut unique = Vec::new();
+        for set in &def.unique {
+            let cols = set.iter().map(&find).collect::<Result<Vec<_>>>()?;
+            if !cols.is_empty() {
+                unique.push(cols);
+            }
         }
         Ok(Dataset {
             name: name.to_string(),
@@ -287,6 +383,7 @@ impl Compiler<'_> {
             key: find(&def.key)?,
             period: def.period.as_ref().map(find).transpose()?,
             columns,
+            unique,
         })
     }
 
@@ -374,6 +471,22 @@ impl Compiler<'_> {
     }
 }
 
+/// The pack's name for a column type.
+pub fn type_name(t: ColumnType) -> &'static str {
+    match t {
+        ColumnType::Text => "text",
+        ColumnType::Bool => "bool",
+        ColumnType::Date => "date",
+        ColumnType::Int => "int",
+        ColumnType::Number => "number",
+        ColumnType::Rate => "rate",
+        ColumnType::Rating => "rating",
+        ColumnType::IdNumber => "id_number",
+    }
+}
+
+/// Every type a rule may read: ID numbers are personal data and only feed
+/// birth dates and duplicate checks, never a rule (or a group name).
 const ANY: &[ColumnType] = &[
     ColumnType::Text,
     ColumnType::Bool,
@@ -429,8 +542,9 @@ impl RuleCx<'_> {
             return Err(self.fail(
                 n.referenced,
                 format!(
-                    "column `{}` is of type {:?}, which this measure or condition cannot use",
-                    n.value, col.kind
+                    "column `{}` is of type {}, which this measure or condition cannot use",
+                    n.value,
+                    type_name(col.kind)
                 ),
             ));
         }
@@ -548,6 +662,132 @@ mod tests {
              rules:\n  - id: p.ok\n    clause: x\n    title: {{zh: t}}\n    quote: q\n    \
              dataset: p\n    scope: {scope}\n    measure: {{share: {condition}}}\n    target: 全部\n"
         )
+    }
+
+    /// A pack whose dataset has column `x` defined as `x` (line 10), this
+    /// `unique` (line 6) and a rule measuring `measure`.
+    fn pack_with_column(x: &str, unique: &str, measure: &str) -> String {
+        format!(
+            "plan: {{id: t, title: {{zh: t}}, document: d}}\n\
+             datasets:\n  p:\n    title: {{zh: p}}\n    key: n\n    unique: {unique}\n    \
+             columns:\n      n: {{type: text}}\n      ok: {{type: bool}}\n      x: {x}\n      \
+             d: {{type: date}}\n\
+             rules:\n  - id: p.ok\n    clause: x\n    title: {{zh: t}}\n    quote: q\n    \
+             dataset: p\n    measure: {{share: {measure}}}\n    target: 全部\n"
+        )
+    }
+
+    fn pack_error(x: &str, unique: &str, measure: &str) -> String {
+        let text = pack_with_column(x, unique, measure);
+        format!("{:#}", Pack::parse(&text, "t.yaml").unwrap_err())
+    }
+
+    #[test]
+    fn new_column_options_compile() {
+        let text = pack_with_column(
+            "{type: number, units: {元: 1, 万元: 10000, 千元: \"1000\"}, example: \"12.5\"}",
+            "[[n], [n, d]]",
+            "{flag: ok}",
+        );
+        let pack = Pack::parse(&text, "t.yaml").unwrap();
+        let ds = &pack.datasets[0];
+        assert_eq!(ds.unique, vec![vec![0], vec![0, 3]]);
+        let x = &ds.columns[2];
+        assert_eq!(
+            x.units,
+            vec![
+                ("元".to_string(), crate::num::int(1)),
+                ("万元".to_string(), crate::num::int(10_000)),
+                ("千元".to_string(), crate::num::int(1_000)),
+            ]
+        );
+        assert_eq!(x.example.as_deref(), Some("12.5"));
+        let rated = pack_with_column(
+            "{type: rating, empty: \"0\", valid_until: d}",
+            "[]",
+            "{flag: ok}",
+        );
+        assert_eq!(
+            Pack::parse(&rated, "t.yaml").unwrap().datasets[0].columns[2].valid_until,
+            Some(3)
+        );
+        let id = pack_with_column("{type: id_number}", "[[x]]", "{flag: ok}")
+            .replace("d: {type: date}", "d: {type: date, derive: {from: x}}");
+        let pack = Pack::parse(&id, "t.yaml").unwrap();
+        assert_eq!(pack.datasets[0].columns[3].derive.as_ref().unwrap().from, 2);
+    }
+
+    /// `t.yaml:LINE:COL` of `needle` in line 10, the `x` column's line.
+    fn at_x(x: &str, needle: &str) -> String {
+        let line = format!("      x: {x}");
+        format!(
+            "t.yaml:10:{}",
+            line[..line.find(needle).unwrap()].chars().count() + 1
+        )
+    }
+
+    #[test]
+    fn misused_column_options_name_their_place() {
+        let x = "{type: text, units: {万元: 10000}}";
+        assert_eq!(
+            pack_error(x, "[]", "{flag: ok}"),
+            format!(
+                "invalid rule pack {}: dataset `p`, column `x`: `units` applies to int \
+                 and number columns, not text",
+                at_x(x, "{万元")
+            )
+        );
+        let x = "{type: int, units: {万人: 很多}}";
+        assert_eq!(
+            pack_error(x, "[]", "{flag: ok}"),
+            format!(
+                "invalid rule pack {}: dataset `p`, column `x`: unit `万人`: factor `很多` \
+                 is not a positive number",
+                at_x(x, "{万人")
+            )
+        );
+        let x = "{type: rating, valid_until: n}";
+        assert_eq!(
+            pack_error(x, "[]", "{flag: ok}"),
+            format!(
+                "invalid rule pack {}: dataset `p`, column `x`: `valid_until` must name \
+                 a date column; `n` is not",
+                at_x(x, "n}")
+            )
+        );
+        let x = "{type: date, derive: {from: n}}";
+        assert_eq!(
+            pack_error(x, "[]", "{flag: ok}"),
+            format!(
+                "invalid rule pack {}: dataset `p`, column `x`: cannot derive a date \
+                 column from `n` (text): a bool derives from a text column, a date from an \
+                 id_number column",
+                at_x(x, "n}")
+            )
+        );
+        let e = pack_error("{type: text}", "[[n, nobody]]", "{flag: ok}");
+        let col = "    unique: [[n, ".chars().count() + 1;
+        assert!(
+            e.starts_with(&format!(
+                "invalid rule pack t.yaml:6:{col}: dataset `p` has no column `nobody`"
+            )),
+            "{e}"
+        );
+        // ID numbers are personal data: no rule may read (or group by) them.
+        let e = pack_error(
+            "{type: id_number}",
+            "[]",
+            "{one_of: {column: x, values: [a]}}",
+        );
+        assert!(
+            e.contains("rule `p.ok`: column `x` is of type id_number, which this measure or condition cannot use"),
+            "{e}"
+        );
+        let e = pack_error("{type: int, unit: {万人: 10000}}", "[]", "{flag: ok}");
+        assert!(
+            e.contains("unknown field `unit`") && e.contains("line 10"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -61,6 +61,10 @@ pub struct DatasetDef {
     #[serde(default)]
     pub period: Option<Name>,
     pub columns: IndexMap<String, ColumnDef>,
+    /// Column sets that identify one row (one person): two rows equal in
+    /// all columns of a set are reported as duplicates.
+    #[serde(default)]
+    pub unique: Vec<Vec<Name>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,9 +79,21 @@ pub struct ColumnDef {
     /// empty cell is unknown.
     #[serde(default)]
     pub empty: Option<String>,
-    /// Derives a boolean from another text column when this cell is empty.
+    /// Derives the value from another column when this cell is empty: a
+    /// bool from a text column's value lists, a date from an ID number.
     #[serde(default)]
     pub derive: Option<DeriveDef>,
+    /// Units a header may carry in parentheses and the factor each scales
+    /// cells by (`财政科普经费（万元）` with `万元: 10000`); int and number only.
+    #[serde(default)]
+    pub units: Option<Spanned<IndexMap<String, String>>>,
+    /// A date column until which the cell holds (a rating's expiry): when
+    /// that date is before `--as-of`, the cell counts as empty.
+    #[serde(default)]
+    pub valid_until: Option<Name>,
+    /// The value `reformcheck template` puts in its example row.
+    #[serde(default)]
+    pub example: Option<String>,
 }
 
 /// How cells of a column are read.
@@ -98,6 +114,9 @@ pub enum ColumnType {
     Rate,
     /// An evaluation grade `1A`–`5A` (`AAA`, `3A级`), read as 1–5.
     Rating,
+    /// A citizen ID number (公民身份号码), checked and never shown unmasked.
+    #[serde(rename = "id_number")]
+    IdNumber,
 }
 
 #[derive(Debug, Deserialize)]

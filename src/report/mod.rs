@@ -5,6 +5,7 @@
 
 mod csv;
 mod html;
+pub mod issues;
 mod json;
 mod junit;
 mod markdown;
@@ -316,43 +317,8 @@ impl ExplainRow {
     }
 }
 
-/// Masks anything that looks like a resident ID number: every run of 15 or
-/// more digits (full-width too), with a trailing check character `X` after
-/// 17 digits, keeps its first 6 and last 4 characters
-/// (`321002********123X`). Explanations pass every cell and name through it,
-/// so an ID number cannot leak from any column, whatever its type.
-pub fn mask_id(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if !digit(chars[i]) {
-            out.push(chars[i]);
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < chars.len() && digit(chars[i]) {
-            i += 1;
-        }
-        if i - start == 17 && i < chars.len() && matches!(chars[i], 'X' | 'x' | 'Ｘ' | 'ｘ') {
-            i += 1;
-        }
-        let run = &chars[start..i];
-        if run.len() >= 15 {
-            for (k, c) in run.iter().enumerate() {
-                out.push(if k < 6 || k >= run.len() - 4 { *c } else { '*' });
-            }
-        } else {
-            out.extend(run);
-        }
-    }
-    out
-}
-
-/// A cell that was empty or could not be read.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A cell that was empty or could not be read, or a duplicated row.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Issue {
     pub dataset: String,
     pub file: String,
@@ -433,6 +399,8 @@ pub struct RenderOptions {
     pub lang: Lang,
     pub color: bool,
     pub view: View,
+    /// List every data issue in the table (`--all-issues`).
+    pub all_issues: bool,
 }
 
 /// One output format.
@@ -639,31 +607,4 @@ pub fn shortfall_words(r: &RuleResult, lang: Lang) -> String {
         });
     }
     out.trim().to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::mask_id;
-
-    #[test]
-    fn id_numbers_are_masked_and_other_text_is_not() {
-        assert_eq!(mask_id("32010219800101123X"), "320102********123X");
-        assert_eq!(mask_id(" 320102198001011234 "), " 320102********1234 ");
-        assert_eq!(mask_id("320102800101123"), "320102*****1123");
-        // Full-width digits, and an ID inside other text.
-        assert_eq!(
-            mask_id("３２０１０２１９８００１０１１２３４"),
-            "３２０１０２********１２３４"
-        );
-        assert_eq!(
-            mask_id("张三 32010219800101123x 号"),
-            "张三 320102********123x 号"
-        );
-        // A malformed (16-digit) ID is masked too; short numbers are not.
-        assert_eq!(mask_id("3201021980010112"), "320102******0112");
-        assert_eq!(mask_id("12345678901234"), "12345678901234");
-        assert_eq!(mask_id("张三"), "张三");
-        assert_eq!(mask_id("1963-12-13（62岁）"), "1963-12-13（62岁）");
-        assert_eq!(mask_id("2524817.90"), "2524817.90");
-    }
 }

@@ -11,9 +11,6 @@ use std::fmt::Write;
 
 pub struct Table;
 
-/// How many data issues the table lists before summarising the rest.
-const ISSUES_SHOWN: usize = 20;
-
 impl Render for Table {
     fn render(&self, report: &Report, opts: &RenderOptions) -> anyhow::Result<String> {
         let lang = opts.lang;
@@ -59,41 +56,7 @@ impl Render for Table {
             if zh { "合计：" } else { "summary: " },
             summary.join(" · ")
         )?;
-        if !report.issues.is_empty() {
-            writeln!(
-                out,
-                "\n{}",
-                if zh {
-                    format!("数据问题 {} 处：", report.issues.len())
-                } else {
-                    format!("{} data issues:", report.issues.len())
-                }
-            )?;
-            for i in report.issues.iter().take(ISSUES_SHOWN) {
-                let value = if i.value.is_empty() {
-                    String::new()
-                } else {
-                    format!(" “{}”", i.value)
-                };
-                writeln!(
-                    out,
-                    "  {}:{} [{}]{value} {}",
-                    i.file, i.line, i.column, i.message
-                )?;
-            }
-            if report.issues.len() > ISSUES_SHOWN {
-                let more = report.issues.len() - ISSUES_SHOWN;
-                writeln!(
-                    out,
-                    "  {}",
-                    if zh {
-                        format!("……另有 {more} 处，用 --format json 查看全部")
-                    } else {
-                        format!("… and {more} more; --format json lists them all")
-                    }
-                )?;
-            }
-        }
+        super::issues::write(&mut out, &report.issues, lang, opts.all_issues)?;
         Ok(out)
     }
 }

@@ -1,0 +1,306 @@
+//! Which encoding a CSV file is in. Offices save CSV from Excel on Chinese
+//! Windows as GBK; newer Excel writes UTF-8 with a BOM. A BOM decides;
+//! otherwise a file that is valid UTF-8 is UTF-8, and only then GB18030 (a
+//! superset of GBK and GB2312) is tried — GB18030 first would silently
+//! garble UTF-8, since almost any byte string decodes as GB18030.
+
+use anyhow::{bail, Result};
+use encoding_rs::{DecoderResult, GB18030, UTF_16BE, UTF_16LE, UTF_8};
+use std::io::Read;
+
+/// `--encoding`: skip detection and read every CSV file in this encoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Forced {
+    /// UTF-8 (a BOM is skipped)
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// GB18030, which includes GBK and GB2312
+    #[value(name = "gb18030", alias = "gbk")]
+    Gb18030,
+}
+
+/// The encoding a file was found to be in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detected {
+    Utf8 { bom: bool },
+    Utf16Le,
+    Utf16Be,
+    Gb18030,
+}
+
+impl Detected {
+    /// Bytes of BOM to skip before the text.
+    pub fn bom_len(self) -> u64 {
+        match self {
+            Detected::Utf8 { bom: true } => 3,
+            Detected::Utf16Le | Detected::Utf16Be => 2,
+            _ => 0,
+        }
+    }
+
+    pub fn encoding(self) -> &'static encoding_rs::Encoding {
+        match self {
+            Detected::Utf8 { .. } => UTF_8,
+            Detected::Utf16Le => UTF_16LE,
+            Detected::Utf16Be => UTF_16BE,
+            Detected::Gb18030 => GB18030,
+        }
+    }
+
+    /// For people: `UTF-8`, `UTF-8 (BOM)`, `GB18030`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Detected::Utf8 { bom: false } => "UTF-8",
+            Detected::Utf8 { bom: true } => "UTF-8 (BOM)",
+            Detected::Utf16Le => "UTF-16LE",
+            Detected::Utf16Be => "UTF-16BE",
+            Detected::Gb18030 => "GB18030",
+        }
+    }
+}
+
+/// Where the first byte sequence that does not decode starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BadByte {
+    /// 0-based offset in the file.
+    pub offset: u64,
+    /// 1-based line.
+    pub line: u64,
+}
+
+/// Detects the encoding of the stream `open()` returns (called once per
+/// candidate, so the whole file is never held in memory). `file` labels errors.
+pub fn detect<R: Read>(
+    file: &str,
+    forced: Option<Forced>,
+    mut open: impl FnMut() -> std::io::Result<R>,
+) -> Result<Detected> {
+    let mut head = [0u8; 3];
+    let n = read_up_to(&mut open()?, &mut head)?;
+    let head = &head[..n];
+    let bom = if head.starts_with(b"\xEF\xBB\xBF") {
+        Some(Detected::Utf8 { bom: true })
+    } else if head.starts_with(b"\xFF\xFE") {
+        Some(Detected::Utf16Le)
+    } else if head.starts_with(b"\xFE\xFF") {
+        Some(Detected::Utf16Be)
+    } else {
+        None
+    };
+    let candidate = match (forced, bom) {
+        (Some(Forced::Utf8), Some(d @ Detected::Utf8 { .. })) => d,
+        (Some(Forced::Utf8), _) => Detected::Utf8 { bom: false },
+        (Some(Forced::Gb18030), _) => Detected::Gb18030,
+        (None, Some(d)) => d,
+        (None, None) => Detected::Utf8 { bom: false },
+    };
+    let Some(bad) = first_bad_byte(open()?, candidate)? else {
+        return Ok(candidate);
+    };
+    if forced.is_some() || bom.is_some() {
+        bail!(
+            "{file}: not valid {} text{}: the first bad byte is at byte offset {} (line {}); \
+             save the file again as CSV UTF-8{}",
+            candidate.name(),
+            if forced.is_some() {
+                " (as --encoding says)"
+            } else {
+                " (as its byte-order mark says)"
+            },
+            bad.offset,
+            bad.line,
+            if forced.is_some() {
+                ", or leave out --encoding"
+            } else {
+                ""
+            }
+        );
+    }
+    let Some(gb) = first_bad_byte(open()?, Detected::Gb18030)? else {
+        return Ok(Detected::Gb18030);
+    };
+    // The encoding that decodes further is the one the file was meant to be in.
+    let (name, at) = if gb.offset > bad.offset {
+        ("GB18030 (GBK)", gb)
+    } else {
+        ("UTF-8", bad)
+    };
+    bail!(
+        "{file}: neither UTF-8 nor GB18030 (GBK) text: the first byte that is not valid {name} is at \
+         byte offset {} (line {}); fix or delete that character, or save the file again as CSV UTF-8",
+        at.offset,
+        at.line
+    )
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Decodes the stream strictly in fixed-size chunks; `None` if it is valid.
+pub fn first_bad_byte(mut r: impl Read, enc: Detected) -> std::io::Result<Option<BadByte>> {
+    const CHUNK: usize = 64 * 1024;
+    let skip = enc.bom_len() as usize;
+    let mut decoder = enc.encoding().new_decoder_without_bom_handling();
+    let mut buf = vec![0u8; CHUNK];
+    let mut out = String::with_capacity(
+        decoder
+            .max_utf8_buffer_length_without_replacement(CHUNK)
+            .unwrap_or(4 * CHUNK),
+    );
+    let (mut chunk_start, mut newlines, mut first) = (0u64, 0u64, true);
+    loop {
+        let n = read_up_to(&mut r, &mut buf)?;
+        let last = n == 0;
+        let begin = if first { skip.min(n) } else { 0 };
+        first = false;
+        let mut pos = begin;
+        loop {
+            out.clear();
+            let (result, read) =
+                decoder.decode_to_string_without_replacement(&buf[pos..n], &mut out, last);
+            match result {
+                DecoderResult::InputEmpty => break,
+                DecoderResult::OutputFull => {
+                    pos += read;
+                    // Room for at least one more character, so this ends.
+                    out.reserve(16);
+                }
+                DecoderResult::Malformed(bad, after) => {
+                    let end = (chunk_start + (pos + read) as u64).saturating_sub(u64::from(after));
+                    let offset = end.saturating_sub(u64::from(bad));
+                    // A malformed sequence never contains a newline, so one that
+                    // began in the previous chunk adds no line here.
+                    let within = offset.saturating_sub(chunk_start) as usize;
+                    let line = 1 + newlines + count_newlines(&buf[..within.min(n)]);
+                    return Ok(Some(BadByte { offset, line }));
+                }
+            }
+        }
+        if last {
+            return Ok(None);
+        }
+        newlines += count_newlines(&buf[..n]);
+        chunk_start += n as u64;
+    }
+}
+
+fn count_newlines(b: &[u8]) -> u64 {
+    b.iter().filter(|&&c| c == b'\n').count() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detect_bytes(bytes: &[u8], forced: Option<Forced>) -> Result<Detected> {
+        detect("t.csv", forced, || Ok(bytes))
+    }
+
+    fn gbk(s: &str) -> Vec<u8> {
+        GB18030.encode(s).0.into_owned()
+    }
+
+    #[test]
+    fn bom_decides() {
+        assert_eq!(
+            detect_bytes("\u{feff}姓名\n".as_bytes(), None).unwrap(),
+            Detected::Utf8 { bom: true }
+        );
+        let mut le = vec![0xFF, 0xFE];
+        le.extend("姓名\n".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        assert_eq!(detect_bytes(&le, None).unwrap(), Detected::Utf16Le);
+        let mut be = vec![0xFE, 0xFF];
+        be.extend("姓名\n".encode_utf16().flat_map(|u| u.to_be_bytes()));
+        assert_eq!(detect_bytes(&be, None).unwrap(), Detected::Utf16Be);
+    }
+
+    #[test]
+    fn utf8_before_gb18030() {
+        // Valid UTF-8 Chinese would also decode as (garbled) GB18030: UTF-8 wins.
+        let utf8 = "姓名,出生日期\n张三,1980.05\n".as_bytes();
+        assert!(first_bad_byte(utf8, Detected::Gb18030).unwrap().is_none());
+        assert_eq!(
+            detect_bytes(utf8, None).unwrap(),
+            Detected::Utf8 { bom: false }
+        );
+        let gb = gbk("姓名,出生日期\n张三,1980.05\n");
+        assert_eq!(detect_bytes(&gb, None).unwrap(), Detected::Gb18030);
+        assert_eq!(
+            detect_bytes(b"name\nab\n", None).unwrap(),
+            Detected::Utf8 { bom: false }
+        );
+        assert_eq!(
+            detect_bytes(b"", None).unwrap(),
+            Detected::Utf8 { bom: false }
+        );
+    }
+
+    #[test]
+    fn invalid_in_both_names_offset_and_line() {
+        // 0xFF is never valid in UTF-8 nor in GB18030.
+        let err = detect_bytes(b"name,ok\nab\xff\xfe,1\n", None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.csv: neither UTF-8 nor GB18030 (GBK) text: the first byte that is not valid UTF-8 \
+             is at byte offset 10 (line 2); fix or delete that character, or save the file again \
+             as CSV UTF-8"
+        );
+        // GBK text with one broken byte further on: GB18030 decodes further.
+        let mut bytes = gbk("姓名\n张三\n");
+        bytes.extend(b"\x81\x20\n");
+        let err = detect_bytes(&bytes, None).unwrap_err().to_string();
+        assert!(
+            err.contains("not valid GB18030 (GBK) is at byte offset 10 (line 3)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn forced_encoding_is_strict() {
+        let gb = gbk("姓名\n张三\n");
+        let err = detect_bytes(&gb, Some(Forced::Utf8))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("not valid UTF-8 text (as --encoding says): the first bad byte is at byte offset 0 (line 1)"),
+            "{err}"
+        );
+        assert_eq!(
+            detect_bytes(&gb, Some(Forced::Gb18030)).unwrap(),
+            Detected::Gb18030
+        );
+    }
+
+    #[test]
+    fn errors_across_chunk_boundaries_keep_their_line() {
+        // 70,000 ASCII lines push the bad byte past the first 64 KiB chunk.
+        let mut bytes = b"x\n".repeat(35_000);
+        bytes.extend(b"\xff\n");
+        let bad = first_bad_byte(&bytes[..], Detected::Utf8 { bom: false })
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            bad,
+            BadByte {
+                offset: 70_000,
+                line: 35_001
+            }
+        );
+        // A multi-byte character split by the chunk boundary is fine.
+        let mut split = vec![b'a'; 64 * 1024 - 1];
+        split.extend("张".as_bytes());
+        assert!(first_bad_byte(&split[..], Detected::Utf8 { bom: false })
+            .unwrap()
+            .is_none());
+    }
+}

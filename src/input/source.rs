@@ -1,0 +1,394 @@
+//! Where rows come from: a CSV file decoded to UTF-8 as it streams, or a
+//! worksheet of an Excel workbook. Both give rows of cells as text, plus what
+//! kind of cell Excel stored, so the reader above maps headers and parses
+//! cells the same way for both.
+
+use super::encoding::{self, Detected, Forced};
+use anyhow::{anyhow, bail, Context, Result};
+use calamine::{Data, Range, Reader};
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+/// What a cell held in the workbook; every CSV cell is `Text`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CellKind {
+    Text,
+    /// A number cell: in an ID column it has lost digits.
+    Number,
+    /// A date-formatted cell, given as `YYYY-MM-DD`.
+    Date,
+    /// An Excel error value (`#N/A`, `#DIV/0!`).
+    Error,
+}
+
+/// File extensions read as workbooks.
+pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xls"];
+
+pub fn is_workbook(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| WORKBOOK_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// A stream of rows.
+pub enum Source {
+    Csv {
+        reader: Box<csv::Reader<Box<dyn Read>>>,
+        record: csv::ByteRecord,
+        encoding: Detected,
+    },
+    Sheet(Box<Sheet>),
+}
+
+/// One worksheet, read whole (a workbook is never larger than Excel's
+/// 1,048,576 rows) and handed out row by row.
+pub struct Sheet {
+    pub name: String,
+    range: Range<Data>,
+    /// Relative index of the next row.
+    next: usize,
+    /// The current row.
+    cells: Vec<(CellKind, String)>,
+    line: u64,
+    merges: Vec<calamine::Dimensions>,
+    /// Row → (column, row of the merged region's top-left cell), for regions
+    /// below the header row.
+    fill: HashMap<u32, Vec<(u32, u32)>>,
+}
+
+impl Source {
+    /// Opens a CSV file (detecting its encoding) or a workbook's sheet
+    /// (`sheet`, or the first one).
+    pub fn open(path: &Path, sheet: Option<&str>, forced: Option<Forced>) -> Result<Source> {
+        if path == Path::new("-") {
+            return Source::stdin(forced);
+        }
+        let file = path.display().to_string();
+        if is_workbook(path) {
+            return Ok(Source::Sheet(Box::new(Sheet::open(path, sheet)?)));
+        }
+        let open = || File::open(path).map(|f| BufReader::with_capacity(256 * 1024, f));
+        open().with_context(|| format!("cannot open {file}"))?;
+        let encoding = encoding::detect(&file, forced, open).map_err(|e| {
+            match e.downcast::<std::io::Error>() {
+                Ok(io) => anyhow!("cannot read {file}: {io}"),
+                Err(e) => e,
+            }
+        })?;
+        let mut handle = File::open(path).with_context(|| format!("cannot open {file}"))?;
+        handle
+            .seek(SeekFrom::Start(encoding.bom_len()))
+            .with_context(|| format!("cannot read {file}"))?;
+        Ok(Source::csv(
+            BufReader::with_capacity(256 * 1024, handle),
+            encoding,
+        ))
+    }
+
+    /// `NAME=-`: standard input is read whole, since detecting its encoding
+    /// needs a second look at the bytes.
+    fn stdin(forced: Option<Forced>) -> Result<Source> {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .context("cannot read standard input")?;
+        let encoding =
+            encoding::detect("<stdin>", forced, || Ok(std::io::Cursor::new(&bytes[..])))?;
+        let start = usize::try_from(encoding.bom_len())
+            .unwrap_or(0)
+            .min(bytes.len());
+        bytes.drain(..start);
+        Ok(Source::csv(std::io::Cursor::new(bytes), encoding))
+    }
+
+    /// A CSV source over bytes positioned after any BOM.
+    fn csv<R: Read + 'static>(handle: R, encoding: Detected) -> Source {
+        let text: Box<dyn Read> = match encoding {
+            // Already UTF-8: no transcoding on the hot path.
+            Detected::Utf8 { .. } => Box::new(handle),
+            other => Box::new(
+                encoding_rs_io::DecodeReaderBytesBuilder::new()
+                    .encoding(Some(other.encoding()))
+                    .bom_sniffing(false)
+                    .build(handle),
+            ),
+        };
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text);
+        Source::Csv {
+            reader: Box::new(reader),
+            record: csv::ByteRecord::new(),
+            encoding,
+        }
+    }
+
+    /// How the file was read, for people: `GB18030`, `sheet 名单`.
+    pub fn describe(&self, lang: crate::Lang) -> String {
+        match (self, lang) {
+            (Source::Csv { encoding, .. }, _) => encoding.name().to_string(),
+            (Source::Sheet(s), crate::Lang::Zh) => format!("工作表 {}", s.name),
+            (Source::Sheet(s), crate::Lang::En) => format!("sheet {}", s.name),
+        }
+    }
+
+    /// Moves to the next row; false at the end.
+    pub fn advance(&mut self, file: &str) -> Result<bool> {
+        match self {
+            Source::Csv { reader, record, .. } => {
+                reader
+                    .read_byte_record(record)
+                    .map_err(|e| match e.position() {
+                        Some(p) => anyhow!("{file}: line {}: cannot read CSV: {e}", p.line()),
+                        None => anyhow!("{file}: cannot read CSV: {e}"),
+                    })
+            }
+            Source::Sheet(s) => Ok(s.advance()),
+        }
+    }
+
+    /// The 1-based line (CSV) or row number (sheet) of the current row.
+    pub fn line(&self) -> u64 {
+        match self {
+            Source::Csv { record, .. } => record.position().map_or(0, |p| p.line()),
+            Source::Sheet(s) => s.line,
+        }
+    }
+
+    /// Number of cells in the current row.
+    pub fn width(&self) -> usize {
+        match self {
+            Source::Csv { record, .. } => record.len(),
+            Source::Sheet(s) => s.cells.len(),
+        }
+    }
+
+    /// True when every cell of the current row is empty or blank.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Source::Csv { record, .. } => {
+                record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace))
+            }
+            Source::Sheet(s) => s.cells.iter().all(|(_, t)| t.trim().is_empty()),
+        }
+    }
+
+    /// The `i`th cell of the current row (empty text past its end).
+    pub fn cell(&self, i: usize, file: &str) -> Result<(CellKind, &str)> {
+        match self {
+            Source::Csv { record, .. } => match record.get(i) {
+                None => Ok((CellKind::Text, "")),
+                // The encoding was checked before reading; this guards
+                // against a file that changed in between.
+                Some(bytes) => std::str::from_utf8(bytes)
+                    .map(|s| (CellKind::Text, s))
+                    .map_err(|_| {
+                        anyhow!(
+                            "{file}: line {}, column {}: not valid text: the file changed while it was read",
+                            self.line(),
+                            i + 1
+                        )
+                    }),
+            },
+            Source::Sheet(s) => Ok(s
+                .cells
+                .get(i)
+                .map_or((CellKind::Text, ""), |(k, t)| (*k, t.as_str()))),
+        }
+    }
+
+    /// Every cell of the current row as text.
+    pub fn texts(&self, file: &str) -> Result<Vec<String>> {
+        (0..self.width())
+            .map(|i| self.cell(i, file).map(|(_, t)| t.to_string()))
+            .collect()
+    }
+
+    /// Marks the current row as the header row: merged regions below it are
+    /// filled down from their top-left cell.
+    pub fn mark_header(&mut self) {
+        if let Source::Sheet(s) = self {
+            s.mark_header();
+        }
+    }
+}
+
+impl Sheet {
+    fn open(path: &Path, sheet: Option<&str>) -> Result<Sheet> {
+        let file = path.display().to_string();
+        let mut book = calamine::open_workbook_auto(path)
+            .map_err(|e| anyhow!("{file}: cannot read the workbook: {e}"))?;
+        let names = book.sheet_names();
+        let name = match sheet {
+            Some(s) if names.iter().any(|n| n == s) => s.to_string(),
+            Some(s) => bail!(
+                "{file}: no sheet `{s}` (sheets: {}): write NAME={file}#SHEET or --sheet SHEET with one of them",
+                names.join(", ")
+            ),
+            None => names
+                .first()
+                .cloned()
+                .ok_or_else(|| anyhow!("{file}: the workbook has no sheets"))?,
+        };
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| anyhow!("{file}: cannot read sheet `{name}`: {e}"))?;
+        // Merged regions; a workbook whose merge list cannot be read is still
+        // read, just without filling merged cells.
+        let merges = match &mut book {
+            calamine::Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            calamine::Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        Ok(Sheet {
+            name,
+            range,
+            next: 0,
+            cells: Vec::new(),
+            line: 0,
+            merges,
+            fill: HashMap::new(),
+        })
+    }
+
+    fn advance(&mut self) -> bool {
+        let Some((row0, col0)) = self.range.start() else {
+            return false;
+        };
+        if self.next >= self.range.height() {
+            return false;
+        }
+        let r = self.next;
+        self.next += 1;
+        let abs_row = row0 + r as u32;
+        self.line = u64::from(abs_row) + 1;
+        // Cells are indexed from column A, so positions match the header row.
+        let width = col0 as usize + self.range.width();
+        self.cells.clear();
+        self.cells.resize(width, (CellKind::Text, String::new()));
+        for c in 0..self.range.width() {
+            if let Some(d) = self.range.get((r, c)) {
+                self.cells[col0 as usize + c] = cell_text(d);
+            }
+        }
+        if let Some(fills) = self.fill.get(&abs_row) {
+            for &(col, from_row) in fills {
+                let slot = &mut self.cells[col as usize];
+                if slot.1.is_empty() {
+                    if let Some(d) = self.range.get_value((from_row, col)) {
+                        *slot = cell_text(d);
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// A cell merged over several rows stands for each of them (a society's
+    /// name merged down its council members). Only the region's first column
+    /// is filled, so a cell merged across columns is not copied sideways.
+    fn mark_header(&mut self) {
+        let header = self.line.saturating_sub(1) as u32;
+        self.fill.clear();
+        for m in &self.merges {
+            if m.start.0 <= header {
+                continue;
+            }
+            for row in m.start.0 + 1..=m.end.0 {
+                self.fill
+                    .entry(row)
+                    .or_default()
+                    .push((m.start.1, m.start.0));
+            }
+        }
+    }
+}
+
+/// A workbook cell as text, with what kind of cell it was.
+fn cell_text(d: &Data) -> (CellKind, String) {
+    match d {
+        Data::Empty => (CellKind::Text, String::new()),
+        Data::String(s) => (CellKind::Text, s.clone()),
+        Data::Int(i) => (CellKind::Number, i.to_string()),
+        Data::Float(f) => (CellKind::Number, number_text(*f)),
+        Data::Bool(b) => (CellKind::Text, if *b { "TRUE" } else { "FALSE" }.into()),
+        Data::DateTime(dt) if dt.is_datetime() => {
+            let (y, m, day, ..) = dt.to_ymd_hms_milli();
+            (CellKind::Date, format!("{y:04}-{m:02}-{day:02}"))
+        }
+        Data::DateTime(dt) => (CellKind::Number, number_text(dt.as_f64())),
+        Data::DateTimeIso(s) => (
+            CellKind::Date,
+            s.split('T').next().unwrap_or_default().to_string(),
+        ),
+        Data::DurationIso(s) => (CellKind::Text, s.clone()),
+        Data::Error(e) => (CellKind::Error, e.to_string()),
+    }
+}
+
+/// A number as Excel shows it: at most 15 significant digits (all Excel
+/// keeps), no exponent, no trailing zeros — so 1975.1 stays `1975.1` and a
+/// formula's 0.30000000000000004 reads as `0.3`.
+pub fn number_text(f: f64) -> String {
+    if !f.is_finite() {
+        return f.to_string();
+    }
+    if f == 0.0 {
+        return "0".into();
+    }
+    let sci = format!("{f:.14e}");
+    let Some((mantissa, exp)) = sci.split_once('e') else {
+        return f.to_string();
+    };
+    let exp: i64 = exp.parse().unwrap_or(0);
+    let (neg, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa),
+    };
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let digits = digits.trim_end_matches('0');
+    let digits = if digits.is_empty() { "0" } else { digits };
+    // value = 0.d1d2d3… × 10^(exp+1)
+    let point = exp + 1;
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    if point <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', (-point) as usize));
+        out.push_str(digits);
+    } else if point as usize >= digits.len() {
+        out.push_str(digits);
+        out.extend(std::iter::repeat_n('0', point as usize - digits.len()));
+    } else {
+        out.push_str(&digits[..point as usize]);
+        out.push('.');
+        out.push_str(&digits[point as usize..]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_excel_shows_them() {
+        assert_eq!(number_text(1975.1), "1975.1");
+        assert_eq!(number_text(1975.03), "1975.03");
+        assert_eq!(number_text(197503.0), "197503");
+        assert_eq!(number_text(0.1 + 0.2), "0.3");
+        assert_eq!(number_text(0.153), "0.153");
+        assert_eq!(number_text(1200000.5), "1200000.5");
+        assert_eq!(number_text(-2.5), "-2.5");
+        assert_eq!(number_text(0.000015), "0.000015");
+        assert_eq!(number_text(0.0), "0");
+        // An 18-digit ID number typed into a number cell: the last digits are gone.
+        assert_eq!(number_text(321200198005120013.0), "321200198005120000");
+    }
+}

@@ -1,0 +1,152 @@
+//! `reformcheck validate`: reads every input as `check` would and reports the
+//! data issues, without evaluating any target. Exit 0 clean, 1 issues,
+//! 2 unusable (an error).
+
+use crate::cli::ValidateArgs;
+use crate::input::{self, DatasetReader, ReadOptions, Row};
+use crate::pack::Pack;
+use crate::report::{issues, Format, Issue};
+use crate::{Env, Lang};
+use anyhow::{bail, Result};
+use serde::Serialize;
+use std::fmt::Write;
+
+/// What was read from one file.
+#[derive(Debug, Serialize)]
+pub struct FileReport {
+    pub dataset: String,
+    pub file: String,
+    /// The encoding, or the sheet.
+    pub read_as: String,
+    pub rows: u64,
+    /// Columns some rule reads that the file lacks: those rules are skipped.
+    pub missing_columns: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    files: &'a [FileReport],
+    summary: Summary,
+    issues: &'a [Issue],
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    rows: u64,
+    issues: usize,
+}
+
+pub fn run(args: ValidateArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> {
+    let pack = Pack::load(args.rules.as_deref())?;
+    let mut bindings = input::bind(&args.inputs, &pack)?;
+    bindings.sort_by_key(|b| b.dataset);
+    let read = ReadOptions {
+        lang: args.lang,
+        as_of: args.as_of.unwrap_or(env.today),
+        encoding: args.read.encoding,
+        sheet: args.read.sheet,
+    };
+    let mut files = Vec::new();
+    let mut found: Vec<Issue> = Vec::new();
+    for b in &bindings {
+        let dataset = &pack.datasets[b.dataset];
+        let mut reader = DatasetReader::open(dataset, b, &read)?;
+        // Empty cells matter where a rule reads them, exactly as in `check`.
+        let mut missing: Vec<String> = Vec::new();
+        for rule in pack.rules.iter().filter(|r| r.dataset == b.dataset) {
+            let cols = rule.columns();
+            if cols.iter().all(|c| reader.has(*c)) {
+                reader.use_columns(&cols);
+            }
+            for c in cols.into_iter().filter(|c| !reader.has(*c)) {
+                let col = &dataset.columns[c];
+                let text = match col.headers.first() {
+                    Some(h) => format!("{} ({h})", col.name),
+                    None => col.name.clone(),
+                };
+                if !missing.contains(&text) {
+                    missing.push(text);
+                }
+            }
+        }
+        reader.use_all_present();
+        let mut row = Row::default();
+        let mut rows = 0u64;
+        while reader.next_row(&mut row, &mut found)? {
+            rows += 1;
+        }
+        if rows == 0 {
+            bail!(
+                "{}: no rows: the file has a header but no data; give a file with at least one row",
+                reader.file
+            );
+        }
+        files.push(FileReport {
+            dataset: dataset.name.clone(),
+            file: reader.file.clone(),
+            read_as: reader.format.clone(),
+            rows,
+            missing_columns: missing,
+        });
+    }
+    let text = match args.format {
+        Format::Json => {
+            let doc = Doc {
+                files: &files,
+                summary: Summary {
+                    files: files.len(),
+                    rows: files.iter().map(|f| f.rows).sum(),
+                    issues: found.len(),
+                },
+                issues: &found,
+            };
+            serde_json::to_string_pretty(&doc)? + "\n"
+        }
+        _ => table(&files, &found, args.lang, args.all_issues)?,
+    };
+    crate::emit(out, &text)?;
+    Ok(u8::from(!found.is_empty()))
+}
+
+fn table(files: &[FileReport], found: &[Issue], lang: Lang, all: bool) -> Result<String> {
+    let zh = lang == Lang::Zh;
+    let mut out = String::new();
+    for f in files {
+        if zh {
+            write!(
+                out,
+                "{} ← {}（{}，{} 行）",
+                f.dataset, f.file, f.read_as, f.rows
+            )?;
+        } else {
+            write!(
+                out,
+                "{} ← {} ({}, {} rows)",
+                f.dataset, f.file, f.read_as, f.rows
+            )?;
+        }
+        if !f.missing_columns.is_empty() {
+            let cols = f.missing_columns.join(", ");
+            if zh {
+                write!(out, "；缺少列 {cols}，用到它的规则将跳过")?;
+            } else {
+                write!(out, "; no column {cols}: rules reading it are skipped")?;
+            }
+        }
+        writeln!(out)?;
+    }
+    if found.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            if zh {
+                "\n没有发现数据问题。"
+            } else {
+                "\nno data issues found."
+            }
+        )?;
+    }
+    issues::write(&mut out, found, lang, all)?;
+    Ok(out)
+}
