@@ -160,6 +160,17 @@ fn dataset_of(path: &Path, pack: &Pack) -> Option<usize> {
     pack.dataset(path.file_stem()?.to_str()?)
 }
 
+/// Cells longer than this many characters are shown cut short in reports.
+const SHOWN_CHARS: usize = 80;
+
+/// `text` itself, or its first characters and how long it was.
+fn clip(text: &str) -> String {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        None => text.to_string(),
+        Some((end, _)) => format!("{}… ({} chars)", &text[..end], text.chars().count()),
+    }
+}
+
 /// Normalises a header for matching: trimmed, full-width forms folded to
 /// half-width (so `（` = `(`), inner spaces removed, ASCII lower-cased.
 pub fn normalize_header(h: &str) -> String {
@@ -373,7 +384,11 @@ impl<'p> DatasetReader<'p> {
     pub fn header(&self, col: ColId) -> String {
         match self.fields[col] {
             Some(i) => self.headers[i].clone(),
-            None => self.dataset.columns[col].name.clone(),
+            // Not in the file: the header an office would add for it.
+            None => {
+                let c = &self.dataset.columns[col];
+                c.headers.first().unwrap_or(&c.name).clone()
+            }
         }
     }
 
@@ -387,12 +402,13 @@ impl<'p> DatasetReader<'p> {
         self.shown(col, text)
     }
 
-    /// ID numbers masked — also one that turns up in another column.
+    /// A cell as reports show it: ID numbers masked — also one that turns up
+    /// in another column — and a huge cell cut short.
     fn shown(&self, col: ColId, text: String) -> String {
         if self.dataset.columns[col].kind == ColumnType::IdNumber {
             id::mask(&text)
         } else {
-            id::mask_ids_in(&text)
+            clip(&id::mask_ids_in(&text))
         }
     }
 
@@ -421,6 +437,9 @@ impl<'p> DatasetReader<'p> {
             let column = &self.dataset.columns[c];
             if let Some(d) = &column.derive {
                 self.parsed[d.from] = true;
+            }
+            if let Some(m) = column.at_most {
+                self.parsed[m] = true;
             }
             if let Some(v) = column.valid_until {
                 self.parsed[v] = true;
@@ -471,8 +490,10 @@ impl<'p> DatasetReader<'p> {
                 Err(p) => problems.push((c, text.to_string(), p)),
             }
         }
+        let extra = self.extra_cells()?;
         self.derive(row, &mut problems);
         self.expire(row, &mut problems);
+        self.bound(row, &mut problems);
         self.duplicates(row, &mut problems);
         for (c, raw, problem) in problems {
             if problem == Problem::Empty && !self.needed[c] {
@@ -492,7 +513,33 @@ impl<'p> DatasetReader<'p> {
                 message: problem.message(self.opts.lang),
             });
         }
+        if let Some((first, count)) = extra {
+            issues.push(Issue {
+                dataset: self.dataset.name.clone(),
+                file: self.file.clone(),
+                line: row.line,
+                column: match self.opts.lang {
+                    crate::Lang::Zh => format!("第 {} 列起", first + 1),
+                    crate::Lang::En => format!("column {} on", first + 1),
+                },
+                value: String::new(),
+                message: Problem::ExtraCells { count }.message(self.opts.lang),
+            });
+        }
         Ok(true)
+    }
+
+    /// Filled cells to the right of the header row's last column: they belong
+    /// to no column and are ignored, which the report must say.
+    fn extra_cells(&self) -> Result<Option<(usize, usize)>> {
+        let width = self.headers.len();
+        let mut filled = 0;
+        for i in width..self.source.width() {
+            if !self.source.cell(i, &self.file)?.1.trim().is_empty() {
+                filled += 1;
+            }
+        }
+        Ok((filled > 0).then_some((width, filled)))
     }
 
     /// A copy of the header row among the data (printed rosters repeat it
@@ -624,6 +671,30 @@ impl<'p> DatasetReader<'p> {
 
     /// A value whose `valid_until` date is before `--as-of` counts as an
     /// empty cell (a rating past its expiry is no rating).
+    /// A value above its `at_most` column (12 townships with an association
+    /// out of 10) cannot be right: it becomes unknown, with an issue.
+    fn bound(&self, row: &mut Row, problems: &mut Vec<(ColId, String, Problem)>) {
+        for (c, column) in self.dataset.columns.iter().enumerate() {
+            let Some(m) = column.at_most else { continue };
+            if !self.parsed[c] {
+                continue;
+            }
+            if let (Some(Value::Num(v)), Some(Value::Num(max))) = (&row.values[c], &row.values[m]) {
+                if v > max {
+                    problems.push((
+                        c,
+                        self.raw(c),
+                        Problem::AboveBound {
+                            column: self.header(m),
+                            value: self.raw(m),
+                        },
+                    ));
+                    row.values[c] = None;
+                }
+            }
+        }
+    }
+
     fn expire(&self, row: &mut Row, problems: &mut Vec<(ColId, String, Problem)>) {
         for (c, column) in self.dataset.columns.iter().enumerate() {
             let Some(until) = column.valid_until else {

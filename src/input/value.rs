@@ -51,6 +51,15 @@ pub enum Problem {
     Expired {
         until: String,
     },
+    /// Filled cells beyond the header row's last column.
+    ExtraCells {
+        count: usize,
+    },
+    /// Larger than the column it may not exceed (`at_most`).
+    AboveBound {
+        column: String,
+        value: String,
+    },
     /// The same values as an earlier row in the columns named.
     Duplicate {
         line: u64,
@@ -129,6 +138,18 @@ impl Problem {
             (Problem::Expired { until }, En) => {
                 format!("expired on {until}, so it counts as unknown: fill in the current value")
             }
+            (Problem::ExtraCells { count }, Zh) => {
+                format!("本行比表头多出 {count} 个有内容的单元格，未读取：请检查是否错列")
+            }
+            (Problem::ExtraCells { count }, En) => format!(
+                "{count} filled cells beyond the last header column were not read: check for shifted columns"
+            ),
+            (Problem::AboveBound { column, value }, Zh) => {
+                format!("大于“{column}”（{value}），数据矛盾，按未知处理：请核对")
+            }
+            (Problem::AboveBound { column, value }, En) => format!(
+                "larger than `{column}` ({value}), which cannot be: it counts as unknown; check both"
+            ),
             (Problem::Duplicate { line, columns }, Zh) => {
                 format!("与第 {line} 行的{columns}相同，重复登记：请核对后删除其中一行")
             }

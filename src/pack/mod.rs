@@ -53,6 +53,8 @@ pub struct Column {
     /// The date column the value expires on.
     pub valid_until: Option<ColId>,
     pub example: Option<String>,
+    /// The column this value may not exceed in the same row.
+    pub at_most: Option<ColId>,
 }
 
 #[derive(Debug)]
@@ -359,6 +361,23 @@ impl Compiler<'_> {
                     Some(i)
                 }
             };
+            let at_most = match &c.at_most {
+                None => None,
+                Some(m) => {
+                    let i = find(m)?;
+                    let numeric = |k: ColumnType| NUMERIC.contains(&k);
+                    if !numeric(c.kind) || !numeric(def.columns[i].kind) {
+                        return Err(at(
+                            m,
+                            format!(
+                                "`at_most` compares numbers; `{col}` and `{}` must both be numeric",
+                                m.value
+                            ),
+                        ));
+                    }
+                    Some(i)
+                }
+            };
             columns.push(Column {
                 name: col.clone(),
                 kind: c.kind,
@@ -368,6 +387,7 @@ impl Compiler<'_> {
                 units,
                 valid_until,
                 example: c.example.clone(),
+                at_most,
             });
         }
         let mut unique = Vec::new();

@@ -94,6 +94,11 @@ pub struct ColumnDef {
     /// The value `reformcheck template` puts in its example row.
     #[serde(default)]
     pub example: Option<String>,
+    /// A numeric column this value cannot exceed in the same row (townships
+    /// with an association ≤ townships); a larger value is a data issue and
+    /// counts as unknown.
+    #[serde(default)]
+    pub at_most: Option<Name>,
 }
 
 /// How cells of a column are read.

@@ -1,0 +1,267 @@
+//! The adversarial input corpus (tests/fixtures/adversarial/ plus files too
+//! large to commit, written here): every case ends in exit 2 with a message
+//! that names the file, or in a report whose issues say what is wrong —
+//! never a panic, never a silently wrong pass.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+const DIR: &str = "tests/fixtures/adversarial";
+
+fn reformcheck() -> Command {
+    let mut cmd = Command::cargo_bin("reformcheck").unwrap();
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// `check DATASET=FILE --format json`: (exit code, report).
+fn check(binding: &str) -> (i32, Value) {
+    let out = reformcheck()
+        .args([
+            "check",
+            binding,
+            "--as-of",
+            "2026-01-01",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        out.status.code().unwrap(),
+        serde_json::from_slice(&out.stdout).unwrap(),
+    )
+}
+
+fn result<'a>(json: &'a Value, rule: &str, group: Option<&str>) -> &'a Value {
+    json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["rule"] == rule
+                && r["group"].as_str() == group
+                && (group.is_some() || r["pooled"] == false)
+        })
+        .unwrap_or_else(|| panic!("no result {rule} {group:?}"))
+}
+
+/// (line, column, value) of every issue.
+fn issues(json: &Value) -> Vec<(u64, String, String)> {
+    json["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["line"].as_u64().unwrap(),
+                i["column"].as_str().unwrap().to_string(),
+                i["value"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn empty_file() {
+    reformcheck()
+        .args(["check", &format!("delegates={DIR}/empty.csv")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("empty.csv: the file is empty"));
+}
+
+#[test]
+fn header_only_is_an_empty_dataset() {
+    reformcheck()
+        .args(["check", &format!("delegates={DIR}/header-only.csv")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("header-only.csv: no rows"));
+}
+
+#[test]
+fn ragged_rows_lose_nothing_silently() {
+    let (code, json) = check(&format!("delegates={DIR}/ragged.csv"));
+    assert_eq!(
+        issues(&json),
+        [
+            (2, "是否基层一线".into(), "".into()),
+            (3, "第 4 列起".into(), "".into()),
+            (4, "出生日期".into(), "".into()),
+            (4, "是否基层一线".into(), "".into()),
+        ]
+    );
+    assert!(json["issues"][1]["message"]
+        .as_str()
+        .unwrap()
+        .contains("多出 2 个"));
+    // 李四 (企业) and 赵六 (高校) are front-line; 张三 and 王五 unknown.
+    let r = result(&json, "delegates.frontline", None);
+    assert_eq!(
+        (
+            r["numerator"].as_u64(),
+            r["denominator"].as_u64(),
+            r["unknown"].as_u64()
+        ),
+        (Some(2), Some(4), Some(2))
+    );
+    assert_eq!(r["status"], "indeterminate");
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn nul_bytes_are_just_unreadable_cells() {
+    let (_, json) = check(&format!("committee={DIR}/nul.csv"));
+    assert_eq!(issues(&json), [(3, "是否基层一线".into(), "\0".into())]);
+    let r = result(&json, "committee.frontline", None);
+    assert_eq!(
+        (
+            r["status"].as_str(),
+            r["numerator"].as_u64(),
+            r["unknown"].as_u64()
+        ),
+        (Some("indeterminate"), Some(1), Some(1))
+    );
+}
+
+#[test]
+fn a_20_mb_cell_is_read_and_shown_cut_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("society_delegates.csv");
+    let huge = "是".repeat(7_000_000); // 21 MB of UTF-8
+    std::fs::write(
+        &path,
+        format!("学会名称,姓名,是否基层一线\n甲学会,张三,{huge}\n甲学会,李四,是\n"),
+    )
+    .unwrap();
+    let out = reformcheck()
+        .args(["check", path.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stdout.len() < 20_000,
+        "the report repeats the huge cell"
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let value = json["issues"][0]["value"].as_str().unwrap();
+    assert!(value.ends_with("… (7000000 chars)"), "{value:.100}");
+    assert_eq!(value.chars().take_while(|c| *c == '是').count(), 80);
+    let r = result(&json, "society_delegates.frontline", Some("甲学会"));
+    assert_eq!(
+        (r["status"].as_str(), r["unknown"].as_u64()),
+        (Some("indeterminate"), Some(1))
+    );
+}
+
+#[test]
+fn bytes_invalid_in_utf8_and_gb18030() {
+    reformcheck()
+        .args(["check", &format!("society_council={DIR}/bad-bytes.csv")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "bad-bytes.csv: neither UTF-8 nor GB18030",
+        ))
+        .stderr(predicate::str::contains("byte offset 15 (line 2)"));
+}
+
+#[test]
+fn yaml_alias_bomb_and_deep_nesting_hit_the_budget() {
+    reformcheck()
+        .args(["rules", "--rules", &format!("{DIR}/alias-bomb.yaml")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("alias-bomb.yaml"))
+        .stderr(predicate::str::contains("budget breached"));
+    reformcheck()
+        .args(["rules", "--rules", &format!("{DIR}/deep.yaml")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("deep.yaml"))
+        .stderr(predicate::str::contains("budget breached: Depth"));
+}
+
+#[test]
+fn forty_digit_numbers_stay_exact() {
+    let binding = format!("districts={DIR}/forty-digits.csv");
+    let out = reformcheck()
+        .args(["check", &binding, "--format", "json"])
+        .output()
+        .unwrap();
+    // Written with every digit (the raw text: a JSON parser would round to f64).
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(r#""numerator": 3703703670370370367037037036703703703670.5,"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#""denominator": 1234567890123456789012345678901234567890,"#),
+        "{text}"
+    );
+    // 3×N + 0.5 yuan for N people is just above 3 yuan each.
+    let (_, json) = check(&binding);
+    assert_eq!(
+        result(&json, "districts.popsci_funding", Some("甲区"))["status"],
+        "pass"
+    );
+}
+
+#[test]
+fn negative_counts_are_issues() {
+    let (_, json) = check(&format!("districts={DIR}/negative.csv"));
+    assert_eq!(
+        issues(&json),
+        [(2, "已建科协组织的乡镇（街道）数".into(), "-3".into())]
+    );
+    assert!(json["issues"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("不能为负数"));
+    let r = result(&json, "districts.township_coverage", Some("甲区"));
+    assert_eq!(
+        (r["status"].as_str(), r["unknown"].as_u64()),
+        (Some("indeterminate"), Some(1))
+    );
+}
+
+#[test]
+fn a_numerator_above_its_denominator_is_an_issue_not_a_pass() {
+    let (code, json) = check(&format!("districts={DIR}/over.csv"));
+    assert_eq!(
+        issues(&json),
+        [(2, "已建科协组织的乡镇（街道）数".into(), "12".into())]
+    );
+    assert!(json["issues"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("大于“乡镇（街道）数”（10）"));
+    let r = result(&json, "districts.township_coverage", Some("甲区"));
+    assert_eq!(
+        (r["status"].as_str(), r["unknown"].as_u64()),
+        (Some("indeterminate"), Some(1))
+    );
+    assert_eq!(
+        result(&json, "districts.township_coverage", Some("乙区"))["status"],
+        "pass"
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_scope_with_nobody_in_it_is_not_applicable() {
+    let (code, json) = check(&format!("committee={DIR}/no-standing.csv"));
+    let r = result(&json, "committee.standing_frontline", None);
+    assert_eq!(r["status"], "not_applicable");
+    assert_eq!(r["reason"]["code"], "nothing_to_measure");
+    assert_eq!(r["numerator"], Value::Null);
+    assert_eq!(result(&json, "committee.frontline", None)["status"], "fail");
+    assert_eq!(code, 1);
+}
