@@ -210,5 +210,7 @@ mod tests {
         assert_eq!(mask_ids_in("1963-12-13（62岁）"), "1963-12-13（62岁）");
         assert_eq!(mask_ids_in("2524817.90"), "2524817.90");
         assert_eq!(mask_ids_in("张三"), "张三");
+        // Regression: 18 bytes of Chinese text once panicked on a char boundary.
+        assert_eq!(mask_ids_in("泰州市农学会"), "泰州市农学会");
     }
 }
