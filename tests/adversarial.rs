@@ -3,17 +3,13 @@
 //! that names the file, or in a report whose issues say what is wrong —
 //! never a panic, never a silently wrong pass.
 
-use assert_cmd::Command;
+mod common;
+
+use common::*;
 use predicates::prelude::*;
 use serde_json::Value;
 
 const DIR: &str = "tests/fixtures/adversarial";
-
-fn reformcheck() -> Command {
-    let mut cmd = Command::cargo_bin("reformcheck").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 /// `check DATASET=FILE --format json`: (exit code, report).
 fn check(binding: &str) -> (i32, Value) {
@@ -37,19 +33,6 @@ fn check(binding: &str) -> (i32, Value) {
         out.status.code().unwrap(),
         serde_json::from_slice(&out.stdout).unwrap(),
     )
-}
-
-fn result<'a>(json: &'a Value, rule: &str, group: Option<&str>) -> &'a Value {
-    json["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| {
-            r["rule"] == rule
-                && r["group"].as_str() == group
-                && (group.is_some() || r["pooled"] == false)
-        })
-        .unwrap_or_else(|| panic!("no result {rule} {group:?}"))
 }
 
 /// (line, column, value) of every issue.

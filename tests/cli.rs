@@ -1,48 +1,14 @@
 //! Runs the real binary on fixture files and checks exact statuses, numbers,
 //! shortfalls, messages and exit codes.
 
-use assert_cmd::Command;
+mod common;
+
+use common::*;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;
 
 const FIXTURES: &str = "tests/fixtures";
-
-fn reformcheck() -> Command {
-    let mut cmd = Command::cargo_bin("reformcheck").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
-/// Runs `check --format json` and returns (exit code, parsed JSON).
-fn check_json(args: &[&str]) -> (i32, Value) {
-    let out = reformcheck()
-        .arg("check")
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let json = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code().unwrap(), json)
-}
-
-/// The one result of `rule` for `group` (`None`: ungrouped; `"total"`: pooled).
-fn result<'a>(json: &'a Value, rule: &str, group: Option<&str>) -> &'a Value {
-    let hits: Vec<&Value> = json["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["rule"] == rule)
-        .filter(|r| match group {
-            Some("total") => r["pooled"] == true,
-            Some(g) => r["group"] == g,
-            None => r["group"].is_null() && r["pooled"] == false,
-        })
-        .collect();
-    assert_eq!(hits.len(), 1, "{rule} {group:?}: {hits:?}");
-    hits[0]
-}
 
 /// Asserts status, numerator, denominator and shortfall (as JSON text).
 fn assert_result(r: &Value, status: &str, num: &str, den: &str, shortfall: &str) {
@@ -480,12 +446,6 @@ fn rules_lists_all_24_rules() {
 }
 
 // ---- bad input: exit 2 with file, line, column and what to do ----
-
-fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
-    let p = dir.path().join(name);
-    std::fs::write(&p, text).unwrap();
-    p.display().to_string()
-}
 
 #[test]
 fn missing_key_column_names_file_column_and_headers() {

@@ -1,16 +1,12 @@
 //! Every output format on the example data, pinned by insta snapshots
 //! (fixed `--as-of`), and parsed back: JUnit as XML, CSV with the csv crate.
 
-use assert_cmd::Command;
+mod common;
+
+use common::*;
 
 const EXAMPLES: &str = "examples/taizhou-2017";
 const AS_OF: &str = "2026-11-28";
-
-fn reformcheck() -> Command {
-    let mut cmd = Command::cargo_bin("reformcheck").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 /// Runs `check` with `args` and returns (exit code, standard output).
 fn check(args: &[&str]) -> (i32, String) {
@@ -281,12 +277,6 @@ fn csv_parses_back_with_exact_fields() {
     assert_eq!(field(total, "group"), "");
     assert_eq!(field(total, "numerator"), "96");
     assert_eq!(field(total, "denominator"), "98");
-}
-
-fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
 }
 
 /// A society named like a formula or like markup must come out inert in

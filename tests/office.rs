@@ -3,54 +3,13 @@
 //! duplicates — every fixture written here, by the test itself, and every
 //! result and message asserted exactly. Also `validate` and `template`.
 
-use assert_cmd::Command;
+mod common;
+
+use common::*;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
-
-fn reformcheck() -> Command {
-    let mut cmd = Command::cargo_bin("reformcheck").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
-/// Runs the binary; returns (exit code, stdout, stderr).
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = reformcheck().args(args).output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-/// Runs `check … --format json`; returns (exit code, JSON).
-fn check_json(args: &[&str]) -> (i32, Value) {
-    let mut all = vec!["check"];
-    all.extend(args);
-    all.extend(["--format", "json"]);
-    let (code, out, err) = run(&all);
-    let json = serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {err}"));
-    (code, json)
-}
-
-/// The one result of `rule` for `group` (`None`: ungrouped; `"total"`: pooled).
-fn result<'a>(json: &'a Value, rule: &str, group: Option<&str>) -> &'a Value {
-    let hits: Vec<&Value> = json["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["rule"] == rule)
-        .filter(|r| match group {
-            Some("total") => r["pooled"] == true,
-            Some(g) => r["group"] == g,
-            None => r["group"].is_null() && r["pooled"] == false,
-        })
-        .collect();
-    assert_eq!(hits.len(), 1, "{rule} {group:?}: {hits:?}");
-    hits[0]
-}
 
 /// Status, numerator, denominator, unknown and shortfall (JSON text).
 fn assert_result(r: &Value, status: &str, num: &str, den: &str, unknown: u64, shortfall: &str) {
@@ -81,12 +40,6 @@ fn issues(json: &Value) -> Vec<(u64, String, String, String)> {
 
 fn issue(line: u64, column: &str, value: &str, message: &str) -> (u64, String, String, String) {
     (line, column.into(), value.into(), message.into())
-}
-
-fn write(dir: &TempDir, name: &str, bytes: &[u8]) -> String {
-    let p = dir.path().join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p.display().to_string()
 }
 
 // ---- fake ID numbers, with check digits computed here independently ----

@@ -1,17 +1,13 @@
 //! Explanations, the district matrix, trends, and what pipelines rely on:
 //! `--fail-on`, `--quiet`, standard input, `--output`, completions, man page.
 
-use assert_cmd::Command;
+mod common;
+
+use common::*;
 use serde_json::{json, Value};
 
 const EXAMPLES: &str = "examples/taizhou-2017";
 const AS_OF: &str = "2026-11-28";
-
-fn reformcheck() -> Command {
-    let mut cmd = Command::cargo_bin("reformcheck").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 fn examples(name: &str) -> String {
     format!("{EXAMPLES}/{name}")
@@ -38,28 +34,6 @@ fn check_json(args: &[&str]) -> (i32, Value) {
     let (code, out, err) = check(&all);
     let json = serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {err}"));
     (code, json)
-}
-
-fn result<'a>(json: &'a Value, rule: &str, group: Option<&str>) -> &'a Value {
-    let hits: Vec<&Value> = json["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["rule"] == rule)
-        .filter(|r| match group {
-            Some("total") => r["pooled"] == true,
-            Some(g) => r["group"] == g,
-            None => r["group"].is_null() && r["pooled"] == false,
-        })
-        .collect();
-    assert_eq!(hits.len(), 1, "{rule} {group:?}");
-    hits[0]
-}
-
-fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
 }
 
 // ---- explanations ----

@@ -507,15 +507,7 @@ pub fn type_name(t: ColumnType) -> &'static str {
 
 /// Every type a rule may read: ID numbers are personal data and only feed
 /// birth dates and duplicate checks, never a rule (or a group name).
-const ANY: &[ColumnType] = &[
-    ColumnType::Text,
-    ColumnType::Bool,
-    ColumnType::Date,
-    ColumnType::Int,
-    ColumnType::Number,
-    ColumnType::Rate,
-    ColumnType::Rating,
-];
+const ANY: &[ColumnType] = &ColumnType::READABLE;
 const NUMERIC: &[ColumnType] = &[
     ColumnType::Int,
     ColumnType::Number,

@@ -124,6 +124,19 @@ pub enum ColumnType {
     IdNumber,
 }
 
+impl ColumnType {
+    /// Every type a rule may read (all but `id_number`).
+    pub const READABLE: [ColumnType; 7] = [
+        ColumnType::Text,
+        ColumnType::Bool,
+        ColumnType::Date,
+        ColumnType::Int,
+        ColumnType::Number,
+        ColumnType::Rate,
+        ColumnType::Rating,
+    ];
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeriveDef {
