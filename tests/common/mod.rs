@@ -50,8 +50,8 @@ pub fn result<'a>(json: &'a Value, rule: &str, group: Option<&str>) -> &'a Value
 }
 
 /// Writes `bytes` to `dir/name`; returns the path as text.
-pub fn write(dir: &tempfile::TempDir, name: &str, bytes: impl AsRef<[u8]>) -> String {
+pub fn write<B: AsRef<[u8]> + ?Sized>(dir: &tempfile::TempDir, name: &str, bytes: &B) -> String {
     let path = dir.path().join(name);
-    std::fs::write(&path, bytes).unwrap();
+    std::fs::write(&path, bytes.as_ref()).unwrap();
     path.display().to_string()
 }
