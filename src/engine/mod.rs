@@ -4,8 +4,9 @@
 pub mod condition;
 mod distinct;
 mod explain;
-mod ratio;
-mod share;
+/// Public for the micro-benchmarks in benches/.
+pub mod ratio;
+pub mod share;
 mod shortfall;
 mod weighted;
 
