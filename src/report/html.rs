@@ -6,8 +6,8 @@
 //!
 //! Every text is escaped by maud; floats are used only to draw bars.
 
+use super::matrix::no_input;
 use super::matrix::{self, Matrix};
-use super::table::no_input;
 use super::{
     actual_text, explanation_count, group_label, previous_text, shortfall_words, Kind, Measured,
     Render, RenderOptions, Report, RuleResult, Status, View,

@@ -4,7 +4,6 @@
 //! inject markup or HTML.
 
 use super::matrix::{self, Matrix};
-use super::table::no_input;
 use super::{
     actual_text, explanation_heading, group_label, previous_text, shortfall_words, Render,
     RenderOptions, Report, RuleResult, Status, View,
@@ -64,19 +63,10 @@ impl Render for Markdown {
             report.as_of,
             esc(&summary.join(" · "))
         )?;
-        let listed: Vec<&RuleResult> = match opts.view {
-            View::List => report.results.iter().collect(),
-            View::Matrix => {
-                for m in matrix::matrices(report) {
-                    write_matrix(&mut out, report, &m, lang)?;
-                }
-                report
-                    .results
-                    .iter()
-                    .filter(|r| !matrix::in_matrix(r) && !no_input(r))
-                    .collect()
-            }
-        };
+        let (matrices, listed) = matrix::split(report, opts.view);
+        for m in &matrices {
+            write_matrix(&mut out, report, m, lang)?;
+        }
         if !listed.is_empty() {
             if opts.view == View::Matrix {
                 writeln!(

@@ -122,3 +122,25 @@ pub fn legend(lang: crate::Lang) -> &'static str {
         }
     }
 }
+
+/// What a renderer shows in `view`: the matrices (none in list view) and the
+/// results listed one by one — in matrix view, those not in a matrix, less
+/// rules skipped for want of a file (the summary counts them).
+pub fn split(report: &Report, view: super::View) -> (Vec<Matrix<'_>>, Vec<&RuleResult>) {
+    match view {
+        super::View::List => (Vec::new(), report.results.iter().collect()),
+        super::View::Matrix => {
+            let listed = report
+                .results
+                .iter()
+                .filter(|r| !in_matrix(r) && !no_input(r))
+                .collect();
+            (matrices(report), listed)
+        }
+    }
+}
+
+/// Skipped because no file was given for its dataset.
+pub fn no_input(r: &RuleResult) -> bool {
+    r.status == Status::Skipped && r.reason == Some(super::Reason::NoInput)
+}

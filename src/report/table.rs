@@ -2,8 +2,8 @@
 
 use super::matrix::{self, Matrix};
 use super::{
-    actual_text, explanation_heading, group_label, previous_text, shortfall_words, Reason, Render,
-    RenderOptions, Report, RuleResult, Status, View,
+    actual_text, explanation_heading, group_label, previous_text, shortfall_words, Render,
+    RenderOptions, Report, RuleResult, Status,
 };
 use crate::Lang;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, Color, ContentArrangement, Table as Grid};
@@ -27,19 +27,10 @@ impl Render for Table {
                 format!("as of {}", report.as_of)
             }
         )?;
-        let listed: Vec<&RuleResult> = match opts.view {
-            View::List => report.results.iter().collect(),
-            View::Matrix => {
-                for m in matrix::matrices(report) {
-                    write_matrix(&mut out, report, &m, opts)?;
-                }
-                report
-                    .results
-                    .iter()
-                    .filter(|r| !matrix::in_matrix(r) && !no_input(r))
-                    .collect()
-            }
-        };
+        let (matrices, listed) = matrix::split(report, opts.view);
+        for m in &matrices {
+            write_matrix(&mut out, report, m, opts)?;
+        }
         if !listed.is_empty() {
             writeln!(out, "{}", list(&listed, opts))?;
         }
@@ -63,10 +54,6 @@ impl Render for Table {
 
 /// Skipped because no file was given: left out of the matrix view's list
 /// (the summary still counts them).
-pub(super) fn no_input(r: &RuleResult) -> bool {
-    r.status == Status::Skipped && r.reason == Some(Reason::NoInput)
-}
-
 fn grid(opts: &RenderOptions) -> Grid {
     let mut grid = Grid::new();
     grid.load_style(UTF8_FULL_CONDENSED);
