@@ -29,42 +29,72 @@ impl PartialDate {
 /// Parses `1980-05-12`, `1980/5/12`, `1980.05.12`, `1980年5月12日`, `19800512`,
 /// and month-only `1980-05`, `1980.05`, `1980年5月`.
 pub fn parse_date(text: &str) -> Option<PartialDate> {
-    let s = crate::num::halfwidth(text.trim());
-    let s = s.trim_end_matches('日').trim_end_matches('号');
-    let parts: Vec<&str> = if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
-        vec![&s[0..4], &s[4..6], &s[6..8]]
+    // Called for every birth-date cell, so it works on bytes and allocates
+    // nothing unless full-width characters need mapping.
+    let s = crate::num::halfwidth_cow(crate::num::trim(text));
+    let mut s: &str = &s;
+    while let Some(rest) = s.strip_suffix('日') {
+        s = rest;
+    }
+    while let Some(rest) = s.strip_suffix('号') {
+        s = rest;
+    }
+    let s = s.as_bytes();
+    // Up to three parts split on - / . 年 月 (年 and 月 are the only
+    // characters with these UTF-8 encodings).
+    let mut parts: [&[u8]; 3] = [&[]; 3];
+    let mut n = 0;
+    if s.len() == 8 && s.iter().all(u8::is_ascii_digit) {
+        parts = [&s[0..4], &s[4..6], &s[6..8]];
+        n = 3;
     } else {
-        s.split(['-', '/', '.', '年', '月']).collect()
-    };
-    let parts: Vec<&str> = match parts.as_slice() {
+        let (mut start, mut i) = (0, 0);
+        while i <= s.len() {
+            let sep = match &s[i..] {
+                [] => 1,
+                [b'-' | b'/' | b'.', ..] => 1,
+                [0xE5, 0xB9, 0xB4, ..] | [0xE6, 0x9C, 0x88, ..] => 3,
+                _ => 0,
+            };
+            if sep == 0 {
+                i += 1;
+                continue;
+            }
+            if n == parts.len() {
+                return None;
+            }
+            parts[n] = &s[start..i];
+            n += 1;
+            i += sep;
+            start = i;
+        }
         // `1980年5月` splits into ["1980", "5", ""].
-        [a, b, ""] => vec![a, b],
-        _ => parts,
+        if n == 3 && parts[2].is_empty() {
+            n = 2;
+        }
+    }
+    let num = |p: &[u8]| -> Option<u32> {
+        (!p.is_empty() && p.len() <= 4 && p.iter().all(u8::is_ascii_digit))
+            .then(|| p.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
     };
-    let num = |p: &str| -> Option<u32> {
-        (!p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| p.parse().ok())
-            .flatten()
-    };
-    if parts.first().map(|y| y.len()) != Some(4) {
+    if parts[0].len() != 4 || n < 2 {
         return None;
     }
     let year = num(parts[0])? as i32;
     if !(1000..=9999).contains(&year) {
         return None;
     }
-    let month = num(parts.get(1)?)?;
+    let month = num(parts[1])?;
     if !(1..=12).contains(&month) {
         return None;
     }
-    let day = match parts.len() {
+    let day = match n {
         2 => None,
-        3 => {
+        _ => {
             let d = num(parts[2])?;
             NaiveDate::from_ymd_opt(year, month, d)?;
             Some(d)
         }
-        _ => return None,
     };
     Some(PartialDate { year, month, day })
 }
@@ -79,22 +109,32 @@ pub fn parse_full_date(text: &str) -> Option<NaiveDate> {
 /// reached the day after the Nth birthday; a 29 February birthday falls on
 /// 28 February in common years).
 pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i64 {
-    let mut age = i64::from(on.year()) - i64::from(birth.year());
-    let birthday = if birth.month() == 2 && birth.day() == 29 && !is_leap(on.year()) {
+    age_on_ymd((birth.year(), birth.month(), birth.day()), on)
+}
+
+/// The youngest and oldest age a possibly month-only birth date allows.
+pub fn age_range(birth: &PartialDate, on: NaiveDate) -> (i64, i64) {
+    if let Some(day) = birth.day {
+        // A full date (checked by `parse_date`): no calendar arithmetic.
+        let age = age_on_ymd((birth.year, birth.month, day), on);
+        return (age, age);
+    }
+    let (earliest, latest) = birth.range();
+    (age_on(latest, on), age_on(earliest, on))
+}
+
+/// [`age_on`] for a valid (year, month, day).
+fn age_on_ymd((year, month, day): (i32, u32, u32), on: NaiveDate) -> i64 {
+    let mut age = i64::from(on.year()) - i64::from(year);
+    let birthday = if month == 2 && day == 29 && !is_leap(on.year()) {
         (2, 28)
     } else {
-        (birth.month(), birth.day())
+        (month, day)
     };
     if (on.month(), on.day()) <= birthday {
         age -= 1;
     }
     age
-}
-
-/// The youngest and oldest age a possibly month-only birth date allows.
-pub fn age_range(birth: &PartialDate, on: NaiveDate) -> (i64, i64) {
-    let (earliest, latest) = birth.range();
-    (age_on(latest, on), age_on(earliest, on))
 }
 
 fn is_leap(year: i32) -> bool {
@@ -247,5 +287,138 @@ mod tests {
         assert_eq!(parse_due("1年内", Some(d(2016, 2, 29))), Ok(d(2017, 2, 28)));
         assert!(parse_due("3年内", None).is_err());
         assert!(parse_due("尽快", plan).is_err());
+    }
+
+    /// The first, allocating implementation, kept to check the fast one.
+    fn reference_parse_date(text: &str) -> Option<PartialDate> {
+        let s = crate::num::halfwidth(text.trim());
+        let s = s.trim_end_matches('日').trim_end_matches('号');
+        let parts: Vec<&str> = if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+            vec![&s[0..4], &s[4..6], &s[6..8]]
+        } else {
+            s.split(['-', '/', '.', '年', '月']).collect()
+        };
+        let parts: Vec<&str> = match parts.as_slice() {
+            // `1980年5月` splits into ["1980", "5", ""].
+            [a, b, ""] => vec![a, b],
+            _ => parts,
+        };
+        let num = |p: &str| -> Option<u32> {
+            (!p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse().ok())
+                .flatten()
+        };
+        if parts.first().map(|y| y.len()) != Some(4) {
+            return None;
+        }
+        let year = num(parts[0])? as i32;
+        if !(1000..=9999).contains(&year) {
+            return None;
+        }
+        let month = num(parts.get(1)?)?;
+        if !(1..=12).contains(&month) {
+            return None;
+        }
+        let day = match parts.len() {
+            2 => None,
+            3 => {
+                let d = num(parts[2])?;
+                NaiveDate::from_ymd_opt(year, month, d)?;
+                Some(d)
+            }
+            _ => return None,
+        };
+        Some(PartialDate { year, month, day })
+    }
+
+    #[test]
+    fn parse_date_matches_the_reference_implementation() {
+        let pieces = [
+            "",
+            "1980",
+            "198",
+            "19800",
+            "0999",
+            "2024",
+            "5",
+            "05",
+            "13",
+            "0",
+            "29",
+            "02",
+            "１９８０",
+            "０５",
+            "ab",
+        ];
+        let seps = ["-", "/", ".", "年", "月", "日", "号", "", "--", "。", "．"];
+        let mut n = 0;
+        for a in pieces {
+            for s1 in seps {
+                for b in pieces {
+                    for s2 in seps {
+                        for c in ["", "29", "5", "31"] {
+                            for end in ["", "日", "月"] {
+                                let text = format!("{a}{s1}{b}{s2}{c}{end}");
+                                assert_eq!(
+                                    parse_date(&text),
+                                    reference_parse_date(&text),
+                                    "{text}"
+                                );
+                                n += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for text in [
+            "19800512",
+            "1980051",
+            "2024022９",
+            "20230229",
+            "1980-05-12-01",
+            " 1980-5 ",
+        ] {
+            assert_eq!(parse_date(text), reference_parse_date(text), "{text}");
+        }
+        assert!(n > 100_000);
+    }
+
+    #[test]
+    fn age_range_of_a_full_date_is_its_age() {
+        let on_days = [
+            d(2024, 2, 28),
+            d(2024, 2, 29),
+            d(2025, 2, 28),
+            d(2025, 3, 1),
+            d(2026, 11, 28),
+        ];
+        let mut birth = d(1970, 1, 1);
+        while birth < d(1990, 12, 31) {
+            let partial = PartialDate {
+                year: birth.year(),
+                month: birth.month(),
+                day: Some(birth.day()),
+            };
+            for on in on_days {
+                // By the definition: N 周岁 is reached the day after the Nth
+                // birthday (29 February → 28 February in common years).
+                let reached = |n: i32| {
+                    let y = birth.year() + n;
+                    NaiveDate::from_ymd_opt(y, birth.month(), birth.day())
+                        .unwrap_or_else(|| d(y, 2, 28))
+                        .succ_opt()
+                        .unwrap()
+                };
+                let age = i64::from(
+                    (0..200)
+                        .take_while(|&n| reached(n) <= on)
+                        .last()
+                        .unwrap_or(-1),
+                );
+                assert_eq!(age_range(&partial, on), (age, age), "{birth} on {on}");
+            }
+            birth = birth.succ_opt().unwrap();
+        }
     }
 }

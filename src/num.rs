@@ -7,6 +7,7 @@ use num_bigint::BigInt;
 use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
+use std::borrow::Cow;
 
 /// The exact number type used for all values, targets and sums.
 pub type Rational = BigRational;
@@ -23,20 +24,70 @@ pub fn count(n: u64) -> Rational {
 
 /// Maps full-width ASCII (０-９, Ａ-Ｚ, ％, ．, full-width space …) to half-width.
 pub fn halfwidth(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            '。' => '.',
-            _ => c,
-        })
-        .collect()
+    s.chars().map(halfwidth_char).collect()
+}
+
+/// One character of [`halfwidth`].
+fn halfwidth_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        '。' => '.',
+        _ => c,
+    }
+}
+
+/// `str::trim`, quick for the usual cell with nothing to trim.
+pub fn trim(s: &str) -> &str {
+    // Leading bytes of the characters `char::is_whitespace` accepts.
+    let space_lead = |b: u8| matches!(b, 0x09..=0x0D | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+    let plain_start = s.as_bytes().first().is_some_and(|&b| !space_lead(b));
+    let plain_end = s.chars().next_back().is_some_and(|c| !is_space(c));
+    if plain_start && plain_end {
+        s
+    } else {
+        s.trim()
+    }
+}
+
+/// `char::is_whitespace` (Unicode White_Space) without its table lookup.
+fn is_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t'..='\r'
+            | ' '
+            | '\u{85}'
+            | '\u{A0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200A}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202F}'
+            | '\u{205F}'
+            | '\u{3000}'
+    )
+}
+
+/// [`halfwidth`] that borrows when nothing needs mapping, as in almost every
+/// cell, so reading a cell allocates nothing.
+pub fn halfwidth_cow(s: &str) -> Cow<'_, str> {
+    let needs = |c: char| matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '。');
+    // Those characters are encoded with a leading byte EF or E3.
+    if !s.bytes().any(|b| b == 0xEF || b == 0xE3) || !s.chars().any(needs) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(halfwidth(s))
+    }
 }
 
 /// Parses an unsigned or signed decimal (`3`, `-2`, `2.995`, `1,234.5`, `.5`)
 /// exactly. Thousands separators are accepted only in groups of three.
 pub fn parse_decimal(text: &str) -> Option<Rational> {
     let s = text.trim();
+    parse_small_decimal(s).or_else(|| parse_decimal_general(s))
+}
+
+fn parse_decimal_general(s: &str) -> Option<Rational> {
     let (neg, s) = match s.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, s.strip_prefix('+').unwrap_or(s)),
@@ -62,6 +113,39 @@ pub fn parse_decimal(text: &str) -> Option<Rational> {
     let denom = BigInt::from(10u32).pow(frac_part.len() as u32);
     let value = Rational::new(numer, denom);
     Some(if neg { -value } else { value })
+}
+
+/// The common case of [`parse_decimal`] without text building or big-number
+/// parsing: an optional sign, at most 18 digits and an optional fraction,
+/// no separators. `None` means "not this case", not "not a number".
+fn parse_small_decimal(s: &str) -> Option<Rational> {
+    let (neg, body) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let (mut numer, mut digits, mut places, mut point) = (0i64, 0u32, 0u32, false);
+    for b in body.bytes() {
+        match b {
+            b'0'..=b'9' if digits < 18 => {
+                numer = numer * 10 + i64::from(b - b'0');
+                digits += 1;
+                places += u32::from(point);
+            }
+            b'.' if !point => point = true,
+            _ => return None,
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    let numer = if neg { -numer } else { numer };
+    let denom = 10i64.pow(places);
+    let g = numer.gcd(&denom);
+    Some(Rational::new_raw(
+        BigInt::from(numer / g),
+        BigInt::from(denom / g),
+    ))
 }
 
 fn strip_thousands(s: &str) -> Option<String> {
@@ -250,5 +334,76 @@ mod tests {
         assert_eq!(ceil(&r(6, 3)), BigInt::from(2));
         assert_eq!(above(&r(6, 3)), BigInt::from(3));
         assert_eq!(above(&r(7, 3)), BigInt::from(3));
+    }
+
+    #[test]
+    fn small_decimals_match_the_general_parser() {
+        let mut cases: Vec<String> = [
+            "0",
+            "-0",
+            "+7",
+            "007",
+            "2.995",
+            ".5",
+            "5.",
+            "-3.250",
+            "0.000",
+            "999999999999999999",
+            "1000000000000000000",
+            "12345678901234567.8",
+            "1.2.3",
+            "-",
+            "+",
+            ".",
+            "",
+            "1e5",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for i in 0..2000u64 {
+            let x = i.wrapping_mul(2_654_435_761) % 100_000_007;
+            cases.push(format!(
+                "{}.{:0w$}",
+                x / 1000,
+                x % 1000,
+                w = (i % 4) as usize
+            ));
+            cases.push(format!("-{x}"));
+        }
+        for c in &cases {
+            let fast = parse_decimal(c);
+            let general = parse_decimal_general(c);
+            assert_eq!(fast, general, "{c}");
+            if let (Some(a), Some(b)) = (fast, general) {
+                // Same reduced form, so fractions print the same.
+                assert_eq!((a.numer(), a.denom()), (b.numer(), b.denom()), "{c}");
+            }
+        }
+        assert_eq!(parse_small_decimal("1,234"), None);
+        assert_eq!(parse_decimal("1,234"), Some(int(1234)));
+    }
+
+    #[test]
+    fn is_space_is_is_whitespace() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_space(c), c.is_whitespace(), "{:X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn quick_trim_is_str_trim() {
+        let ends = [
+            "", " ", "\t", "\u{3000}", "\u{a0}", "\u{2003}", "\u{85}", "é", "中", "x", "１",
+            "\u{feff}",
+        ];
+        for a in ends {
+            for mid in ["", "是", "a b", "泰州 市", "\u{3000}"] {
+                for z in ends {
+                    let s = format!("{a}{mid}{z}");
+                    assert_eq!(trim(&s), s.trim(), "{s:?}");
+                }
+            }
+        }
     }
 }

@@ -3,8 +3,8 @@
 
 pub mod condition;
 mod distinct;
-mod ratio;
-mod share;
+pub mod ratio;
+pub mod share;
 mod shortfall;
 mod weighted;
 
@@ -18,7 +18,7 @@ use crate::Lang;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use condition::{eval, Truth};
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 use num_traits::ToPrimitive;
 use std::collections::BTreeSet;
 
@@ -32,10 +32,41 @@ pub struct CheckOptions {
     pub lang: Lang,
 }
 
+/// Data issues listed per file; the rest are only counted, so that memory
+/// does not grow with the rows of a file full of empty cells.
+pub const MAX_ISSUES_PER_FILE: usize = 10_000;
+
+/// Told how far reading has got, so that a caller can show progress
+/// (evaluation itself never prints).
+pub trait Progress {
+    /// A file of `bytes` bytes is about to be read.
+    fn start(&self, _file: &str, _bytes: u64) {}
+    /// The first `bytes` bytes of the current file have been read.
+    fn advance(&self, _bytes: u64) {}
+    /// The current file has been read.
+    fn finish(&self) {}
+}
+
+/// No progress reporting.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
 /// Checks every rule of `pack` against the bound files.
 pub fn check(pack: &Pack, bindings: &[Binding], opts: &CheckOptions) -> Result<Report> {
+    check_with_progress(pack, bindings, opts, &NoProgress)
+}
+
+/// [`check`], telling `progress` how far each file has been read.
+pub fn check_with_progress(
+    pack: &Pack,
+    bindings: &[Binding],
+    opts: &CheckOptions,
+    progress: &dyn Progress,
+) -> Result<Report> {
     let mut results = Vec::new();
     let mut issues = Vec::new();
+    let mut issues_omitted = 0;
     for (d, dataset) in pack.datasets.iter().enumerate() {
         let rules: Vec<&Rule> = pack.rules.iter().filter(|r| r.dataset == d).collect();
         if rules.is_empty() {
@@ -55,7 +86,15 @@ pub fn check(pack: &Pack, bindings: &[Binding], opts: &CheckOptions) -> Result<R
             }
             Some(binding) => {
                 let reader = DatasetReader::open(dataset, &binding.path, opts.lang)?;
-                results.extend(check_dataset(pack, &rules, reader, opts, &mut issues)?);
+                let bytes = std::fs::metadata(&binding.path).map_or(0, |m| m.len());
+                progress.start(&reader.file, bytes);
+                let mut sink = IssueSink {
+                    issues: &mut issues,
+                    omitted: &mut issues_omitted,
+                };
+                let checked = check_dataset(pack, &rules, reader, opts, &mut sink, progress);
+                progress.finish();
+                results.extend(checked?);
             }
         }
     }
@@ -68,15 +107,53 @@ pub fn check(pack: &Pack, bindings: &[Binding], opts: &CheckOptions) -> Result<R
         as_of: opts.as_of,
         results,
         issues,
+        issues_omitted,
     })
 }
 
+/// Where a file's data issues go: the first [`MAX_ISSUES_PER_FILE`] are
+/// kept, the rest counted.
+struct IssueSink<'a> {
+    issues: &'a mut Vec<Issue>,
+    omitted: &'a mut u64,
+}
+
 /// Per-rule state: accumulators keyed by (period, group); group `None` is the
-/// ungrouped result or the pooled total.
+/// ungrouped result or the pooled total, `Some(i)` the file's i-th group name.
 struct RuleState<'p> {
     rule: &'p Rule,
-    accs: IndexMap<(Option<i64>, Option<String>), Acc>,
+    accs: IndexMap<(Option<i64>, Option<usize>), Acc, Hasher>,
+    /// Without periods, where each key's accumulator is in `accs`: slot 0
+    /// for group `None`, slot g + 1 for group g. Saves a hash per row.
+    slots: Vec<usize>,
 }
+
+impl RuleState<'_> {
+    /// The accumulator for (period, group), created on first use.
+    fn acc(&mut self, period: Option<i64>, group: Option<usize>, pack: &Pack) -> &mut Acc {
+        let slot = period.is_none().then(|| group.map_or(0, |g| g + 1));
+        if let Some(&i) = slot.and_then(|k| self.slots.get(k)) {
+            if i != usize::MAX {
+                return &mut self.accs[i];
+            }
+        }
+        let rule = self.rule;
+        let entry = self.accs.entry((period, group));
+        let i = entry.index();
+        entry.or_insert_with(|| Acc::new(rule, pack));
+        if let Some(k) = slot {
+            if self.slots.len() <= k {
+                self.slots.resize(k + 1, usize::MAX);
+            }
+            self.slots[k] = i;
+        }
+        &mut self.accs[i]
+    }
+}
+
+/// Looked up for every row and rule: a fast hash (foldhash, randomly
+/// seeded) instead of the standard SipHash.
+type Hasher = foldhash::fast::RandomState;
 
 enum Acc {
     Share(share::Share),
@@ -133,8 +210,10 @@ fn check_dataset(
     rules: &[&Rule],
     mut reader: DatasetReader<'_>,
     opts: &CheckOptions,
-    issues: &mut Vec<Issue>,
+    sink: &mut IssueSink<'_>,
+    progress: &dyn Progress,
 ) -> Result<Vec<RuleResult>> {
+    let issues = &mut *sink.issues;
     let dataset = reader.dataset;
     let mut skipped = Vec::new();
     let mut states = Vec::new();
@@ -149,7 +228,8 @@ fn check_dataset(
             reader.use_columns(&cols);
             states.push(RuleState {
                 rule,
-                accs: IndexMap::new(),
+                accs: IndexMap::default(),
+                slots: Vec::new(),
             });
         } else {
             skipped.push((rule, missing));
@@ -160,8 +240,20 @@ fn check_dataset(
     let mut row = Row::default();
     let mut periods = BTreeSet::new();
     let mut rows = 0u64;
+    // Group names, each stored once; accumulators refer to them by index.
+    let mut groups: IndexSet<String, Hasher> = IndexSet::default();
+    // This row's group index per group-by column, looked up once per row.
+    let mut row_groups: Vec<(usize, Option<usize>)> = Vec::new();
     while reader.next_row(&mut row, issues)? {
         rows += 1;
+        if rows.is_multiple_of(65_536) {
+            progress.advance(reader.byte_offset());
+        }
+        let listed = issues.len() - first_issue;
+        if listed > MAX_ISSUES_PER_FILE {
+            *sink.omitted += (listed - MAX_ISSUES_PER_FILE) as u64;
+            issues.truncate(first_issue + MAX_ISSUES_PER_FILE);
+        }
         let period = match dataset.period {
             None => None,
             Some(p) => match row.values[p].as_ref() {
@@ -175,6 +267,7 @@ fn check_dataset(
         if period.is_some() {
             periods.insert(period);
         }
+        row_groups.clear();
         let mut undecided = Vec::new();
         for state in &mut states {
             let rule = state.rule;
@@ -192,23 +285,31 @@ fn check_dataset(
             if scope == Truth::Unknown || cond == Truth::Unknown {
                 note_undecided(rule, &row.values, opts.as_of, &mut undecided);
             }
-            let mut keys: Vec<Option<String>> = Vec::with_capacity(2);
-            match rule.group_by {
-                None => keys.push(None),
+            // The row counts for its group and the pooled total, or, for an
+            // ungrouped rule, for the one result.
+            let keys: [Option<Option<usize>>; 2] = match rule.group_by {
+                None => [Some(None), None],
                 Some(g) => {
-                    if let Some(Value::Text(name)) = &row.values[g] {
-                        keys.push(Some(name.clone()));
-                    }
-                    if rule.total {
-                        keys.push(None);
-                    }
+                    let group = match row_groups.iter().find(|(c, _)| *c == g) {
+                        Some(&(_, group)) => group,
+                        None => {
+                            let group = match &row.values[g] {
+                                Some(Value::Text(name)) => Some(match groups.get_index_of(name) {
+                                    Some(i) => i,
+                                    None => groups.insert_full(name.clone()).0,
+                                }),
+                                _ => None,
+                            };
+                            row_groups.push((g, group));
+                            group
+                        }
+                    };
+                    [group.map(Some), rule.total.then_some(None)]
                 }
-            }
-            for key in keys {
+            };
+            for key in keys.into_iter().flatten() {
                 state
-                    .accs
-                    .entry((period, key))
-                    .or_insert_with(|| Acc::new(rule, pack))
+                    .acc(period, key, pack)
                     .add(rule, scope, cond, &row.values);
             }
         }
@@ -222,6 +323,11 @@ fn check_dataset(
                 message: undecided_message(opts.lang),
             });
         }
+    }
+    let listed = issues.len() - first_issue;
+    if listed > MAX_ISSUES_PER_FILE {
+        *sink.omitted += (listed - MAX_ISSUES_PER_FILE) as u64;
+        issues.truncate(first_issue + MAX_ISSUES_PER_FILE);
     }
     issues[first_issue..].sort_by_key(|i| i.line);
     if rows == 0 {
@@ -264,7 +370,8 @@ fn check_dataset(
                 continue;
             }
             any = true;
-            let result = decide(pack, rule, group.clone(), acc.finish(), period, opts);
+            let name = group.and_then(|g| groups.get_index(g)).cloned();
+            let result = decide(pack, rule, name, acc.finish(), period, opts);
             if group.is_none() && rule.group_by.is_some() {
                 pooled = Some(result);
             } else {

@@ -121,7 +121,8 @@ pub fn normalize_header(h: &str) -> String {
         .to_lowercase()
 }
 
-/// One parsed row: a value or unknown (`None`) per dataset column.
+/// One parsed row: a value or unknown (`None`) per dataset column. Reused
+/// from row to row of one file.
 #[derive(Debug, Default)]
 pub struct Row {
     pub line: u64,
@@ -250,6 +251,11 @@ impl<'p> DatasetReader<'p> {
             .unwrap_or_default()
     }
 
+    /// How far into the file reading has got, in bytes (for progress).
+    pub fn byte_offset(&self) -> u64 {
+        self.record.position().map_or(0, |p| p.byte())
+    }
+
     /// Marks columns to read; cells of other columns are not parsed.
     pub fn use_columns(&mut self, cols: &[ColId]) {
         for &c in cols {
@@ -281,26 +287,32 @@ impl<'p> DatasetReader<'p> {
             break;
         }
         row.line = self.record.position().map_or(0, |p| p.line());
-        row.values.clear();
-        row.values.resize(self.dataset.columns.len(), None);
+        // The row is reused: every used column's value is overwritten below
+        // (text in place) and the others stay `None`, so no row allocates.
+        if row.values.len() != self.dataset.columns.len() {
+            row.values.clear();
+            row.values.resize(self.dataset.columns.len(), None);
+        }
         let mut problems: Vec<(ColId, String, Problem)> = Vec::new();
+        // One UTF-8 check for the whole record instead of one per cell.
+        let whole = simdutf8::basic::from_utf8(self.record.as_slice()).ok();
         for (c, column) in self.dataset.columns.iter().enumerate() {
             if !self.used[c] {
                 continue;
             }
             let raw = match self.fields[c] {
-                Some(i) => self.cell(i)?,
-                None => String::new(),
+                Some(i) => self.cell(i, whole)?,
+                None => "",
             };
-            let raw = if raw.trim().is_empty() {
-                column.empty.clone().unwrap_or_default()
+            let raw = if raw.is_empty() {
+                column.empty.as_deref().unwrap_or_default()
             } else {
                 raw
             };
-            match value::parse(column.kind, &raw) {
-                Ok(v) => row.values[c] = Some(v),
+            match value::parse_into(column.kind, raw, &mut row.values[c]) {
+                Ok(()) => {}
                 Err(Problem::Empty) if column.derive.is_some() => {}
-                Err(p) => problems.push((c, raw, p)),
+                Err(p) => problems.push((c, raw.to_string(), p)),
             }
         }
         // Derived columns, after the columns they derive from are read.
@@ -310,10 +322,10 @@ impl<'p> DatasetReader<'p> {
                 continue;
             }
             let from = match &row.values[d.from] {
-                Some(Value::Text(t)) => crate::num::halfwidth(t),
-                _ => String::new(),
+                Some(Value::Text(t)) => crate::num::halfwidth_cow(t),
+                _ => "".into(),
             };
-            let is = |list: &[String]| list.iter().any(|v| crate::num::halfwidth(v) == from);
+            let is = |list: &[String]| list.iter().any(|v| *v == *from);
             if !from.is_empty() && is(&d.when_true) {
                 row.values[c] = Some(Value::Bool(true));
             } else if !from.is_empty() && is(&d.when_false) {
@@ -325,10 +337,13 @@ impl<'p> DatasetReader<'p> {
                     String::new(),
                     Problem::Underivable {
                         from: from_header,
-                        value: from,
+                        value: from.into_owned(),
                     },
                 ));
             }
+        }
+        if problems.is_empty() {
+            return Ok(true);
         }
         // The derive source's own emptiness is reported through the derived column.
         let derive_sources: Vec<ColId> = self
@@ -358,11 +373,17 @@ impl<'p> DatasetReader<'p> {
         c == self.dataset.key || Some(c) == self.dataset.period
     }
 
-    fn cell(&self, i: usize) -> Result<String> {
+    /// Field `i`, trimmed. `whole` is the record as text when all of it is
+    /// valid UTF-8; a field that starts and ends on its character boundaries
+    /// is then valid too and needs no check of its own.
+    fn cell<'a>(&'a self, i: usize, whole: Option<&'a str>) -> Result<&'a str> {
+        if let Some(text) = whole.zip(self.record.range(i)).and_then(|(w, r)| w.get(r)) {
+            return Ok(crate::num::trim(text));
+        }
         match self.record.get(i) {
-            None => Ok(String::new()),
+            None => Ok(""),
             Some(bytes) => std::str::from_utf8(bytes)
-                .map(|s| s.trim().to_string())
+                .map(crate::num::trim)
                 .map_err(|e| {
                     let pos = self.record.position();
                     anyhow!(

@@ -78,16 +78,19 @@ impl Problem {
 
 /// Reads a non-empty, trimmed cell as `kind`.
 pub fn parse(kind: ColumnType, raw: &str) -> Result<Value, Problem> {
-    let s = raw.trim();
+    parse_trimmed(kind, num::trim(raw))
+}
+
+fn parse_trimmed(kind: ColumnType, s: &str) -> Result<Value, Problem> {
     if s.is_empty() {
         return Err(Problem::Empty);
     }
     match kind {
         ColumnType::Text => Ok(Value::Text(s.to_string())),
-        ColumnType::Bool => parse_bool(s).map(Value::Bool).ok_or(Problem::NotBool),
+        ColumnType::Bool => bool_word(s).map(Value::Bool).ok_or(Problem::NotBool),
         ColumnType::Date => date::parse_date(s).map(Value::Date).ok_or(Problem::NotDate),
         ColumnType::Int | ColumnType::Number => {
-            let v = num::parse_decimal(&num::halfwidth(s)).ok_or(Problem::NotNumber)?;
+            let v = num::parse_decimal(&num::halfwidth_cow(s)).ok_or(Problem::NotNumber)?;
             if v.is_negative() {
                 Err(Problem::Negative)
             } else if kind == ColumnType::Int && !v.is_integer() {
@@ -97,7 +100,7 @@ pub fn parse(kind: ColumnType, raw: &str) -> Result<Value, Problem> {
             }
         }
         ColumnType::Rate => {
-            let v = num::parse_number(&num::halfwidth(s)).ok_or(Problem::NotRate)?;
+            let v = num::parse_number(&num::halfwidth_cow(s)).ok_or(Problem::NotRate)?;
             if v.is_negative() || v > Rational::one() {
                 Err(Problem::NotRate)
             } else {
@@ -108,9 +111,43 @@ pub fn parse(kind: ColumnType, raw: &str) -> Result<Value, Problem> {
     }
 }
 
+/// Reads a trimmed cell (as [`crate::input::DatasetReader`] gives it) into
+/// `slot` (`None` on error), reusing the text a previous row left there, so
+/// that reading a row allocates nothing.
+pub fn parse_into(kind: ColumnType, cell: &str, slot: &mut Option<Value>) -> Result<(), Problem> {
+    let result = match (kind, &mut *slot) {
+        (ColumnType::Text, Some(Value::Text(t))) if !cell.is_empty() => {
+            t.clear();
+            t.push_str(cell);
+            return Ok(());
+        }
+        _ => parse_trimmed(kind, cell),
+    };
+    match result {
+        Ok(v) => {
+            *slot = Some(v);
+            Ok(())
+        }
+        Err(p) => {
+            *slot = None;
+            Err(p)
+        }
+    }
+}
+
 /// 是/否, Y/N, yes/no, true/false, 1/0, √/×, ✓/✗, 有/无.
 pub fn parse_bool(s: &str) -> Option<bool> {
-    let s = num::halfwidth(s.trim()).to_lowercase();
+    bool_word(num::trim(s))
+}
+
+fn bool_word(s: &str) -> Option<bool> {
+    // The usual spellings, which need no mapping.
+    match s {
+        "是" | "Y" | "y" | "1" | "√" | "有" => return Some(true),
+        "否" | "N" | "n" | "0" | "×" | "无" => return Some(false),
+        _ => {}
+    }
+    let s = num::halfwidth(s).to_lowercase();
     match s.as_str() {
         "是" | "y" | "yes" | "true" | "1" | "√" | "✓" | "✔" | "有" | "t" => Some(true),
         "否" | "n" | "no" | "false" | "0" | "×" | "✗" | "✘" | "x" | "无" | "f" => {
@@ -182,5 +219,33 @@ mod tests {
         }
         assert_eq!(parse(ColumnType::Rating, "6A"), Err(Problem::NotRating));
         assert_eq!(parse(ColumnType::Rating, "优秀"), Err(Problem::NotRating));
+    }
+
+    #[test]
+    fn parse_into_reuses_text_and_clears_on_error() {
+        let mut slot = None;
+        assert_eq!(parse_into(ColumnType::Text, "企业", &mut slot), Ok(()));
+        assert_eq!(slot, Some(Value::Text("企业".into())));
+        let Some(Value::Text(t)) = &slot else {
+            panic!("text")
+        };
+        let buffer = t.as_ptr();
+        assert_eq!(parse_into(ColumnType::Text, "高校", &mut slot), Ok(()));
+        let Some(Value::Text(t)) = &slot else {
+            panic!("text")
+        };
+        assert_eq!((t.as_str(), t.as_ptr()), ("高校", buffer));
+        assert_eq!(
+            parse_into(ColumnType::Text, "", &mut slot),
+            Err(Problem::Empty)
+        );
+        assert_eq!(slot, None);
+        assert_eq!(parse_into(ColumnType::Bool, "是", &mut slot), Ok(()));
+        assert_eq!(slot, Some(Value::Bool(true)));
+        assert_eq!(
+            parse_into(ColumnType::Bool, "待定", &mut slot),
+            Err(Problem::NotBool)
+        );
+        assert_eq!(slot, None);
     }
 }

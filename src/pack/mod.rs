@@ -50,6 +50,8 @@ pub struct Column {
 #[derive(Debug)]
 pub struct Derive {
     pub from: ColId,
+    /// Values of `from` that make the column true / false, in half-width
+    /// forms (cells are compared after the same mapping).
     pub when_true: Vec<String>,
     pub when_false: Vec<String>,
 }
@@ -269,8 +271,16 @@ impl Compiler<'_> {
                 None => None,
                 Some(d) => Some(Derive {
                     from: find(&d.from)?,
-                    when_true: d.when_true.clone(),
-                    when_false: d.when_false.clone(),
+                    when_true: d
+                        .when_true
+                        .iter()
+                        .map(|v| crate::num::halfwidth(v))
+                        .collect(),
+                    when_false: d
+                        .when_false
+                        .iter()
+                        .map(|v| crate::num::halfwidth(v))
+                        .collect(),
                 }),
             };
             columns.push(Column {

@@ -15,6 +15,7 @@ struct Doc<'a> {
     summary: Summary,
     results: Vec<Result<'a>>,
     issues: Vec<Issue<'a>>,
+    issues_omitted: u64,
 }
 
 #[derive(Serialize)]
@@ -161,6 +162,7 @@ impl Render for Json {
                     message: &i.message,
                 })
                 .collect(),
+            issues_omitted: report.issues_omitted,
         };
         let mut text = serde_json::to_string_pretty(&doc)?;
         text.push('\n');

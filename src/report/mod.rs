@@ -20,6 +20,9 @@ pub struct Report {
     pub as_of: NaiveDate,
     pub results: Vec<RuleResult>,
     pub issues: Vec<Issue>,
+    /// Issues beyond the first `engine::MAX_ISSUES_PER_FILE` of a file:
+    /// counted, not listed.
+    pub issues_omitted: u64,
 }
 
 #[derive(Debug)]

@@ -89,13 +89,14 @@ impl Render for Table {
             summary.join(" · ")
         )?;
         if !report.issues.is_empty() {
+            let total = report.issues.len() as u64 + report.issues_omitted;
             writeln!(
                 out,
                 "\n{}",
                 if zh {
-                    format!("数据问题 {} 处：", report.issues.len())
+                    format!("数据问题 {total} 处：")
                 } else {
-                    format!("{} data issues:", report.issues.len())
+                    format!("{total} data issues:")
                 }
             )?;
             for i in report.issues.iter().take(ISSUES_SHOWN) {
@@ -110,8 +111,8 @@ impl Render for Table {
                     i.file, i.line, i.column, i.message
                 )?;
             }
-            if report.issues.len() > ISSUES_SHOWN {
-                let more = report.issues.len() - ISSUES_SHOWN;
+            let more = total - report.issues.len().min(ISSUES_SHOWN) as u64;
+            if more > 0 && report.issues_omitted == 0 {
                 writeln!(
                     out,
                     "  {}",
@@ -119,6 +120,19 @@ impl Render for Table {
                         format!("……另有 {more} 处，用 --format json 查看全部")
                     } else {
                         format!("… and {more} more; --format json lists them all")
+                    }
+                )?;
+            } else if more > 0 {
+                let cap = crate::engine::MAX_ISSUES_PER_FILE;
+                writeln!(
+                    out,
+                    "  {}",
+                    if zh {
+                        format!("……另有 {more} 处；--format json 列出每个文件的前 {cap} 处")
+                    } else {
+                        format!(
+                            "… and {more} more; --format json lists the first {cap} of each file"
+                        )
                     }
                 )?;
             }
