@@ -43,12 +43,7 @@ fn main() -> std::io::Result<()> {
         "as_of": cfg.as_of.to_string(),
         "seed": cfg.seed,
         "delegates": delegates,
-        "society_council": {
-            "rows": council.rows,
-            "bytes": council.bytes,
-            "issues": council.issues,
-            "societies": council.societies.len(),
-        },
+        "society_council": council,
     });
     println!(
         "{}",

@@ -42,6 +42,9 @@ pub struct CheckArgs {
     /// Which year of a multi-year statistics file to check (default: the latest).
     #[arg(long, value_name = "YEAR")]
     pub year: Option<i64>,
+    /// Show no progress bar (one is shown on a terminal while large files are read).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

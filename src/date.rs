@@ -31,8 +31,10 @@ impl PartialDate {
 pub fn parse_date(text: &str) -> Option<PartialDate> {
     // Called for every birth-date cell, so it works on bytes and allocates
     // nothing unless full-width characters need mapping.
-    let s = crate::num::halfwidth_cow(crate::num::trim(text));
-    let mut s: &str = &s;
+    let s = crate::num::trim(text);
+    // ASCII dates (the usual case) have nothing to map or strip.
+    let mapped = (!s.is_ascii()).then(|| crate::num::halfwidth_cow(s));
+    let mut s: &str = mapped.as_deref().unwrap_or(s);
     while let Some(rest) = s.strip_suffix('日') {
         s = rest;
     }
@@ -49,18 +51,17 @@ pub fn parse_date(text: &str) -> Option<PartialDate> {
         n = 3;
     } else {
         let (mut start, mut i) = (0, 0);
-        while i <= s.len() {
-            let sep = match &s[i..] {
-                [] => 1,
-                [b'-' | b'/' | b'.', ..] => 1,
-                [0xE5, 0xB9, 0xB4, ..] | [0xE6, 0x9C, 0x88, ..] => 3,
-                _ => 0,
+        while i < s.len() {
+            let sep = match s[i] {
+                b'-' | b'/' | b'.' => 1,
+                0xE5 if s[i + 1..].starts_with(&[0xB9, 0xB4]) => 3,
+                0xE6 if s[i + 1..].starts_with(&[0x9C, 0x88]) => 3,
+                _ => {
+                    i += 1;
+                    continue;
+                }
             };
-            if sep == 0 {
-                i += 1;
-                continue;
-            }
-            if n == parts.len() {
+            if n == parts.len() - 1 {
                 return None;
             }
             parts[n] = &s[start..i];
@@ -68,6 +69,8 @@ pub fn parse_date(text: &str) -> Option<PartialDate> {
             i += sep;
             start = i;
         }
+        parts[n] = &s[start..];
+        n += 1;
         // `1980年5月` splits into ["1980", "5", ""].
         if n == 3 && parts[2].is_empty() {
             n = 2;
@@ -92,11 +95,23 @@ pub fn parse_date(text: &str) -> Option<PartialDate> {
         2 => None,
         _ => {
             let d = num(parts[2])?;
-            NaiveDate::from_ymd_opt(year, month, d)?;
+            if !(1..=days_in_month(year, month)).contains(&d) {
+                return None;
+            }
             Some(d)
         }
     };
     Some(PartialDate { year, month, day })
+}
+
+/// Days in a month of the (proleptic) Gregorian calendar, as chrono has it.
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// Parses an ISO date `2017-03-24` (also `2017/3/24`, `2017年3月24日`).
@@ -378,10 +393,29 @@ mod tests {
             "20230229",
             "1980-05-12-01",
             " 1980-5 ",
+            "1900-02-29",
+            "2000-02-29",
+            "2100-2-29",
+            "2024-2-29",
+            "1999-04-31",
+            "1999-12-31",
+            "1999-13-01",
         ] {
             assert_eq!(parse_date(text), reference_parse_date(text), "{text}");
         }
         assert!(n > 100_000);
+    }
+
+    #[test]
+    fn days_in_month_agree_with_chrono() {
+        for year in 1000..=9999 {
+            for month in 1..=12 {
+                let last = (28..=31)
+                    .rev()
+                    .find(|&d| NaiveDate::from_ymd_opt(year, month, d).is_some());
+                assert_eq!(Some(days_in_month(year, month)), last, "{year}-{month}");
+            }
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod input;
 pub mod num;
 pub mod pack;
+mod progress;
 pub mod report;
 pub mod target;
 
@@ -36,6 +37,8 @@ pub struct Env {
     pub today: NaiveDate,
     /// Colour the table (stdout is a terminal and `NO_COLOR` is unset).
     pub color: bool,
+    /// Standard error is a terminal, where a progress bar may be drawn.
+    pub progress: bool,
 }
 
 /// Runs a command, writing its output to `out`; returns the exit code
@@ -55,7 +58,12 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
         year: args.year,
         lang: args.lang,
     };
-    let report = engine::check(&pack, &bindings, &opts)?;
+    let show = env.progress && !args.quiet && args.format != report::Format::Json;
+    let report = if show {
+        engine::check_with_progress(&pack, &bindings, &opts, &progress::Bar::default())?
+    } else {
+        engine::check(&pack, &bindings, &opts)?
+    };
     let text = args.format.renderer().render(
         &report,
         &report::RenderOptions {

@@ -42,7 +42,15 @@ pub fn trim(s: &str) -> &str {
     // Leading bytes of the characters `char::is_whitespace` accepts.
     let space_lead = |b: u8| matches!(b, 0x09..=0x0D | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3);
     let plain_start = s.as_bytes().first().is_some_and(|&b| !space_lead(b));
-    let plain_end = s.chars().next_back().is_some_and(|c| !is_space(c));
+    // The last bytes of whitespace characters; any other last byte ends a
+    // visible character.
+    let plain_end = match s.as_bytes().last() {
+        None => false,
+        Some(0x09..=0x0D | b' ' | 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF) => {
+            s.chars().next_back().is_some_and(|c| !is_space(c))
+        }
+        Some(_) => true,
+    };
     if plain_start && plain_end {
         s
     } else {
@@ -84,7 +92,10 @@ pub fn halfwidth_cow(s: &str) -> Cow<'_, str> {
 /// exactly. Thousands separators are accepted only in groups of three.
 pub fn parse_decimal(text: &str) -> Option<Rational> {
     let s = text.trim();
-    parse_small_decimal(s).or_else(|| parse_decimal_general(s))
+    match small_decimal(s) {
+        Some((numer, places)) => Some(small_rational(numer, places)),
+        None => parse_decimal_general(s),
+    }
 }
 
 fn parse_decimal_general(s: &str) -> Option<Rational> {
@@ -115,37 +126,48 @@ fn parse_decimal_general(s: &str) -> Option<Rational> {
     Some(if neg { -value } else { value })
 }
 
-/// The common case of [`parse_decimal`] without text building or big-number
-/// parsing: an optional sign, at most 18 digits and an optional fraction,
-/// no separators. `None` means "not this case", not "not a number".
-fn parse_small_decimal(s: &str) -> Option<Rational> {
+/// The common case of [`parse_decimal`], as `numer / 10^places`, without
+/// text building or big-number parsing: an optional sign, at most 18 digits
+/// (thousands separators in groups of three) and an optional fraction.
+/// `None` means "not this case", not "not a number".
+fn small_decimal(s: &str) -> Option<(i64, u32)> {
     let (neg, body) = match s.as_bytes().first()? {
         b'-' => (true, &s[1..]),
         b'+' => (false, &s[1..]),
         _ => (false, s),
     };
-    let (mut numer, mut digits, mut places, mut point) = (0i64, 0u32, 0u32, false);
-    for b in body.bytes() {
-        match b {
-            b'0'..=b'9' if digits < 18 => {
-                numer = numer * 10 + i64::from(b - b'0');
-                digits += 1;
-                places += u32::from(point);
-            }
-            b'.' if !point => point = true,
-            _ => return None,
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let (mut numer, mut digits) = (0i64, 0u32);
+    let mut push = |b: u8| {
+        if digits == 18 || !b.is_ascii_digit() {
+            return false;
+        }
+        numer = numer * 10 + i64::from(b - b'0');
+        digits += 1;
+        true
+    };
+    // Separators: a first group of one to three digits, then groups of three.
+    let (mut group, mut grouped) = (0, false);
+    for b in int.bytes() {
+        if b == b',' && (1..=3).contains(&group) && (!grouped || group == 3) {
+            (group, grouped) = (0, true);
+        } else if push(b) {
+            group += 1;
+        } else {
+            return None;
         }
     }
-    if digits == 0 {
+    if (grouped && group != 3) || !frac.bytes().all(&mut push) || digits == 0 {
         return None;
     }
-    let numer = if neg { -numer } else { numer };
+    Some((if neg { -numer } else { numer }, frac.len() as u32))
+}
+
+/// `numer / 10^places` (places ≤ 18), reduced.
+fn small_rational(numer: i64, places: u32) -> Rational {
     let denom = 10i64.pow(places);
     let g = numer.gcd(&denom);
-    Some(Rational::new_raw(
-        BigInt::from(numer / g),
-        BigInt::from(denom / g),
-    ))
+    Rational::new_raw(BigInt::from(numer / g), BigInt::from(denom / g))
 }
 
 fn strip_thousands(s: &str) -> Option<String> {
@@ -164,7 +186,10 @@ fn strip_thousands(s: &str) -> Option<String> {
 pub fn parse_number(text: &str) -> Option<Rational> {
     let s = text.trim();
     if let Some(p) = s.strip_suffix('%') {
-        return parse_decimal(p).map(|v| v / int(100));
+        return match small_decimal(p.trim()) {
+            Some((numer, places)) if places <= 16 => Some(small_rational(numer, places + 2)),
+            _ => parse_decimal(p).map(|v| v / int(100)),
+        };
     }
     if let Some((a, b)) = s.split_once('/') {
         let (a, b) = (parse_decimal(a)?, parse_decimal(b)?);
@@ -174,6 +199,30 @@ pub fn parse_number(text: &str) -> Option<Rational> {
         return Some(a / b);
     }
     parse_decimal(s)
+}
+
+/// An exact running sum that adds whole numbers as machine integers (no
+/// big-number work per row) and anything else as a rational.
+#[derive(Clone, Debug, Default)]
+pub struct Sum {
+    whole: i128,
+    rest: Rational,
+}
+
+impl Sum {
+    pub fn add(&mut self, x: &Rational) {
+        if x.denom().is_one() {
+            if let Some(sum) = x.numer().to_i128().and_then(|v| self.whole.checked_add(v)) {
+                self.whole = sum;
+                return;
+            }
+        }
+        self.rest += x;
+    }
+
+    pub fn total(&self) -> Rational {
+        &self.rest + Rational::from_integer(BigInt::from(self.whole))
+    }
 }
 
 /// Least integer ≥ x.
@@ -357,6 +406,20 @@ mod tests {
             ".",
             "",
             "1e5",
+            "1,234",
+            "12,345,678.5",
+            ",123",
+            "1,,234",
+            "1234,567",
+            "1,23",
+            "1,2345",
+            "-1,000",
+            "1,000.",
+            "0,001",
+            "123,456,789,012,345,678",
+            "1,234,567,890,123,456,789",
+            "1.0000000000000001",
+            "0.0000000000000001",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -372,6 +435,13 @@ mod tests {
             cases.push(format!("-{x}"));
         }
         for c in &cases {
+            // Percentages: the quick path is exactly v / 100.
+            let percent = parse_number(&format!("{c}%"));
+            let percent_general = parse_decimal_general(c).map(|v| v / int(100));
+            assert_eq!(percent, percent_general, "{c}%");
+            if let (Some(a), Some(b)) = (&percent, &percent_general) {
+                assert_eq!((a.numer(), a.denom()), (b.numer(), b.denom()), "{c}%");
+            }
             let fast = parse_decimal(c);
             let general = parse_decimal_general(c);
             assert_eq!(fast, general, "{c}");
@@ -380,7 +450,8 @@ mod tests {
                 assert_eq!((a.numer(), a.denom()), (b.numer(), b.denom()), "{c}");
             }
         }
-        assert_eq!(parse_small_decimal("1,234"), None);
+        assert_eq!(small_decimal("1,234"), Some((1234, 0)));
+        assert_eq!(small_decimal("1,23"), None);
         assert_eq!(parse_decimal("1,234"), Some(int(1234)));
     }
 
@@ -388,6 +459,20 @@ mod tests {
     fn is_space_is_is_whitespace() {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             assert_eq!(is_space(c), c.is_whitespace(), "{:X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn quick_trim_is_str_trim_for_every_character() {
+        for c in (0..=0x3_0000).filter_map(char::from_u32) {
+            for s in [
+                format!("{c}"),
+                format!("是{c}"),
+                format!("{c}是"),
+                format!("{c}a{c}"),
+            ] {
+                assert_eq!(trim(&s), s.trim(), "{:X}", c as u32);
+            }
         }
     }
 
@@ -405,5 +490,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn sums_stay_exact_past_machine_integers() {
+        let mut sum = Sum::default();
+        let big = Rational::from_integer(BigInt::from(i128::MAX));
+        sum.add(&big);
+        sum.add(&big);
+        sum.add(&r(1, 3));
+        sum.add(&int(-5));
+        sum.add(&parse_decimal("0.1").unwrap());
+        let want = &big + &big + r(1, 3) - int(5) + r(1, 10);
+        assert_eq!(sum.total(), want);
     }
 }

@@ -1,7 +1,7 @@
 //! Ratio of two column sums (coverage, per-capita funding, growth).
 
 use crate::input::value::Value;
-use crate::num::Rational;
+use crate::num::{Rational, Sum};
 use crate::report::{Kind, Measured};
 use num_traits::Zero;
 
@@ -11,8 +11,8 @@ use num_traits::Zero;
 #[derive(Clone, Debug)]
 pub struct Ratio {
     integral: bool,
-    num: Rational,
-    den: Rational,
+    num: Sum,
+    den: Sum,
     num_unknown: u64,
     den_unknown: u64,
     rows: u64,
@@ -22,8 +22,8 @@ impl Ratio {
     pub fn new(integral: bool) -> Ratio {
         Ratio {
             integral,
-            num: Rational::zero(),
-            den: Rational::zero(),
+            num: Sum::default(),
+            den: Sum::default(),
             num_unknown: 0,
             den_unknown: 0,
             rows: 0,
@@ -35,33 +35,34 @@ impl Ratio {
     pub fn add(&mut self, certain: bool, num: &Option<Value>, den: &Option<Value>) {
         self.rows += 1;
         match (certain, num) {
-            (true, Some(Value::Num(n))) => self.num += n,
+            (true, Some(Value::Num(n))) => self.num.add(n),
             _ => self.num_unknown += 1,
         }
         match (certain, den) {
-            (true, Some(Value::Num(d))) => self.den += d,
+            (true, Some(Value::Num(d))) => self.den.add(d),
             _ => self.den_unknown += 1,
         }
     }
 
     pub fn finish(&self) -> Measured {
-        let den_zero = self.den.is_zero();
+        let (num, den) = (self.num.total(), self.den.total());
+        let den_zero = den.is_zero();
         let min = if self.den_unknown > 0 || den_zero {
             Rational::zero()
         } else {
-            &self.num / &self.den
+            &num / &den
         };
         let max = if self.num_unknown > 0 || den_zero {
             None
         } else {
-            Some(&self.num / &self.den)
+            Some(&num / &den)
         };
         Measured {
             kind: Kind::Ratio {
                 integral: self.integral,
             },
-            numerator: self.num.clone(),
-            denominator: self.den.clone(),
+            numerator: num,
+            denominator: den,
             unknown: self.num_unknown.max(self.den_unknown),
             min,
             max,

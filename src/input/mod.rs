@@ -1,6 +1,7 @@
 //! Inputs: binding command-line arguments to datasets, and reading a file's
 //! rows as typed values, one row at a time.
 
+mod records;
 pub mod value;
 
 use crate::pack::{ColId, Dataset, Pack};
@@ -137,8 +138,11 @@ pub struct DatasetReader<'p> {
     /// Dataset column → field index in the file.
     fields: Vec<Option<usize>>,
     used: Vec<bool>,
-    reader: csv::Reader<Box<dyn Read>>,
+    reader: records::Records,
     record: csv::ByteRecord,
+    /// The record's text when all of it is valid UTF-8 (checked on the
+    /// reading thread).
+    text: Option<String>,
     lang: crate::Lang,
 }
 
@@ -148,7 +152,7 @@ impl<'p> DatasetReader<'p> {
     pub fn open(dataset: &'p Dataset, path: &Path, lang: crate::Lang) -> Result<Self> {
         let file = path.display().to_string();
         let handle = File::open(path).with_context(|| format!("cannot open {file}"))?;
-        let source: Box<dyn Read> = Box::new(BufReader::with_capacity(256 * 1024, handle));
+        let source: Box<dyn Read + Send> = Box::new(BufReader::with_capacity(256 * 1024, handle));
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -211,6 +215,8 @@ impl<'p> DatasetReader<'p> {
             }
             used[p] = true;
         }
+        let reader = records::Records::spawn(reader)
+            .with_context(|| format!("{file}: cannot start a thread to read the file"))?;
         Ok(DatasetReader {
             dataset,
             file,
@@ -222,6 +228,7 @@ impl<'p> DatasetReader<'p> {
             used,
             reader,
             record,
+            text: None,
             lang,
         })
     }
@@ -272,7 +279,7 @@ impl<'p> DatasetReader<'p> {
         loop {
             let more = self
                 .reader
-                .read_byte_record(&mut self.record)
+                .read(&mut self.record, &mut self.text)
                 .map_err(|e| csv_error(&self.file, e))?;
             if !more {
                 return Ok(false);
@@ -294,8 +301,7 @@ impl<'p> DatasetReader<'p> {
             row.values.resize(self.dataset.columns.len(), None);
         }
         let mut problems: Vec<(ColId, String, Problem)> = Vec::new();
-        // One UTF-8 check for the whole record instead of one per cell.
-        let whole = simdutf8::basic::from_utf8(self.record.as_slice()).ok();
+        let whole = self.text.as_deref();
         for (c, column) in self.dataset.columns.iter().enumerate() {
             if !self.used[c] {
                 continue;

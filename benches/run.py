@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""The benchmark runner behind benches/run.sh (see BENCHMARKS.md).
+
+For each size it generates delegates.csv and society_council.csv (seeded),
+then, repetition by repetition and side by side, times the floor (csv crate,
+ByteRecord, counting rows), `reformcheck check FILE` with the full embedded
+pack, and for delegates the pandas script computing the same two targets.
+Wall time is the median over repetitions; peak RSS the largest seen, from
+/usr/bin/time -v. Every reformcheck result is checked against the counts the
+generator reports, and pandas' against reformcheck's.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RELEASE = ROOT / "target" / "release"
+BIN = RELEASE / "reformcheck"
+FLOOR = RELEASE / "examples" / "csvfloor"
+GENDATA = RELEASE / "examples" / "gendata"
+PANDAS = ROOT / "benches" / "pandas_targets.py"
+
+
+def timed(cmd, stdout=subprocess.DEVNULL):
+    """Runs cmd under /usr/bin/time -v: (wall seconds, peak RSS KiB, cpu seconds, stdout)."""
+    start = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-v", *map(str, cmd)], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - start
+    err = proc.stderr
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{cmd} failed ({proc.returncode}):\n{err}")
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1))
+    user = float(re.search(r"User time \(seconds\): ([\d.]+)", err).group(1))
+    system = float(re.search(r"System time \(seconds\): ([\d.]+)", err).group(1))
+    return wall, rss, user + system, proc.stdout
+
+
+def machine():
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal"))
+    rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory": f"{int(mem.split()[1]) / 1024 / 1024:.1f} GiB",
+        "kernel": platform.release(),
+        "rustc": rustc,
+        "python": platform.python_version(),
+    }
+
+
+def load():
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def check_reformcheck(dataset, report, counts):
+    """reformcheck's numbers must be exactly the generator's."""
+    def same(result, share):
+        want = (share["yes"], share["yes"] + share["no"] + share["unknown"],
+                share["unknown"] + share["scope_unknown"])
+        got = (result["numerator"], result["denominator"], result["unknown"])
+        if got != want:
+            sys.exit(f"{result['rule']} {result['group']}: reformcheck {got}, generator {want}")
+
+    results = [r for r in report["results"] if r["dataset"] == dataset]
+    if dataset == "delegates":
+        for r in results:
+            same(r, counts["frontline" if r["rule"] == "delegates.frontline" else "youth"])
+    else:
+        key = {"society_council.frontline": "frontline",
+               "society_council.standing_frontline": "standing_frontline",
+               "society_council.young_middle": "young_middle"}
+        for r in results:
+            same(r, counts["societies"][r["group"]][key[r["rule"]]])
+        if len(results) != 3 * len(counts["societies"]):
+            sys.exit("society_council: a result is missing")
+    listed = sum(1 for i in report["issues"] if i["dataset"] == dataset)
+    if listed + report["issues_omitted"] != counts["issues"]:
+        sys.exit(f"{dataset}: {listed} + {report['issues_omitted']} issues, generator {counts['issues']}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--python", required=True)
+    ap.add_argument("--sizes", default="1000000,10000000")
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    info = machine()
+    print(json.dumps(info, indent=2))
+    rows_md = []
+    for n in [int(s) for s in args.sizes.split(",")]:
+        data = args.out / f"data-{n}"
+        if data.exists():
+            shutil.rmtree(data)
+        gen = json.loads(subprocess.check_output([GENDATA, "--rows", str(n), "--out", data]))
+        as_of = gen["as_of"]
+        for dataset in ["delegates", "society_council"]:
+            path = data / f"{dataset}.csv"
+            size = path.stat().st_size
+            runs = {"floor": [], "reformcheck": [], "pandas": []}
+            print(f"\n{n} rows, {dataset}: {size / 1e6:.0f} MB, load before {load()}", flush=True)
+            for rep in range(args.repeat):
+                wall, rss, cpu, out = timed([FLOOR, path], stdout=subprocess.PIPE)
+                if int(out) != n + 1:
+                    sys.exit(f"floor counted {out} records, expected {n + 1}")
+                runs["floor"].append((wall, rss, cpu))
+                wall, rss, cpu, out = timed([BIN, "check", path, "--as-of", as_of, "--format", "json"])
+                report = json.loads(out)
+                check_reformcheck(dataset, report, gen[dataset])
+                runs["reformcheck"].append((wall, rss, cpu))
+                if dataset == "delegates" and (rep < 3 or n <= 1_000_000):
+                    wall, rss, cpu, out = timed([args.python, PANDAS, path, as_of])
+                    ours = {r["rule"].split(".")[1]: r for r in report["results"]
+                            if r["dataset"] == "delegates"}
+                    for target, counts in json.loads(out).items():
+                        got = {k: ours[target][k] for k in counts}
+                        if got != counts:
+                            sys.exit(f"pandas {target} {counts} != reformcheck {got}")
+                    runs["pandas"].append((wall, rss, cpu))
+                print(f"  rep {rep + 1}: " + ", ".join(
+                    f"{k} {v[-1][0]:.3f} s" for k, v in runs.items() if v), flush=True)
+            floor = statistics.median(w for w, _, _ in runs["floor"])
+            for tool, rs in runs.items():
+                if not rs:
+                    continue
+                wall = statistics.median(w for w, _, _ in rs)
+                cpu = statistics.median(c for _, _, c in rs)
+                rss = max(r for _, r, _ in rs)
+                rows_md.append(
+                    f"| {n:,} | {dataset} | {tool} | {len(rs)} | {wall:.3f} | {cpu:.3f} | "
+                    f"{n / wall / 1e6:.2f} M | {size / wall / 1e6:.0f} | {rss / 1024:.1f} | "
+                    f"{wall / floor:.2f}× |")
+            print(f"  load after {load()}")
+    header = ("| rows | file | program | runs | wall s (median) | CPU s (user+sys) | rows/s | MB/s "
+              "| peak RSS MiB | wall ÷ floor |\n|---:|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    table = header + "\n" + "\n".join(rows_md)
+    print("\n" + table)
+
+    startup = ""
+    if shutil.which("hyperfine"):
+        export = args.out / "rules.json"
+        subprocess.run(["hyperfine", "--warmup", "20", "--runs", "300", "-N", "--export-json", export,
+                        f"{BIN} rules", f"{BIN} --version"], check=True)
+        for r in json.loads(export.read_text())["results"]:
+            startup += (f"| `{r['command'].replace(str(ROOT) + '/', '')}` | {r['mean'] * 1e3:.2f} | "
+                        f"{r['median'] * 1e3:.2f} | {r['stddev'] * 1e3:.2f} | {r['max'] * 1e3:.2f} |\n")
+        startup = ("| command | mean ms | median ms | σ ms | max ms |\n|---|---:|---:|---:|---:|\n"
+                   + startup)
+        print("\n" + startup)
+    else:
+        print("\nhyperfine not found: apt-get install hyperfine for the start-up figure")
+    (args.out / "results.md").write_text(
+        "machine: " + json.dumps(info) + "\n\n" + table + "\n\n" + startup)
+    print(f"written to {args.out / 'results.md'}")
+
+
+if __name__ == "__main__":
+    main()
