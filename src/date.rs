@@ -29,9 +29,30 @@ impl PartialDate {
 /// Parses `1980-05-12`, `1980/5/12`, `1980.05.12`, `1980年5月12日`, `19800512`,
 /// and month-only `1980-05`, `1980.05`, `1980年5月`.
 pub fn parse_date(text: &str) -> Option<PartialDate> {
-    // Called for every birth-date cell, so it works on bytes and allocates
-    // nothing unless full-width characters need mapping.
-    let s = crate::num::trim(text);
+    parse_trimmed_date(crate::num::trim(text))
+}
+
+/// [`parse_date`] of a trimmed cell. Called for every birth-date cell, so it
+/// works on bytes and allocates nothing unless full-width characters need
+/// mapping.
+pub fn parse_trimmed_date(s: &str) -> Option<PartialDate> {
+    // The most usual form, 1980-05-12 (or with / or .), read directly.
+    if let &[y0, y1, y2, y3, sep, m0, m1, sep2, d0, d1] = s.as_bytes() {
+        let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
+        if matches!(sep, b'-' | b'/' | b'.') && sep2 == sep && digits.iter().all(u8::is_ascii_digit)
+        {
+            let n = |a: u8, b: u8| u32::from(a - b'0') * 10 + u32::from(b - b'0');
+            let (year, month, day) = (n(y0, y1) * 100 + n(y2, y3), n(m0, m1), n(d0, d1));
+            let valid = year >= 1000 && (1..=12).contains(&month);
+            return (valid && (1..=days_in_month(year as i32, month)).contains(&day)).then_some(
+                PartialDate {
+                    year: year as i32,
+                    month,
+                    day: Some(day),
+                },
+            );
+        }
+    }
     // ASCII dates (the usual case) have nothing to map or strip.
     let mapped = (!s.is_ascii()).then(|| crate::num::halfwidth_cow(s));
     let mut s: &str = mapped.as_deref().unwrap_or(s);
@@ -400,6 +421,14 @@ mod tests {
             "1999-04-31",
             "1999-12-31",
             "1999-13-01",
+            "1980-00-12",
+            "1980/02/30",
+            "1980.02.29",
+            "1981.02.29",
+            "0000-01-01",
+            "9999-12-31",
+            "1980-05/12",
+            "1980-05-1a",
         ] {
             assert_eq!(parse_date(text), reference_parse_date(text), "{text}");
         }

@@ -700,3 +700,20 @@ fn bad_arguments_exit_2() {
         .assert()
         .code(0);
 }
+
+#[test]
+fn quiet_changes_nothing_but_the_progress_bar() {
+    let run = |extra: &[&str]| {
+        reformcheck()
+            .args(["check", "examples/taizhou-2017", "--as-of", "2026-11-28"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let (plain, quiet, short) = (run(&[]), run(&["--quiet"]), run(&["-q"]));
+    assert_eq!(plain.stdout, quiet.stdout);
+    assert_eq!(plain.stdout, short.stdout);
+    assert_eq!(quiet.status.code(), Some(1));
+    // Standard error is a pipe here: no bar, quiet or not.
+    assert!(plain.stderr.is_empty() && quiet.stderr.is_empty());
+}

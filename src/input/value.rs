@@ -88,7 +88,9 @@ fn parse_trimmed(kind: ColumnType, s: &str) -> Result<Value, Problem> {
     match kind {
         ColumnType::Text => Ok(Value::Text(s.to_string())),
         ColumnType::Bool => bool_word(s).map(Value::Bool).ok_or(Problem::NotBool),
-        ColumnType::Date => date::parse_date(s).map(Value::Date).ok_or(Problem::NotDate),
+        ColumnType::Date => date::parse_trimmed_date(s)
+            .map(Value::Date)
+            .ok_or(Problem::NotDate),
         ColumnType::Int | ColumnType::Number => {
             let v = num::parse_decimal(&num::halfwidth_cow(s)).ok_or(Problem::NotNumber)?;
             if v.is_negative() {
