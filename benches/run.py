@@ -66,6 +66,29 @@ def load():
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def busy(interval=0.5):
+    """Share of all CPUs busy over `interval` seconds (from /proc/stat)."""
+    def sample():
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        idle = fields[3] + fields[4]
+        return sum(fields), idle
+    total0, idle0 = sample()
+    time.sleep(interval)
+    total1, idle1 = sample()
+    return 1 - (idle1 - idle0) / max(total1 - total0, 1)
+
+
+def wait_idle(limit, patience):
+    """Waits until other programs use less than `limit` of the CPUs (this is a
+    shared machine), at most `patience` seconds; returns the share last seen."""
+    deadline = time.monotonic() + patience
+    while True:
+        share = busy()
+        if share < limit or time.monotonic() > deadline:
+            return share
+        time.sleep(2)
+
+
 def check_reformcheck(dataset, report, counts):
     """reformcheck's numbers must be exactly the generator's."""
     def same(result, share):
@@ -98,6 +121,10 @@ def main():
     ap.add_argument("--python", required=True)
     ap.add_argument("--sizes", default="1000000,10000000")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--idle", type=float, default=0.05,
+                    help="wait before each repetition until other programs use less than this "
+                         "share of the CPUs")
+    ap.add_argument("--patience", type=float, default=300, help="…for at most this many seconds")
     args = ap.parse_args()
     info = machine()
     print(json.dumps(info, indent=2))
@@ -112,17 +139,25 @@ def main():
             path = data / f"{dataset}.csv"
             size = path.stat().st_size
             runs = {"floor": [], "reformcheck": [], "pandas": []}
+            busy_during = []
             print(f"\n{n} rows, {dataset}: {size / 1e6:.0f} MB, load before {load()}", flush=True)
             for rep in range(args.repeat):
+                # Before each program: other programs idle (this is a shared
+                # machine), and the kernel done with the previous one's memory.
+                others = wait_idle(args.idle, args.patience)
                 wall, rss, cpu, out = timed([FLOOR, path], stdout=subprocess.PIPE)
                 if int(out) != n + 1:
                     sys.exit(f"floor counted {out} records, expected {n + 1}")
                 runs["floor"].append((wall, rss, cpu))
+                others = max(others, wait_idle(args.idle, args.patience))
                 wall, rss, cpu, out = timed([BIN, "check", path, "--as-of", as_of, "--format", "json"])
                 report = json.loads(out)
                 check_reformcheck(dataset, report, gen[dataset])
                 runs["reformcheck"].append((wall, rss, cpu))
+                ran = ["floor", "reformcheck"]
                 if dataset == "delegates" and (rep < 3 or n <= 1_000_000):
+                    ran.append("pandas")
+                    others = max(others, wait_idle(args.idle, args.patience))
                     wall, rss, cpu, out = timed([args.python, PANDAS, path, as_of])
                     ours = {r["rule"].split(".")[1]: r for r in report["results"]
                             if r["dataset"] == "delegates"}
@@ -131,8 +166,10 @@ def main():
                         if got != counts:
                             sys.exit(f"pandas {target} {counts} != reformcheck {got}")
                     runs["pandas"].append((wall, rss, cpu))
-                print(f"  rep {rep + 1}: " + ", ".join(
-                    f"{k} {v[-1][0]:.3f} s" for k, v in runs.items() if v), flush=True)
+                busy_during.append(others)
+                print(f"  rep {rep + 1} (CPUs at most {others:.0%} busy before): " + ", ".join(
+                    f"{k} {runs[k][-1][0]:.3f} s ({runs[k][-1][2]:.2f} s CPU)" for k in ran),
+                    flush=True)
             floor = statistics.median(w for w, _, _ in runs["floor"])
             for tool, rs in runs.items():
                 if not rs:
@@ -144,7 +181,8 @@ def main():
                     f"| {n:,} | {dataset} | {tool} | {len(rs)} | {wall:.3f} | {cpu:.3f} | "
                     f"{n / wall / 1e6:.2f} M | {size / wall / 1e6:.0f} | {rss / 1024:.1f} | "
                     f"{wall / floor:.2f}× |")
-            print(f"  load after {load()}")
+            print(f"  load after {load()}; CPUs busy before each repetition: "
+                  + ", ".join(f"{b:.0%}" for b in busy_during))
     header = ("| rows | file | program | runs | wall s (median) | CPU s (user+sys) | rows/s | MB/s "
               "| peak RSS MiB | wall ÷ floor |\n|---:|---|---|---:|---:|---:|---:|---:|---:|---:|")
     table = header + "\n" + "\n".join(rows_md)
@@ -153,6 +191,7 @@ def main():
     startup = ""
     if shutil.which("hyperfine"):
         export = args.out / "rules.json"
+        wait_idle(args.idle, args.patience)
         subprocess.run(["hyperfine", "--warmup", "20", "--runs", "300", "-N", "--export-json", export,
                         f"{BIN} rules", f"{BIN} --version"], check=True)
         for r in json.loads(export.read_text())["results"]:

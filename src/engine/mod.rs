@@ -244,15 +244,11 @@ fn check_dataset(
     let mut groups: IndexSet<String, Hasher> = IndexSet::default();
     // This row's group index per group-by column, looked up once per row.
     let mut row_groups: Vec<(usize, Option<usize>)> = Vec::new();
+    reader.limit_issues(MAX_ISSUES_PER_FILE);
     while reader.next_row(&mut row, issues)? {
         rows += 1;
         if rows.is_multiple_of(65_536) {
             progress.advance(reader.byte_offset());
-        }
-        let listed = issues.len() - first_issue;
-        if listed > MAX_ISSUES_PER_FILE {
-            *sink.omitted += (listed - MAX_ISSUES_PER_FILE) as u64;
-            issues.truncate(first_issue + MAX_ISSUES_PER_FILE);
         }
         let period = match dataset.period {
             None => None,
@@ -314,6 +310,10 @@ fn check_dataset(
             }
         }
         for c in undecided {
+            if issues.len() - first_issue == MAX_ISSUES_PER_FILE {
+                *sink.omitted += 1;
+                continue;
+            }
             issues.push(Issue {
                 dataset: dataset.name.clone(),
                 file: reader.file.clone(),
@@ -322,13 +322,10 @@ fn check_dataset(
                 value: reader.raw(c),
                 message: undecided_message(opts.lang),
             });
+            reader.limit_issues(MAX_ISSUES_PER_FILE - (issues.len() - first_issue));
         }
     }
-    let listed = issues.len() - first_issue;
-    if listed > MAX_ISSUES_PER_FILE {
-        *sink.omitted += (listed - MAX_ISSUES_PER_FILE) as u64;
-        issues.truncate(first_issue + MAX_ISSUES_PER_FILE);
-    }
+    *sink.omitted += reader.issues_omitted();
     issues[first_issue..].sort_by_key(|i| i.line);
     if rows == 0 {
         bail!(

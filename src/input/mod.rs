@@ -144,6 +144,9 @@ pub struct DatasetReader<'p> {
     /// reading thread).
     text: Option<String>,
     lang: crate::Lang,
+    /// How many more issues to list; the rest are only counted.
+    issue_room: usize,
+    issues_omitted: u64,
 }
 
 impl<'p> DatasetReader<'p> {
@@ -230,6 +233,8 @@ impl<'p> DatasetReader<'p> {
             record,
             text: None,
             lang,
+            issue_room: usize::MAX,
+            issues_omitted: 0,
         })
     }
 
@@ -256,6 +261,17 @@ impl<'p> DatasetReader<'p> {
             .and_then(|i| self.record.get(i))
             .map(|b| String::from_utf8_lossy(b).trim().to_string())
             .unwrap_or_default()
+    }
+
+    /// Lists at most `room` more data issues and only counts the rest, so
+    /// that a file full of empty cells costs neither memory nor time.
+    pub fn limit_issues(&mut self, room: usize) {
+        self.issue_room = room;
+    }
+
+    /// Data issues counted but not listed because of [`Self::limit_issues`].
+    pub fn issues_omitted(&self) -> u64 {
+        self.issues_omitted
     }
 
     /// How far into the file reading has got, in bytes (for progress).
@@ -362,6 +378,11 @@ impl<'p> DatasetReader<'p> {
             if problem == Problem::Empty && derive_sources.contains(&c) && !self.directly_used(c) {
                 continue;
             }
+            if self.issue_room == 0 {
+                self.issues_omitted += 1;
+                continue;
+            }
+            self.issue_room -= 1;
             issues.push(Issue {
                 dataset: self.dataset.name.clone(),
                 file: self.file.clone(),
