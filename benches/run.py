@@ -177,14 +177,17 @@ def main():
                 wall = statistics.median(w for w, _, _ in rs)
                 cpu = statistics.median(c for _, _, c in rs)
                 rss = max(r for _, r, _ in rs)
+                walls = sorted(w for w, _, _ in rs)
                 rows_md.append(
-                    f"| {n:,} | {dataset} | {tool} | {len(rs)} | {wall:.3f} | {cpu:.3f} | "
+                    f"| {n:,} | {dataset} | {tool} | {len(rs)} | {wall:.3f} | "
+                    f"{walls[0]:.3f}–{walls[-1]:.3f} | {cpu:.3f} | "
                     f"{n / wall / 1e6:.2f} M | {size / wall / 1e6:.0f} | {rss / 1024:.1f} | "
                     f"{wall / floor:.2f}× |")
             print(f"  load after {load()}; CPUs busy before each repetition: "
                   + ", ".join(f"{b:.0%}" for b in busy_during))
-    header = ("| rows | file | program | runs | wall s (median) | CPU s (user+sys) | rows/s | MB/s "
-              "| peak RSS MiB | wall ÷ floor |\n|---:|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    header = ("| rows | file | program | runs | wall s (median) | wall s (min–max) "
+              "| CPU s (median, user+sys) | rows/s | MB/s | peak RSS MiB | wall ÷ floor |\n"
+              "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     table = header + "\n" + "\n".join(rows_md)
     print("\n" + table)
 

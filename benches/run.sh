@@ -5,7 +5,7 @@
 # and pandas side by side, then `reformcheck rules` with hyperfine.
 #
 #   bash benches/run.sh                 # the full run (about 10 minutes)
-#   SIZES=100000 REPEAT=3 bash benches/run.sh   # a quick try
+#   SIZES=100000 REPEAT=3 bash benches/run.sh   # a quick try (default: 7 runs)
 #
 # Needs: cargo, python3 (venv), /usr/bin/time; hyperfine (apt-get install
 # hyperfine) for the start-up figure. Not run in CI: it takes too long.
@@ -29,4 +29,4 @@ fi
 "$OUT/venv/bin/pip" install --quiet --disable-pip-version-check "pandas==3.1.1"
 
 exec python3 benches/run.py --out "$OUT" --python "$OUT/venv/bin/python" \
-  --sizes "${SIZES:-1000000,10000000}" --repeat "${REPEAT:-5}"
+  --sizes "${SIZES:-1000000,10000000}" --repeat "${REPEAT:-7}"
