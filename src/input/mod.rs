@@ -140,9 +140,9 @@ pub struct DatasetReader<'p> {
     used: Vec<bool>,
     reader: records::Records,
     record: csv::ByteRecord,
-    /// The record's text when all of it is valid UTF-8 (checked on the
-    /// reading thread).
-    text: Option<String>,
+    /// The record's text, when the reading thread checked its UTF-8.
+    text: String,
+    utf8: records::Utf8,
     lang: crate::Lang,
     /// How many more issues to list; the rest are only counted.
     issue_room: usize,
@@ -231,7 +231,8 @@ impl<'p> DatasetReader<'p> {
             used,
             reader,
             record,
-            text: None,
+            text: String::new(),
+            utf8: records::Utf8::Unchecked,
             lang,
             issue_room: usize::MAX,
             issues_omitted: 0,
@@ -295,7 +296,7 @@ impl<'p> DatasetReader<'p> {
         loop {
             let more = self
                 .reader
-                .read(&mut self.record, &mut self.text)
+                .read(&mut self.record, &mut self.text, &mut self.utf8)
                 .map_err(|e| csv_error(&self.file, e))?;
             if !more {
                 return Ok(false);
@@ -317,7 +318,13 @@ impl<'p> DatasetReader<'p> {
             row.values.resize(self.dataset.columns.len(), None);
         }
         let mut problems: Vec<(ColId, String, Problem)> = Vec::new();
-        let whole = self.text.as_deref();
+        // One UTF-8 check for the whole record instead of one per cell, on
+        // this thread if the reading thread had no time for it.
+        let whole = match self.utf8 {
+            records::Utf8::Valid => Some(self.text.as_str()),
+            records::Utf8::Invalid => None,
+            records::Utf8::Unchecked => simdutf8::basic::from_utf8(self.record.as_slice()).ok(),
+        };
         for (c, column) in self.dataset.columns.iter().enumerate() {
             if !self.used[c] {
                 continue;

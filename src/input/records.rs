@@ -1,12 +1,16 @@
 //! CSV records read on a second thread, so that splitting the file into
-//! records (the csv crate) and checking their UTF-8 run on one core while
-//! the cells are read and evaluated on the other. Records arrive in order,
-//! in batches whose buffers are sent back and reused; at most a few batches
-//! are in flight, so memory stays flat.
+//! records (the csv crate) runs on one core while the cells are read and
+//! evaluated on the other. Checking that a record is UTF-8 goes to whichever
+//! thread has time: the reading thread checks a batch when it is ahead (a
+//! few batches are waiting), else leaves it to the evaluating thread.
+//! Records arrive in order, in batches whose buffers are sent back and
+//! reused; at most a few batches are in flight, so memory stays flat.
 
 use csv::ByteRecord;
 use std::io::Read;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::sync::Arc;
 use std::thread;
 
 /// Records per batch: large enough that passing a batch costs little per
@@ -15,12 +19,24 @@ const BATCH: usize = 512;
 /// Batches queued between the threads.
 const QUEUED: usize = 4;
 
-/// A record and, when all of its bytes are valid UTF-8, its text (the
-/// fields' bytes back to back, so field `i` is `text[record.range(i)]`).
+/// Whether a record's bytes were checked to be UTF-8.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Utf8 {
+    /// Not checked: the reading thread left it to the reader of the record.
+    #[default]
+    Unchecked,
+    /// All valid; the text holds the record's fields back to back, so field
+    /// `i` is `text[record.range(i)]`.
+    Valid,
+    /// Not all valid: each cell must be checked on its own.
+    Invalid,
+}
+
 #[derive(Default)]
 struct Slot {
     record: ByteRecord,
-    text: Option<String>,
+    text: String,
+    utf8: Utf8,
 }
 
 enum Msg {
@@ -39,18 +55,31 @@ pub struct Records {
     len: usize,
     next: usize,
     done: bool,
+    /// Batches sent and not yet received.
+    queued: Arc<AtomicUsize>,
 }
 
 impl Records {
     /// Reads the rest of `reader` on a new thread. The thread stops at the
     /// end of the file, at a CSV error, or when `Records` is dropped.
-    pub fn spawn(mut reader: csv::Reader<Box<dyn Read + Send>>) -> std::io::Result<Records> {
+    pub fn spawn(reader: csv::Reader<Box<dyn Read + Send>>) -> std::io::Result<Records> {
+        Records::spawn_checking(reader, None)
+    }
+
+    /// [`Records::spawn`]; `check` forces the reading thread to check UTF-8
+    /// always or never (for tests) instead of when it is ahead.
+    fn spawn_checking(
+        mut reader: csv::Reader<Box<dyn Read + Send>>,
+        check: Option<bool>,
+    ) -> std::io::Result<Records> {
         let (tx, rx) = mpsc::sync_channel(QUEUED);
         let (back, returned) = mpsc::channel::<Vec<Slot>>();
+        let queued = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&queued);
         // A named thread, so that profiles tell the two halves apart.
         thread::Builder::new()
             .name("csv-reader".into())
-            .spawn(move || fill(&mut reader, &tx, &returned))?;
+            .spawn(move || fill(&mut reader, &tx, &returned, &counter, check))?;
         Ok(Records {
             rx,
             back,
@@ -58,16 +87,18 @@ impl Records {
             len: 0,
             next: 0,
             done: false,
+            queued,
         })
     }
 
-    /// Moves the next record into `record`, and its text into `text` (`None`
-    /// if it is not all valid UTF-8); the old buffers are reused for later
-    /// records. Returns false at the end of the file.
+    /// Moves the next record into `record` and, if its UTF-8 was checked,
+    /// says so in `utf8` with its text in `text`; the old buffers are reused
+    /// for later records. Returns false at the end of the file.
     pub fn read(
         &mut self,
         record: &mut ByteRecord,
-        text: &mut Option<String>,
+        text: &mut String,
+        utf8: &mut Utf8,
     ) -> csv::Result<bool> {
         while self.next == self.len {
             if self.done {
@@ -81,6 +112,7 @@ impl Records {
             }
             match self.rx.recv() {
                 Ok(Msg::Records(batch, len)) => {
+                    self.queued.fetch_sub(1, Ordering::Relaxed);
                     self.batch = batch;
                     self.len = len;
                     self.next = 0;
@@ -105,6 +137,7 @@ impl Records {
         let slot = &mut self.batch[self.next];
         std::mem::swap(record, &mut slot.record);
         std::mem::swap(text, &mut slot.text);
+        *utf8 = slot.utf8;
         self.next += 1;
         Ok(true)
     }
@@ -116,40 +149,52 @@ fn fill(
     reader: &mut csv::Reader<Box<dyn Read + Send>>,
     tx: &SyncSender<Msg>,
     returned: &Receiver<Vec<Slot>>,
+    queued: &AtomicUsize,
+    force: Option<bool>,
 ) {
+    let send = |msg: Msg| {
+        queued.fetch_add(1, Ordering::Relaxed);
+        tx.send(msg).is_ok()
+    };
     loop {
         let mut batch = returned.try_recv().unwrap_or_default();
         batch.resize_with(BATCH, Slot::default);
+        // Ahead of the evaluating thread: take the UTF-8 checks off it.
+        let check = force.unwrap_or_else(|| queued.load(Ordering::Relaxed) >= QUEUED / 2);
         let mut len = 0;
         while len < BATCH {
             let slot = &mut batch[len];
             match reader.read_byte_record(&mut slot.record) {
                 Ok(true) => {
-                    // One check for the whole record (SIMD) instead of one
-                    // per cell; the text buffer is reused.
-                    let mut text = slot.text.take().unwrap_or_default();
-                    if let Ok(valid) = simdutf8::basic::from_utf8(slot.record.as_slice()) {
-                        text.clear();
-                        text.push_str(valid);
-                        slot.text = Some(text);
+                    slot.utf8 = Utf8::Unchecked;
+                    if check {
+                        // One check for the whole record (SIMD) instead of
+                        // one per cell; the text buffer is reused.
+                        slot.text.clear();
+                        slot.utf8 = match simdutf8::basic::from_utf8(slot.record.as_slice()) {
+                            Ok(valid) => {
+                                slot.text.push_str(valid);
+                                Utf8::Valid
+                            }
+                            Err(_) => Utf8::Invalid,
+                        };
                     }
                     len += 1;
                 }
                 Ok(false) => break,
                 Err(e) => {
-                    if len > 0 && tx.send(Msg::Records(batch, len)).is_err() {
-                        return;
+                    if len == 0 || send(Msg::Records(batch, len)) {
+                        tx.send(Msg::Error(e)).ok();
                     }
-                    let _ = tx.send(Msg::Error(e));
                     return;
                 }
             }
         }
-        if len > 0 && tx.send(Msg::Records(batch, len)).is_err() {
+        if len > 0 && !send(Msg::Records(batch, len)) {
             return;
         }
         if len < BATCH {
-            let _ = tx.send(Msg::End);
+            tx.send(Msg::End).ok();
             return;
         }
     }
@@ -175,28 +220,66 @@ mod tests {
         let n = BATCH * 3 + 7;
         let text: String = (1..=n).map(|i| format!("{i},x\n")).collect();
         let mut r = records(&text);
-        let (mut record, mut text) = (ByteRecord::new(), None);
+        let (mut record, mut text, mut utf8) = (ByteRecord::new(), String::new(), Utf8::Unchecked);
         for i in 1..=n {
-            assert!(r.read(&mut record, &mut text).unwrap());
+            assert!(r.read(&mut record, &mut text, &mut utf8).unwrap());
             assert_eq!(&record[0], i.to_string().as_bytes());
-            assert_eq!(text.as_deref(), Some(format!("{i}x").as_str()));
+            assert_ne!(utf8, Utf8::Invalid);
+            if utf8 == Utf8::Valid {
+                assert_eq!(text, format!("{i}x"));
+            }
             assert_eq!(record.position().unwrap().line(), i as u64);
         }
-        assert!(!r.read(&mut record, &mut text).unwrap());
-        assert!(!r.read(&mut record, &mut text).unwrap());
+        assert!(!r.read(&mut record, &mut text, &mut utf8).unwrap());
+        assert!(!r.read(&mut record, &mut text, &mut utf8).unwrap());
     }
 
     #[test]
     fn exactly_a_batch_and_empty_input_end_cleanly() {
         let text: String = (0..BATCH).map(|i| format!("{i}\n")).collect();
         let mut r = records(&text);
-        let (mut record, mut text) = (ByteRecord::new(), None);
+        let (mut record, mut text, mut utf8) = (ByteRecord::new(), String::new(), Utf8::Unchecked);
         let mut count = 0;
-        while r.read(&mut record, &mut text).unwrap() {
+        while r.read(&mut record, &mut text, &mut utf8).unwrap() {
             count += 1;
         }
         assert_eq!(count, BATCH);
-        assert!(!records("").read(&mut record, &mut text).unwrap());
+        assert!(!records("").read(&mut record, &mut text, &mut utf8).unwrap());
+    }
+
+    #[test]
+    fn checked_records_carry_their_text_and_unchecked_ones_say_so() {
+        for (check, want) in [(true, Utf8::Valid), (false, Utf8::Unchecked)] {
+            let source: Box<dyn Read + Send> = Box::new("甲,是\n乙,否\n".as_bytes());
+            let reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(source);
+            let mut r = Records::spawn_checking(reader, Some(check)).unwrap();
+            let (mut record, mut text, mut utf8) =
+                (ByteRecord::new(), String::new(), Utf8::Invalid);
+            for expected in ["甲是", "乙否"] {
+                assert!(r.read(&mut record, &mut text, &mut utf8).unwrap());
+                assert_eq!(utf8, want);
+                if check {
+                    assert_eq!(text, expected);
+                    assert_eq!(&text[record.range(1).unwrap()], &expected[3..]);
+                }
+            }
+            let source: Box<dyn Read + Send> = Box::new(&b"\xff,a\n"[..]);
+            let reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(source);
+            let mut r = Records::spawn_checking(reader, Some(check)).unwrap();
+            assert!(r.read(&mut record, &mut text, &mut utf8).unwrap());
+            assert_eq!(
+                utf8,
+                if check {
+                    Utf8::Invalid
+                } else {
+                    Utf8::Unchecked
+                }
+            );
+        }
     }
 
     #[test]
@@ -208,11 +291,15 @@ mod tests {
                 .from_reader(source),
         )
         .unwrap();
-        let (mut record, mut text) = (ByteRecord::new(), None);
-        assert!(r.read(&mut record, &mut text).unwrap());
-        assert_eq!((&record[0], text.as_deref()), (&b"\xff"[..], None));
-        assert!(r.read(&mut record, &mut text).unwrap());
-        assert_eq!(text.as_deref(), Some("bc"));
+        let (mut record, mut text, mut utf8) = (ByteRecord::new(), String::new(), Utf8::Unchecked);
+        assert!(r.read(&mut record, &mut text, &mut utf8).unwrap());
+        assert_eq!(&record[0], &b"\xff"[..]);
+        assert_ne!(utf8, Utf8::Valid);
+        assert!(r.read(&mut record, &mut text, &mut utf8).unwrap());
+        assert_ne!(utf8, Utf8::Invalid);
+        if utf8 == Utf8::Valid {
+            assert_eq!(text, "bc");
+        }
     }
 
     #[test]
@@ -237,21 +324,21 @@ mod tests {
                 .from_reader(source),
         )
         .unwrap();
-        let (mut record, mut text) = (ByteRecord::new(), None);
+        let (mut record, mut text, mut utf8) = (ByteRecord::new(), String::new(), Utf8::Unchecked);
         for _ in 0..3 {
-            assert!(r.read(&mut record, &mut text).unwrap());
+            assert!(r.read(&mut record, &mut text, &mut utf8).unwrap());
         }
-        let e = r.read(&mut record, &mut text).unwrap_err();
+        let e = r.read(&mut record, &mut text, &mut utf8).unwrap_err();
         assert!(e.to_string().contains("disk on fire"), "{e}");
-        assert!(!r.read(&mut record, &mut text).unwrap());
+        assert!(!r.read(&mut record, &mut text, &mut utf8).unwrap());
     }
 
     #[test]
     fn dropping_early_stops_the_thread() {
         let text: String = (0..BATCH * 50).map(|i| format!("{i}\n")).collect();
         let mut r = records(&text);
-        let (mut record, mut text) = (ByteRecord::new(), None);
-        assert!(r.read(&mut record, &mut text).unwrap());
+        let (mut record, mut text, mut utf8) = (ByteRecord::new(), String::new(), Utf8::Unchecked);
+        assert!(r.read(&mut record, &mut text, &mut utf8).unwrap());
         drop(r); // the reading thread's next send fails and it returns
     }
 }
