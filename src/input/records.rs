@@ -335,10 +335,34 @@ mod tests {
 
     #[test]
     fn dropping_early_stops_the_thread() {
-        let text: String = (0..BATCH * 50).map(|i| format!("{i}\n")).collect();
-        let mut r = records(&text);
+        // An endless file: the reading thread would wait forever on the full
+        // queue if it did not notice that nobody reads any more.
+        struct Endless(#[allow(dead_code)] Arc<()>);
+        impl Read for Endless {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                buf[..2].copy_from_slice(b"1\n");
+                Ok(2)
+            }
+        }
+        let alive = Arc::new(());
+        let source: Box<dyn Read + Send> = Box::new(Endless(Arc::clone(&alive)));
+        let mut r = Records::spawn(
+            csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(source),
+        )
+        .unwrap();
         let (mut record, mut text, mut utf8) = (ByteRecord::new(), String::new(), Utf8::Unchecked);
         assert!(r.read(&mut record, &mut text, &mut utf8).unwrap());
-        drop(r); // the reading thread's next send fails and it returns
+        drop(r);
+        // The thread drops its reader (and our Arc) when it returns.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while Arc::strong_count(&alive) > 1 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the reading thread still runs"
+            );
+            thread::sleep(std::time::Duration::from_millis(5));
+        }
     }
 }
