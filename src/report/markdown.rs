@@ -112,25 +112,7 @@ impl Render for Markdown {
 
 fn write_list(out: &mut String, results: &[&RuleResult], lang: Lang) -> anyhow::Result<()> {
     let zh = lang == Lang::Zh;
-    header(
-        out,
-        &if zh {
-            [
-                "状态", "条款", "指标", "分组", "实际", "目标", "差距", "期限",
-            ]
-        } else {
-            [
-                "status",
-                "clause",
-                "target of",
-                "group",
-                "actual",
-                "target",
-                "shortfall",
-                "due",
-            ]
-        },
-    )?;
+    header(out, &super::list_headings(lang))?;
     for r in results {
         let mut title = format!("{} ({})", r.title.get(lang), r.rule);
         if r.severity == crate::pack::schema::Severity::Warning {

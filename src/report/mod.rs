@@ -608,3 +608,22 @@ pub fn shortfall_words(r: &RuleResult, lang: Lang) -> String {
     }
     out.trim().to_string()
 }
+
+/// Column headings of a result list (table, markdown).
+pub fn list_headings(lang: Lang) -> [&'static str; 8] {
+    match lang {
+        Lang::Zh => [
+            "状态", "条款", "指标", "分组", "实际", "目标", "差距", "期限",
+        ],
+        Lang::En => [
+            "status",
+            "clause",
+            "target of",
+            "group",
+            "actual",
+            "target",
+            "shortfall",
+            "due",
+        ],
+    }
+}

@@ -71,22 +71,7 @@ fn list(results: &[&RuleResult], opts: &RenderOptions) -> Grid {
     let lang = opts.lang;
     let zh = lang == Lang::Zh;
     let mut grid = grid(opts);
-    let header = if zh {
-        [
-            "状态", "条款", "指标", "分组", "实际", "目标", "差距", "期限",
-        ]
-    } else {
-        [
-            "status",
-            "clause",
-            "target of",
-            "group",
-            "actual",
-            "target",
-            "shortfall",
-            "due",
-        ]
-    };
+    let header = super::list_headings(lang);
     grid.set_header(header);
     for r in results {
         let status = Cell::new(r.status.label(lang));
