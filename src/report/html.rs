@@ -395,12 +395,7 @@ fn rule_article(results: &[&RuleResult], lang: Lang, w: &Words) -> Markup {
 }
 
 fn matrix_section(report: &Report, m: &Matrix<'_>, lang: Lang, w: &Words) -> Markup {
-    let title = report
-        .datasets
-        .iter()
-        .find(|d| d.name == m.dataset)
-        .map_or(m.dataset, |d| d.title.get(lang));
-    let year = m.rules.first().and_then(|r| r.period);
+    let (title, year) = m.heading(report, lang);
     html! {
         section.matrix {
             h2 { (w.overview) " · " (title) @if let Some(y) = year { " " (y) } }

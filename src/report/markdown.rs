@@ -151,17 +151,8 @@ fn write_matrix(
     m: &Matrix<'_>,
     lang: Lang,
 ) -> anyhow::Result<()> {
-    let title = report
-        .datasets
-        .iter()
-        .find(|d| d.name == m.dataset)
-        .map_or(m.dataset, |d| d.title.get(lang));
-    let year = m
-        .rules
-        .first()
-        .and_then(|r| r.period)
-        .map(|y| format!(" {y}"))
-        .unwrap_or_default();
+    let (title, year) = m.heading(report, lang);
+    let year = year.map(|y| format!(" {y}")).unwrap_or_default();
     writeln!(out, "## {}{year}\n", esc(title))?;
     let mut cols = vec![match lang {
         Lang::Zh => "分组".to_string(),

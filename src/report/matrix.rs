@@ -13,6 +13,18 @@ pub struct Matrix<'a> {
     pub rows: Vec<MatrixRow<'a>>,
 }
 
+impl<'a> Matrix<'a> {
+    /// The dataset's title in `lang` and the year checked, for headings.
+    pub fn heading(&self, report: &'a Report, lang: crate::Lang) -> (&'a str, Option<i64>) {
+        let title = report
+            .datasets
+            .iter()
+            .find(|d| d.name == self.dataset)
+            .map_or(self.dataset, |d| d.title.get(lang));
+        (title, self.rules.first().and_then(|r| r.period))
+    }
+}
+
 pub struct MatrixRow<'a> {
     /// The group's name; `None` for the pooled total.
     pub group: Option<&'a str>,

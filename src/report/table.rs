@@ -116,17 +116,8 @@ fn write_matrix(
     opts: &RenderOptions,
 ) -> anyhow::Result<()> {
     let lang = opts.lang;
-    let title = report
-        .datasets
-        .iter()
-        .find(|d| d.name == m.dataset)
-        .map_or(m.dataset, |d| d.title.get(lang));
-    let year = m
-        .rules
-        .first()
-        .and_then(|r| r.period)
-        .map(|y| format!(" {y}"))
-        .unwrap_or_default();
+    let (title, year) = m.heading(report, lang);
+    let year = year.map(|y| format!(" {y}")).unwrap_or_default();
     writeln!(out, "\n{title}{year}（{}）", m.dataset)?;
     let mut grid = grid(opts);
     let mut header = vec![Cell::new(match lang {
