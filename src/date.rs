@@ -88,7 +88,9 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i64 {
     } else {
         (birth.month(), birth.day())
     };
-    if (on.month(), on.day()) <= birthday {
+    // The "anniversary" in the year of birth is the day of birth itself,
+    // which is age 0, not −1.
+    if (on.month(), on.day()) <= birthday && on.year() > birth.year() {
         age -= 1;
     }
     age
@@ -217,6 +219,15 @@ mod tests {
         // On the 46th birthday one is still 45: "45岁以下" holds.
         assert_eq!(age_on(born, d(2026, 5, 12)), 45);
         assert_eq!(age_on(born, d(2026, 5, 13)), 46);
+    }
+
+    #[test]
+    fn the_day_of_birth_is_age_zero() {
+        // Found by the day-by-day property test.
+        assert_eq!(age_on(d(1940, 2, 29), d(1940, 2, 29)), 0);
+        assert_eq!(age_on(d(1980, 5, 12), d(1980, 5, 12)), 0);
+        assert_eq!(age_on(d(1980, 5, 12), d(1981, 5, 12)), 0);
+        assert_eq!(age_on(d(1980, 5, 12), d(1981, 5, 13)), 1);
     }
 
     #[test]
