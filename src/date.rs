@@ -29,21 +29,30 @@ impl PartialDate {
 /// Parses `1980-05-12`, `1980/5/12`, `1980.05.12`, `1980年5月12日`, `19800512`,
 /// and month-only `1980-05`, `1980.05`, `1980.5`, `1980年5月`, `198005`.
 pub fn parse_date(text: &str) -> Option<PartialDate> {
-    let s = crate::num::halfwidth(text.trim());
+    let s = crate::num::halfwidth_cow(text.trim());
     let s = s.trim_end_matches('日').trim_end_matches('号');
     let all_digits = s.bytes().all(|b| b.is_ascii_digit());
-    let parts: Vec<&str> = if s.len() == 8 && all_digits {
-        vec![&s[0..4], &s[4..6], &s[6..8]]
+    // Year, month and maybe day; no allocation, since every birth date of a
+    // registry passes through here.
+    let mut parts = [""; 3];
+    let mut count = 0;
+    if s.len() == 8 && all_digits {
+        parts = [&s[0..4], &s[4..6], &s[6..8]];
+        count = 3;
     } else if s.len() == 6 && all_digits {
-        vec![&s[0..4], &s[4..6]]
+        parts = [&s[0..4], &s[4..6], ""];
+        count = 2;
     } else {
-        s.split(['-', '/', '.', '年', '月']).collect()
-    };
-    let parts: Vec<&str> = match parts.as_slice() {
+        for p in s.split(['-', '/', '.', '年', '月']) {
+            *parts.get_mut(count)? = p;
+            count += 1;
+        }
         // `1980年5月` splits into ["1980", "5", ""].
-        [a, b, ""] => vec![a, b],
-        _ => parts,
-    };
+        if count == 3 && parts[2].is_empty() {
+            count = 2;
+        }
+    }
+    let parts = &parts[..count];
     let num = |p: &str| -> Option<u32> {
         (!p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
             .then(|| p.parse().ok())

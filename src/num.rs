@@ -26,6 +26,18 @@ pub fn halfwidth(s: &str) -> String {
     s.chars().map(halfwidth_char).collect()
 }
 
+/// [`halfwidth`], without allocating when there is nothing to map (nearly
+/// every cell).
+pub fn halfwidth_cow(s: &str) -> std::borrow::Cow<'_, str> {
+    let needs = |c: char| matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '。');
+    // Those characters are encoded with a leading byte EF or E3.
+    if !s.bytes().any(|b| b == 0xEF || b == 0xE3) || !s.chars().any(needs) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(halfwidth(s))
+    }
+}
+
 /// One character of [`halfwidth`].
 pub fn halfwidth_char(c: char) -> char {
     match c {

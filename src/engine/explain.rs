@@ -32,7 +32,7 @@ impl ExplainOptions {
     }
 }
 
-type Key = (Option<i64>, Option<String>);
+use super::Key;
 
 /// Bounded lists of one rule's rows, per (period, group).
 pub(super) struct Explainer {

@@ -25,7 +25,7 @@ use crate::Lang;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use condition::{eval, Truth};
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 use num_traits::ToPrimitive;
 use std::collections::BTreeSet;
 
@@ -105,11 +105,18 @@ pub fn check(pack: &Pack, bindings: &[Binding], opts: &CheckOptions) -> Result<R
     })
 }
 
-/// Per-rule state: accumulators keyed by (period, group); group `None` is the
-/// ungrouped result or the pooled total.
+/// An accumulator's (period, group): group `None` is the ungrouped result or
+/// the pooled total, `Some(i)` the file's i-th group name.
+type Key = (Option<i64>, Option<usize>);
+
+/// Looked up for every row and rule: a fast hash (foldhash, randomly seeded)
+/// instead of the standard SipHash.
+type Hasher = foldhash::fast::RandomState;
+
+/// Per-rule state: accumulators keyed by (period, group).
 struct RuleState<'p> {
     rule: &'p Rule,
-    accs: IndexMap<(Option<i64>, Option<String>), Acc>,
+    accs: IndexMap<Key, Acc, Hasher>,
     /// Only for rules whose rows were asked for.
     explain: Option<explain::Explainer>,
 }
@@ -189,7 +196,7 @@ fn check_dataset(
                 .then(|| explain::Explainer::new(rule, dataset, &reader, opts.explain.limit));
             states.push(RuleState {
                 rule,
-                accs: IndexMap::new(),
+                accs: IndexMap::default(),
                 explain,
             });
         } else {
@@ -201,6 +208,10 @@ fn check_dataset(
     let mut row = Row::default();
     let mut periods = BTreeSet::new();
     let mut rows = 0u64;
+    // Group names, each stored once; accumulators refer to them by index.
+    let mut groups: IndexSet<String, Hasher> = IndexSet::default();
+    // This row's group per group-by column, looked up once per row.
+    let mut row_groups: Vec<(usize, Option<usize>)> = Vec::new();
     while reader.next_row(&mut row, issues)? {
         rows += 1;
         let period = match dataset.period {
@@ -231,6 +242,7 @@ fn check_dataset(
             periods.insert(period);
         }
         let mut undecided = Vec::new();
+        row_groups.clear();
         for state in &mut states {
             let rule = state.rule;
             let scope = match &rule.scope {
@@ -247,21 +259,31 @@ fn check_dataset(
             if scope == Truth::Unknown || cond == Truth::Unknown {
                 note_undecided(rule, &row.values, opts.as_of, &mut undecided);
             }
-            let mut keys: Vec<Option<String>> = Vec::with_capacity(2);
-            match rule.group_by {
-                None => keys.push(None),
+            // The row counts for its group and the pooled total, or, for an
+            // ungrouped rule, for the one result.
+            let keys: [Option<Option<usize>>; 2] = match rule.group_by {
+                None => [Some(None), None],
                 Some(g) => {
-                    if let Some(Value::Text(name)) = &row.values[g] {
-                        keys.push(Some(name.clone()));
-                    }
-                    if rule.total {
-                        keys.push(None);
-                    }
+                    let group = match row_groups.iter().find(|(c, _)| *c == g) {
+                        Some(&(_, group)) => group,
+                        None => {
+                            let group = match &row.values[g] {
+                                Some(Value::Text(name)) => Some(match groups.get_index_of(name) {
+                                    Some(i) => i,
+                                    None => groups.insert_full(name.clone()).0,
+                                }),
+                                _ => None,
+                            };
+                            row_groups.push((g, group));
+                            group
+                        }
+                    };
+                    [group.map(Some), rule.total.then_some(None)]
                 }
-            }
-            for key in keys {
+            };
+            for key in keys.into_iter().flatten() {
+                let k = (period, key);
                 if let Some(x) = &mut state.explain {
-                    let k = (period, key.clone());
                     let acc = state.accs.get(&k);
                     x.note(
                         rule, k, acc, scope, cond, &row, &reader, opts.as_of, opts.lang,
@@ -269,7 +291,7 @@ fn check_dataset(
                 }
                 state
                     .accs
-                    .entry((period, key))
+                    .entry(k)
                     .or_insert_with(|| Acc::new(rule, pack))
                     .add(rule, scope, cond, &row.values);
             }
@@ -328,14 +350,15 @@ fn check_dataset(
                 continue;
             }
             any = true;
-            let mut result = decide(pack, rule, group.clone(), acc.finish(), period, opts);
+            let name = group.and_then(|g| groups.get_index(g)).cloned();
+            let mut result = decide(pack, rule, name, acc.finish(), period, opts);
             if let Some(prev) = previous {
-                if let Some(acc) = state.accs.get(&(Some(prev), group.clone())) {
+                if let Some(acc) = state.accs.get(&(Some(prev), *group)) {
                     result.previous = Some(previous_result(pack, rule, &result, acc, prev, opts));
                 }
             }
             if let Some(x) = &mut state.explain {
-                result.explanation = Some(x.take(&(*p, group.clone()), &reader.file));
+                result.explanation = Some(x.take(&(*p, *group), &reader.file));
             }
             if group.is_none() && rule.group_by.is_some() {
                 pooled = Some(result);

@@ -94,7 +94,14 @@ pub fn detect<R: Read>(
         (None, Some(d)) => d,
         (None, None) => Detected::Utf8 { bom: false },
     };
-    let Some(bad) = first_bad_byte(open()?, candidate)? else {
+    // UTF-8 is checked on a prefix only: the reader checks every record
+    // as it goes and stops at the first that is not UTF-8, so a large file
+    // is not read twice.
+    let limit = match candidate {
+        Detected::Utf8 { .. } => UTF8_PREFIX,
+        _ => u64::MAX,
+    };
+    let Some(bad) = first_bad_byte_within(open()?, candidate, limit)? else {
         return Ok(candidate);
     };
     if forced.is_some() || bom.is_some() {
@@ -146,9 +153,24 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(n)
 }
 
+/// How much of a file is checked to be UTF-8 before it is read as UTF-8;
+/// the rest is checked record by record while it is read.
+pub const UTF8_PREFIX: u64 = 1 << 20;
+
 /// Decodes the stream strictly in fixed-size chunks; `None` if it is valid.
-pub fn first_bad_byte(mut r: impl Read, enc: Detected) -> std::io::Result<Option<BadByte>> {
+pub fn first_bad_byte(r: impl Read, enc: Detected) -> std::io::Result<Option<BadByte>> {
+    first_bad_byte_within(r, enc, u64::MAX)
+}
+
+/// [`first_bad_byte`] in the first `limit` bytes; a character cut in two
+/// by the limit counts as valid.
+fn first_bad_byte_within(
+    r: impl Read,
+    enc: Detected,
+    limit: u64,
+) -> std::io::Result<Option<BadByte>> {
     const CHUNK: usize = 64 * 1024;
+    let mut r = r.take(limit);
     let skip = enc.bom_len() as usize;
     let mut decoder = enc.encoding().new_decoder_without_bom_handling();
     let mut buf = vec![0u8; CHUNK];
@@ -160,6 +182,10 @@ pub fn first_bad_byte(mut r: impl Read, enc: Detected) -> std::io::Result<Option
     let (mut chunk_start, mut newlines, mut first) = (0u64, 0u64, true);
     loop {
         let n = read_up_to(&mut r, &mut buf)?;
+        if n == 0 && r.limit() == 0 {
+            // Cut short: a sequence the limit split is not finished, not bad.
+            return Ok(None);
+        }
         let last = n == 0;
         let begin = if first { skip.min(n) } else { 0 };
         first = false;

@@ -3,6 +3,7 @@
 
 pub mod encoding;
 pub mod id;
+mod records;
 pub mod source;
 pub mod value;
 
@@ -270,6 +271,8 @@ pub struct DatasetReader<'p> {
     needed: Vec<bool>,
     /// For each `unique` column set present in the file: key hash → first line.
     seen: Vec<(Vec<ColId>, Seen)>,
+    /// Reused for a key's text.
+    key_text: String,
     source: Source,
     opts: ReadOptions,
 }
@@ -339,6 +342,7 @@ impl<'p> DatasetReader<'p> {
             parsed: vec![false; n],
             needed: vec![false; n],
             seen: Vec::new(),
+            key_text: String::new(),
             source,
             opts: opts.clone(),
         };
@@ -460,8 +464,13 @@ impl<'p> DatasetReader<'p> {
             }
         }
         row.line = self.source.line();
-        row.values.clear();
-        row.values.resize(self.dataset.columns.len(), None);
+        // The row is reused: every parsed column is overwritten below (text
+        // in place) and the others stay `None`, so reading a row allocates
+        // nothing.
+        if row.values.len() != self.dataset.columns.len() {
+            row.values.clear();
+            row.values.resize(self.dataset.columns.len(), None);
+        }
         let columns = &self.dataset.columns;
         let mut problems: Vec<(ColId, String, Problem)> = Vec::new();
         for (c, column) in columns.iter().enumerate() {
@@ -474,10 +483,12 @@ impl<'p> DatasetReader<'p> {
             };
             let text = text.trim();
             if kind == CellKind::Error {
+                row.values[c] = None;
                 problems.push((c, text.to_string(), Problem::ExcelError));
                 continue;
             }
             if kind == CellKind::Number && column.kind == ColumnType::IdNumber {
+                row.values[c] = None;
                 problems.push((c, text.to_string(), Problem::IdNumeric));
                 continue;
             }
@@ -485,9 +496,9 @@ impl<'p> DatasetReader<'p> {
                 (true, Some(default)) => default.as_str(),
                 _ => text,
             };
-            match value::parse_scaled(column.kind, text, self.scale[c].as_ref()) {
-                Ok(v) => row.values[c] = Some(v),
-                Err(p) => problems.push((c, text.to_string(), p)),
+            let scale = self.scale[c].as_ref();
+            if let Err(p) = value::parse_into(column.kind, text, scale, &mut row.values[c]) {
+                problems.push((c, text.to_string(), p));
             }
         }
         let extra = self.extra_cells()?;
@@ -633,17 +644,26 @@ impl<'p> DatasetReader<'p> {
                 continue;
             }
             problems.retain(|p| p.0 != c);
-            let from = match &row.values[d.from] {
-                Some(Value::Text(t)) => crate::num::halfwidth(t),
-                _ => String::new(),
+            // The lists are half-width already.
+            let derived = match &row.values[d.from] {
+                Some(Value::Text(t)) => {
+                    let from = crate::num::halfwidth_cow(t);
+                    let is = |list: &[String]| list.iter().any(|v| *v == *from);
+                    if from.is_empty() {
+                        Err(String::new())
+                    } else if is(&d.when_true) {
+                        Ok(true)
+                    } else if is(&d.when_false) {
+                        Ok(false)
+                    } else {
+                        Err(from.into_owned())
+                    }
+                }
+                _ => Err(String::new()),
             };
-            let is = |list: &[String]| list.iter().any(|v| crate::num::halfwidth(v) == from);
-            if !from.is_empty() && is(&d.when_true) {
-                row.values[c] = Some(Value::Bool(true));
-            } else if !from.is_empty() && is(&d.when_false) {
-                row.values[c] = Some(Value::Bool(false));
-            } else {
-                self.underivable(c, d.from, from, problems);
+            match derived {
+                Ok(b) => row.values[c] = Some(Value::Bool(b)),
+                Err(from) => self.underivable(c, d.from, from, problems),
             }
         }
     }
@@ -737,12 +757,14 @@ impl<'p> DatasetReader<'p> {
     fn duplicates(&mut self, row: &Row, problems: &mut Vec<(ColId, String, Problem)>) {
         let mut reported = Vec::new();
         for k in 0..self.seen.len() {
-            let cols = &self.seen[k].0;
-            let Some(key) = key_hash(cols, &row.values) else {
+            let (cols, seen) = &mut self.seen[k];
+            let Some(key) = key_hash(cols, &row.values, &mut self.key_text) else {
                 continue;
             };
-            match self.seen[k].1.get(&key) {
-                Some(&line) if !reported.contains(&line) => {
+            let first = seen.first_or_note(key, row.line);
+            let cols = &self.seen[k].0;
+            match first {
+                Some(line) if !reported.contains(&line) => {
                     reported.push(line);
                     let first = cols[0];
                     let columns = cols
@@ -760,10 +782,7 @@ impl<'p> DatasetReader<'p> {
                         .join(", ");
                     problems.push((first, shown, Problem::Duplicate { line, columns }));
                 }
-                Some(_) => {}
-                None => {
-                    self.seen[k].1.insert(key, row.line);
-                }
+                Some(_) | None => {}
             }
         }
     }
@@ -829,44 +848,48 @@ fn map_headers(
 /// spaces, full-width folded), or `None` if one is unknown. Hashes keep a
 /// million-row roster's check small; two different keys share a 128-bit
 /// hash with a chance of about n²/2¹²⁹ — never, in practice.
-fn key_hash(cols: &[ColId], values: &[Option<Value>]) -> Option<Key> {
+fn key_hash(cols: &[ColId], values: &[Option<Value>], text: &mut String) -> Option<Key> {
     use std::hash::{DefaultHasher, Hash, Hasher};
     let (mut a, mut b) = (DefaultHasher::new(), DefaultHasher::new());
     // A different start makes the two 64-bit halves independent.
     u64::MAX.hash(&mut b);
     for c in cols {
         let v = values[*c].as_ref()?;
+        if let Value::Text(t) = v {
+            text.clear();
+            text.extend(
+                t.chars()
+                    .map(crate::num::halfwidth_char)
+                    .filter(|c| !c.is_whitespace()),
+            );
+        }
         for h in [&mut a, &mut b] {
             match v {
-                Value::Text(t) => {
-                    0u8.hash(h);
-                    t.chars()
-                        .map(crate::num::halfwidth_char)
-                        .filter(|c| !c.is_whitespace())
-                        .for_each(|c| c.hash(h));
-                    // Ends the text, so ("ab", "c") ≠ ("a", "bc").
-                    u32::MAX.hash(h);
-                }
+                // A str hashes with an end mark, so ("ab", "c") ≠ ("a", "bc").
+                Value::Text(_) => (0u8, text.as_str()).hash(h),
                 Value::Date(d) => (1u8, d.year, d.month, d.day).hash(h),
                 Value::Num(n) => (2u8, n).hash(h),
                 Value::Bool(x) => (3u8, x).hash(h),
             }
         }
     }
-    Some(Key(a.finish(), b.finish()))
+    let (a, b) = (a.finish(), b.finish());
+    Some(Key([a as u32, (a >> 32) as u32, (b >> 32) as u32]))
 }
 
-/// A 128-bit key hash (two independent halves).
+/// A 96-bit key hash: 32 bits of a second, independent hash make a false
+/// duplicate a chance of about n²/2⁹⁷ (10⁻¹⁵ for ten million rows) while
+/// an entry of the table stays at 16 bytes.
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct Key(u64, u64);
+struct Key([u32; 3]);
 
 impl std::hash::Hash for Key {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write_u64(self.0);
+        state.write_u64(u64::from(self.0[0]) | u64::from(self.0[1]) << 32);
     }
 }
 
-/// Keys are hashes already: the table uses their first half as is.
+/// Keys are hashes already: the table uses their first 64 bits as is.
 #[derive(Default)]
 struct PassThrough(u64);
 
@@ -884,8 +907,43 @@ impl std::hash::Hasher for PassThrough {
     }
 }
 
-/// Key hash → the line it was first seen on.
-type Seen = HashMap<Key, u64, std::hash::BuildHasherDefault<PassThrough>>;
+type PassThroughState = std::hash::BuildHasherDefault<PassThrough>;
+
+/// Key hash → the line it was first seen on: the one table that grows with
+/// the rows of a file, so its entries are kept small.
+#[derive(Default)]
+struct Seen {
+    lines: HashMap<Key, u32, PassThroughState>,
+    /// Lines beyond 32 bits (a CSV file of hundreds of gigabytes).
+    far: HashMap<Key, u64, PassThroughState>,
+}
+
+impl Seen {
+    /// The line `key` was first seen on; `None` if it is new, and then it
+    /// is noted as seen on `line`.
+    fn first_or_note(&mut self, key: Key, line: u64) -> Option<u64> {
+        use std::collections::hash_map::Entry;
+        if !self.far.is_empty() {
+            if let Some(&first) = self.far.get(&key) {
+                return Some(first);
+            }
+        }
+        match self.lines.entry(key) {
+            Entry::Occupied(e) => Some(u64::from(*e.get())),
+            Entry::Vacant(v) => {
+                match u32::try_from(line) {
+                    Ok(l) => {
+                        v.insert(l);
+                    }
+                    Err(_) => {
+                        self.far.insert(key, line);
+                    }
+                }
+                None
+            }
+        }
+    }
+}
 
 /// A value for people: `1980-05-12`, `1980-05`, `是`, `12`.
 fn value_text(v: Option<&Value>) -> String {
@@ -922,11 +980,12 @@ mod tests {
     #[test]
     fn duplicate_keys_fold_spaces_and_full_width_only() {
         let text = |t: &str| Some(Value::Text(t.to_string()));
-        let key = |a: &str, b: &str| key_hash(&[0, 1], &[text(a), text(b)]);
+        let mut buf = String::new();
+        let mut key = |a: &str, b: &str| key_hash(&[0, 1], &[text(a), text(b)], &mut buf);
         assert!(key("王 五", "ＡＢ") == key("王五", "AB"));
         assert!(key("王五", "AB") != key("王五", "AC"));
         assert!(key("ab", "c") != key("a", "bc"));
-        assert!(key_hash(&[0, 1], &[text("王五"), None]).is_none());
+        assert!(key_hash(&[0, 1], &[text("王五"), None], &mut buf).is_none());
         let date = |d| {
             Some(Value::Date(crate::date::PartialDate {
                 year: 1980,
@@ -934,7 +993,9 @@ mod tests {
                 day: d,
             }))
         };
-        assert!(key_hash(&[0], &[date(None)]) != key_hash(&[0], &[date(Some(1))]));
+        assert!(
+            key_hash(&[0], &[date(None)], &mut buf) != key_hash(&[0], &[date(Some(1))], &mut buf)
+        );
     }
 
     #[test]

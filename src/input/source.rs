@@ -4,6 +4,7 @@
 //! cells the same way for both.
 
 use super::encoding::{self, Detected, Forced};
+use super::records::{Records, Utf8};
 use anyhow::{anyhow, bail, Context, Result};
 use calamine::{Data, Range, Reader};
 use std::collections::HashMap;
@@ -35,8 +36,13 @@ pub fn is_workbook(path: &Path) -> bool {
 /// A stream of rows.
 pub enum Source {
     Csv {
-        reader: Box<csv::Reader<Box<dyn Read>>>,
+        /// Records split on a second thread.
+        records: Records,
         record: csv::ByteRecord,
+        /// The record's fields back to back, when all of it is valid UTF-8
+        /// (`utf8` is then `Valid`): cells are slices of it, checked once.
+        text: String,
+        utf8: Utf8,
         encoding: Detected,
     },
     Sheet(Box<Sheet>),
@@ -81,10 +87,7 @@ impl Source {
         handle
             .seek(SeekFrom::Start(encoding.bom_len()))
             .with_context(|| format!("cannot read {file}"))?;
-        Ok(Source::csv(
-            BufReader::with_capacity(256 * 1024, handle),
-            encoding,
-        ))
+        Source::csv(BufReader::with_capacity(256 * 1024, handle), encoding)
     }
 
     /// `NAME=-`: standard input is read whole, since detecting its encoding
@@ -101,12 +104,12 @@ impl Source {
             .unwrap_or(0)
             .min(bytes.len());
         bytes.drain(..start);
-        Ok(Source::csv(std::io::Cursor::new(bytes), encoding))
+        Source::csv(std::io::Cursor::new(bytes), encoding)
     }
 
     /// A CSV source over bytes positioned after any BOM.
-    fn csv<R: Read + 'static>(handle: R, encoding: Detected) -> Source {
-        let text: Box<dyn Read> = match encoding {
+    fn csv<R: Read + Send + 'static>(handle: R, encoding: Detected) -> Result<Source> {
+        let text: Box<dyn Read + Send> = match encoding {
             // Already UTF-8: no transcoding on the hot path.
             Detected::Utf8 { .. } => Box::new(handle),
             other => Box::new(
@@ -120,11 +123,14 @@ impl Source {
             .has_headers(false)
             .flexible(true)
             .from_reader(text);
-        Source::Csv {
-            reader: Box::new(reader),
+        let records = Records::spawn(reader).context("cannot start a thread to read the file")?;
+        Ok(Source::Csv {
+            records,
             record: csv::ByteRecord::new(),
+            text: String::new(),
+            utf8: Utf8::Unchecked,
             encoding,
-        }
+        })
     }
 
     /// How the file was read, for people: `GB18030`, `sheet 名单`.
@@ -139,15 +145,55 @@ impl Source {
     /// Moves to the next row; false at the end.
     pub fn advance(&mut self, file: &str) -> Result<bool> {
         match self {
-            Source::Csv { reader, record, .. } => {
-                reader
-                    .read_byte_record(record)
+            Source::Csv {
+                records,
+                record,
+                text,
+                utf8,
+                ..
+            } => {
+                let more = records
+                    .read(record, text, utf8)
                     .map_err(|e| match e.position() {
                         Some(p) => anyhow!("{file}: line {}: cannot read CSV: {e}", p.line()),
                         None => anyhow!("{file}: cannot read CSV: {e}"),
-                    })
+                    })?;
+                if more && *utf8 == Utf8::Unchecked {
+                    // The reading thread had no time: one check for the whole
+                    // record here, instead of one per cell.
+                    text.clear();
+                    *utf8 = match simdutf8::basic::from_utf8(record.as_slice()) {
+                        Ok(valid) => {
+                            text.push_str(valid);
+                            Utf8::Valid
+                        }
+                        Err(_) => Utf8::Invalid,
+                    };
+                }
+                if more && *utf8 == Utf8::Invalid {
+                    let column = record
+                        .iter()
+                        .position(|f| std::str::from_utf8(f).is_err())
+                        .map_or(0, |i| i + 1);
+                    bail!(
+                        "{file}: line {}, column {column}: not valid UTF-8 text, though the start of \
+                         the file is: fix or delete that character, or save the file again as CSV UTF-8 \
+                         (if the file is GBK, read it with --encoding gb18030)",
+                        record.position().map_or(0, |p| p.line())
+                    );
+                }
+                Ok(more)
             }
             Source::Sheet(s) => Ok(s.advance()),
+        }
+    }
+
+    /// How far into the file reading has got, in bytes (of the text after
+    /// decoding, for CSV; rows for a sheet), for progress.
+    pub fn position(&self) -> u64 {
+        match self {
+            Source::Csv { record, .. } => record.position().map_or(0, |p| p.byte()),
+            Source::Sheet(s) => s.next as u64,
         }
     }
 
@@ -180,20 +226,30 @@ impl Source {
     /// The `i`th cell of the current row (empty text past its end).
     pub fn cell(&self, i: usize, file: &str) -> Result<(CellKind, &str)> {
         match self {
-            Source::Csv { record, .. } => match record.get(i) {
-                None => Ok((CellKind::Text, "")),
-                // The encoding was checked before reading; this guards
-                // against a file that changed in between.
-                Some(bytes) => std::str::from_utf8(bytes)
-                    .map(|s| (CellKind::Text, s))
-                    .map_err(|_| {
-                        anyhow!(
-                            "{file}: line {}, column {}: not valid text: the file changed while it was read",
-                            self.line(),
-                            i + 1
-                        )
-                    }),
-            },
+            Source::Csv {
+                record, text, utf8, ..
+            } => {
+                // Fields split at ASCII commas and quotes, so a field of a
+                // valid record starts and ends on character boundaries.
+                let checked = (*utf8 == Utf8::Valid)
+                    .then(|| record.range(i).and_then(|r| text.get(r)))
+                    .flatten();
+                match (checked, record.get(i)) {
+                    (Some(t), _) => Ok((CellKind::Text, t)),
+                    (None, None) => Ok((CellKind::Text, "")),
+                    // The encoding was checked before reading; this guards
+                    // against a file that changed in between.
+                    (None, Some(bytes)) => std::str::from_utf8(bytes)
+                        .map(|s| (CellKind::Text, s))
+                        .map_err(|_| {
+                            anyhow!(
+                                "{file}: line {}, column {}: not valid text: the file changed while it was read",
+                                self.line(),
+                                i + 1
+                            )
+                        }),
+                }
+            }
             Source::Sheet(s) => Ok(s
                 .cells
                 .get(i)

@@ -189,7 +189,8 @@ pub fn parse_scaled(
             .map(|id| Value::Text(id.normalized))
             .map_err(Problem::Id),
         ColumnType::Int | ColumnType::Number => {
-            let mut v = num::parse_decimal(num::halfwidth(s).trim()).ok_or(Problem::NotNumber)?;
+            let mut v =
+                num::parse_decimal(num::halfwidth_cow(s).trim()).ok_or(Problem::NotNumber)?;
             if let Some(f) = scale {
                 v *= f;
             }
@@ -202,7 +203,7 @@ pub fn parse_scaled(
             }
         }
         ColumnType::Rate => {
-            let v = num::parse_number(&num::halfwidth(s)).ok_or(Problem::NotRate)?;
+            let v = num::parse_number(&num::halfwidth_cow(s)).ok_or(Problem::NotRate)?;
             if v.is_negative() || v > Rational::one() {
                 Err(Problem::NotRate)
             } else {
@@ -213,10 +214,39 @@ pub fn parse_scaled(
     }
 }
 
+/// [`parse_scaled`] into `slot` (`None` on error), reusing the text a
+/// previous row left there, so that reading a row of text cells allocates
+/// nothing.
+pub fn parse_into(
+    kind: ColumnType,
+    raw: &str,
+    scale: Option<&Rational>,
+    slot: &mut Option<Value>,
+) -> Result<(), Problem> {
+    if let (ColumnType::Text, Some(Value::Text(t))) = (kind, &mut *slot) {
+        let s = raw.trim();
+        if !s.is_empty() {
+            t.clear();
+            t.push_str(s);
+            return Ok(());
+        }
+    }
+    match parse_scaled(kind, raw, scale) {
+        Ok(v) => {
+            *slot = Some(v);
+            Ok(())
+        }
+        Err(p) => {
+            *slot = None;
+            Err(p)
+        }
+    }
+}
+
 /// `1975.1` as a month: a number cell turns `1975.10` into `1975.1`, so it
 /// may be January or October.
 fn ambiguous_month(s: &str) -> Option<i32> {
-    let h = num::halfwidth(s);
+    let h = num::halfwidth_cow(s);
     let (year, month) = h.trim().split_once('.')?;
     (month == "1" && year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()))
         .then(|| year.parse().ok())
@@ -225,7 +255,14 @@ fn ambiguous_month(s: &str) -> Option<i32> {
 
 /// 是/否, Y/N, yes/no, true/false, 1/0, √/×, ✓/✗, 有/无.
 pub fn parse_bool(s: &str) -> Option<bool> {
-    let s = num::halfwidth(s.trim()).to_lowercase();
+    let s = s.trim();
+    // The usual spellings, without the mapping below.
+    match s {
+        "是" | "Y" | "y" | "1" | "√" | "有" => return Some(true),
+        "否" | "N" | "n" | "0" | "×" | "无" => return Some(false),
+        _ => {}
+    }
+    let s = num::halfwidth(s).to_lowercase();
     match s.as_str() {
         "是" | "y" | "yes" | "true" | "1" | "√" | "✓" | "✔" | "有" | "t" => Some(true),
         "否" | "n" | "no" | "false" | "0" | "×" | "✗" | "✘" | "x" | "无" | "f" => {

@@ -60,7 +60,8 @@ pub struct Column {
 #[derive(Debug)]
 pub struct Derive {
     pub from: ColId,
-    /// For a bool derived from text: values meaning true and false. Empty
+    /// For a bool derived from text: values meaning true and false, in
+    /// half-width forms (cells are compared after the same mapping). Empty
     /// for a date derived from an ID number.
     pub when_true: Vec<String>,
     pub when_false: Vec<String>,
@@ -314,8 +315,16 @@ impl Compiler<'_> {
                         }
                         Some(Derive {
                             from,
-                            when_true: d.when_true.clone(),
-                            when_false: d.when_false.clone(),
+                            when_true: d
+                                .when_true
+                                .iter()
+                                .map(|v| crate::num::halfwidth(v))
+                                .collect(),
+                            when_false: d
+                                .when_false
+                                .iter()
+                                .map(|v| crate::num::halfwidth(v))
+                                .collect(),
                         })
                     }
                 };
