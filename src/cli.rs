@@ -65,7 +65,7 @@ pub struct CheckArgs {
     /// Which unmet results make exit code 1.
     #[arg(long, value_enum, value_name = "LEVEL", default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
-    /// Print nothing on standard output; only the exit code tells (files from --output are still written).
+    /// Print nothing on standard output and draw no progress bar; only the exit code tells (files from --output are still written).
     #[arg(long, short = 'q')]
     pub quiet: bool,
     /// Language of the report.

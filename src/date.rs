@@ -29,8 +29,11 @@ impl PartialDate {
 /// Parses `1980-05-12`, `1980/5/12`, `1980.05.12`, `1980年5月12日`, `19800512`,
 /// and month-only `1980-05`, `1980.05`, `1980.5`, `1980年5月`, `198005`.
 pub fn parse_date(text: &str) -> Option<PartialDate> {
-    let s = crate::num::halfwidth_cow(text.trim());
-    let s = s.trim_end_matches('日').trim_end_matches('号');
+    let s = crate::num::halfwidth_cow(crate::num::trim(text));
+    let s = match s.ends_with(['日', '号']) {
+        true => s.trim_end_matches('日').trim_end_matches('号'),
+        false => &s,
+    };
     let all_digits = s.bytes().all(|b| b.is_ascii_digit());
     // Year, month and maybe day; no allocation, since every birth date of a
     // registry passes through here.
@@ -43,7 +46,10 @@ pub fn parse_date(text: &str) -> Option<PartialDate> {
         parts = [&s[0..4], &s[4..6], ""];
         count = 2;
     } else {
-        for p in s.split(['-', '/', '.', '年', '月']) {
+        let ascii = s.is_ascii();
+        let separator =
+            |c: char| matches!(c, '-' | '/' | '.') || (!ascii && matches!(c, '年' | '月'));
+        for p in s.split(separator) {
             *parts.get_mut(count)? = p;
             count += 1;
         }

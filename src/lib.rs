@@ -26,6 +26,7 @@ pub mod input;
 pub mod num;
 mod output;
 pub mod pack;
+mod progress;
 pub mod report;
 pub mod target;
 pub mod template;
@@ -53,6 +54,8 @@ pub struct Env {
     pub today: NaiveDate,
     /// Colour the table (stdout is a terminal and `NO_COLOR` is unset).
     pub color: bool,
+    /// Standard error is a terminal, where a progress bar may be drawn.
+    pub progress: bool,
 }
 
 /// Runs a command, writing its output to `out`; returns the exit code
@@ -107,7 +110,12 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
         encoding: args.read.encoding,
         sheet: args.read.sheet.clone(),
     };
-    let report = engine::check(&pack, &bindings, &opts)?;
+    // A bar only for people watching: never in pipes, JSON or --quiet.
+    let report = if env.progress && !args.quiet && args.format != report::Format::Json {
+        engine::check_with_progress(&pack, &bindings, &opts, &progress::Bar::default())?
+    } else {
+        engine::check(&pack, &bindings, &opts)?
+    };
     let file_opts = report::RenderOptions {
         lang: args.lang,
         color: false,

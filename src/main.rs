@@ -11,6 +11,7 @@ fn main() -> ExitCode {
     let env = Env {
         today: chrono::Local::now().date_naive(),
         color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        progress: std::io::stderr().is_terminal(),
     };
     match run(cli, env, &mut stdout.lock()) {
         Ok(code) => ExitCode::from(code),

@@ -38,6 +38,46 @@ pub fn halfwidth_cow(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `str::trim`, quick for the usual cell with nothing to trim.
+pub fn trim(s: &str) -> &str {
+    // Leading bytes of the characters `char::is_whitespace` accepts.
+    let space_lead = |b: u8| matches!(b, 0x09..=0x0D | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+    let plain_start = s.as_bytes().first().is_some_and(|&b| !space_lead(b));
+    // The last bytes of whitespace characters; any other last byte ends a
+    // visible character.
+    let plain_end = match s.as_bytes().last() {
+        None => false,
+        Some(0x09..=0x0D | b' ' | 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF) => {
+            s.chars().next_back().is_some_and(|c| !is_space(c))
+        }
+        Some(_) => true,
+    };
+    if plain_start && plain_end {
+        s
+    } else {
+        s.trim()
+    }
+}
+
+/// `char::is_whitespace` (Unicode White_Space) without its table lookup;
+/// the test below checks it against every character.
+fn is_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t'..='\r'
+            | ' '
+            | '\u{85}'
+            | '\u{A0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200A}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202F}'
+            | '\u{205F}'
+            | '\u{3000}'
+    )
+}
+
 /// One character of [`halfwidth`].
 pub fn halfwidth_char(c: char) -> char {
     match c {
@@ -265,5 +305,34 @@ mod tests {
         assert_eq!(ceil(&r(6, 3)), BigInt::from(2));
         assert_eq!(above(&r(6, 3)), BigInt::from(3));
         assert_eq!(above(&r(7, 3)), BigInt::from(3));
+    }
+
+    #[test]
+    fn quick_trim_agrees_with_str_trim() {
+        let spaces: Vec<char> = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        let mut cases = vec![
+            String::new(),
+            "甲".into(),
+            "a b".into(),
+            "长\u{3000}".into(),
+        ];
+        for &sp in &spaces {
+            for body in ["", "x", "姓名", "\u{A0}a"] {
+                cases.push(format!("{sp}{body}"));
+                cases.push(format!("{body}{sp}"));
+                cases.push(format!("{sp}{body}{sp}"));
+            }
+        }
+        // Characters sharing a last byte with a space, but visible.
+        cases.extend(["一", "\u{2080}", "À", "丠"].map(String::from));
+        for c in &cases {
+            assert_eq!(trim(c), c.trim(), "{c:?}");
+        }
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(is_space(c), c.is_whitespace(), "{c:?}");
+        }
     }
 }

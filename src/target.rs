@@ -5,7 +5,7 @@
 //! 不满/超过/以外 exclude it.
 
 use crate::num::{self, Rational};
-use num_traits::One;
+use num_traits::{One, ToPrimitive};
 use std::fmt;
 
 /// A comparison operator.
@@ -134,26 +134,39 @@ impl Target {
     /// Checks every value in `[min, max]` (`max = None`: unbounded): pass if
     /// the target holds for all of them, fail if for none, else indeterminate.
     pub fn verdict(&self, min: &Rational, max: Option<&Rational>) -> Verdict {
-        let v = &self.value;
-        let (all, none) = match (self.op, max) {
-            (Op::Ge, Some(max)) => (min >= v, max < v),
-            (Op::Ge, None) => (min >= v, false),
-            (Op::Gt, Some(max)) => (min > v, max <= v),
-            (Op::Gt, None) => (min > v, false),
-            (Op::Le, Some(max)) => (max <= v, min > v),
-            (Op::Le, None) => (false, min > v),
-            (Op::Lt, Some(max)) => (max < v, min >= v),
-            (Op::Lt, None) => (false, min >= v),
-            (Op::Eq, Some(max)) => (min == v && max == v, v < min || v > max),
-            (Op::Eq, None) => (false, v < min),
-        };
-        if all {
-            Verdict::Pass
-        } else if none {
-            Verdict::Fail
-        } else {
-            Verdict::Indeterminate
+        verdict_on(self.op, &self.value, min, max)
+    }
+
+    /// [`Target::verdict`] for whole numbers (ages): exact, and without big
+    /// numbers when the target is a whole number too, as age targets are.
+    pub fn verdict_int(&self, min: i64, max: i64) -> Verdict {
+        match self.value.numer().to_i64() {
+            Some(v) if self.value.denom().is_one() => verdict_on(self.op, &v, &min, Some(&max)),
+            _ => self.verdict(&num::int(min), Some(&num::int(max))),
         }
+    }
+}
+
+/// The verdict of `op v` over every value in `[min, max]`.
+fn verdict_on<T: PartialOrd>(op: Op, v: &T, min: &T, max: Option<&T>) -> Verdict {
+    let (all, none) = match (op, max) {
+        (Op::Ge, Some(max)) => (min >= v, max < v),
+        (Op::Ge, None) => (min >= v, false),
+        (Op::Gt, Some(max)) => (min > v, max <= v),
+        (Op::Gt, None) => (min > v, false),
+        (Op::Le, Some(max)) => (max <= v, min > v),
+        (Op::Le, None) => (false, min > v),
+        (Op::Lt, Some(max)) => (max < v, min >= v),
+        (Op::Lt, None) => (false, min >= v),
+        (Op::Eq, Some(max)) => (min == v && max == v, v < min || v > max),
+        (Op::Eq, None) => (false, v < min),
+    };
+    if all {
+        Verdict::Pass
+    } else if none {
+        Verdict::Fail
+    } else {
+        Verdict::Indeterminate
     }
 }
 
@@ -323,5 +336,29 @@ mod tests {
             Verdict::Indeterminate
         );
         assert_eq!(all.verdict(&r(9, 10), Some(&r(9, 10))), Verdict::Fail);
+    }
+
+    #[test]
+    fn whole_number_verdicts_agree_with_exact_ones() {
+        for text in [
+            "45岁以下",
+            "超过45",
+            "<= 45.5",
+            "不满45",
+            "= 45",
+            ">= 1/3",
+            "达到45",
+        ] {
+            let t = Target::parse(text).unwrap();
+            for min in 43..=47 {
+                for max in min..=48 {
+                    assert_eq!(
+                        t.verdict_int(min, max),
+                        t.verdict(&num::int(min), Some(&num::int(max))),
+                        "{text} over [{min}, {max}]"
+                    );
+                }
+            }
+        }
     }
 }

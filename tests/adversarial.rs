@@ -145,6 +145,32 @@ fn a_20_mb_cell_is_read_and_shown_cut_short() {
 }
 
 #[test]
+fn a_bad_byte_past_the_checked_start_stops_the_read_at_its_line() {
+    // Detection checks the first megabyte; the rest is checked record by
+    // record while it is read, so a bad byte further down still stops the
+    // check, naming its line and column.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("delegates.csv");
+    let mut body = String::from("姓名,是否基层一线\n");
+    for i in 0..100_000 {
+        body.push_str(&format!("代表{i},是\n"));
+    }
+    let mut bytes = body.into_bytes();
+    assert!(bytes.len() > 1 << 20);
+    bytes.extend_from_slice(b"\xd5\xc5\xc8\xfd,\xca\xc7\n");
+    std::fs::write(&path, bytes).unwrap();
+    reformcheck()
+        .args(["check", path.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "delegates.csv: line 100002, column 1: not valid UTF-8 text",
+        ))
+        .stderr(predicate::str::contains("--encoding gb18030"));
+}
+
+#[test]
 fn bytes_invalid_in_utf8_and_gb18030() {
     reformcheck()
         .args(["check", &format!("society_council={DIR}/bad-bytes.csv")])

@@ -164,4 +164,40 @@ fn a_large_generated_roster_gives_exactly_the_generated_counts() {
     let more = total - 20;
     let note = format!("… and {more} more: --all-issues lists them all (so does --format json)");
     assert!(text.contains(&note), "{text}");
+
+    // On a terminal, reading these files takes long enough for a progress
+    // bar on standard error; `script` gives the run a terminal. With
+    // `--format json` there is none, terminal or not.
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped the progress-bar check: `script` (util-linux) is not installed");
+        return;
+    }
+    let on_terminal = |format: &str| {
+        let command = format!(
+            "{} check delegates.csv society_council.csv --as-of {} --format {format} > /dev/null",
+            env!("CARGO_BIN_EXE_reformcheck"),
+            cfg.as_of
+        );
+        let out = std::process::Command::new("script")
+            .current_dir(dir.path())
+            .args(["-qec", &command, "/dev/null"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let drawn = on_terminal("table");
+    assert!(
+        drawn.contains("delegates.csv") && drawn.contains('%'),
+        "no progress bar on a terminal: {drawn:?}"
+    );
+    assert_eq!(
+        on_terminal("json").trim(),
+        "",
+        "a progress bar with --format json"
+    );
 }

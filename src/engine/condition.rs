@@ -80,8 +80,7 @@ pub fn eval(cond: &Condition, values: &[Option<Value>], as_of: NaiveDate) -> Tru
         Condition::Age { column, target } => match &values[*column] {
             Some(Value::Date(b)) => {
                 let (young, old) = date::age_range(b, as_of);
-                let (young, old) = (crate::num::int(young), crate::num::int(old));
-                Truth::from_verdict(target.verdict(&young, Some(&old)))
+                Truth::from_verdict(target.verdict_int(young, old))
             }
             _ => Truth::Unknown,
         },

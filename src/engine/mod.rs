@@ -58,8 +58,37 @@ impl CheckOptions {
     }
 }
 
+/// Told how far reading has got, so that a caller can show progress
+/// (evaluation itself never prints).
+pub trait Progress {
+    /// A file is about to be read; `total` is its size in [`Progress::advance`]'s units.
+    fn start(&self, _file: &str, _total: u64) {}
+    /// This much of the current file has been read.
+    fn advance(&self, _done: u64) {}
+    /// The current file has been read (or reading it failed).
+    fn finish(&self) {}
+}
+
+/// No progress reporting.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+/// Rows between two progress reports.
+const PROGRESS_EVERY: u64 = 1 << 16;
+
 /// Checks every rule of `pack` against the bound files.
 pub fn check(pack: &Pack, bindings: &[Binding], opts: &CheckOptions) -> Result<Report> {
+    check_with_progress(pack, bindings, opts, &NoProgress)
+}
+
+/// [`check`], telling `progress` how far each file has been read.
+pub fn check_with_progress(
+    pack: &Pack,
+    bindings: &[Binding],
+    opts: &CheckOptions,
+    progress: &dyn Progress,
+) -> Result<Report> {
     let mut results = Vec::new();
     let mut issues = Vec::new();
     for (d, dataset) in pack.datasets.iter().enumerate() {
@@ -81,7 +110,10 @@ pub fn check(pack: &Pack, bindings: &[Binding], opts: &CheckOptions) -> Result<R
             }
             Some(binding) => {
                 let reader = DatasetReader::open(dataset, binding, &opts.read_options())?;
-                results.extend(check_dataset(pack, &rules, reader, opts, &mut issues)?);
+                progress.start(&reader.file, reader.size());
+                let checked = check_dataset(pack, &rules, reader, opts, &mut issues, progress);
+                progress.finish();
+                results.extend(checked?);
             }
         }
     }
@@ -177,6 +209,7 @@ fn check_dataset(
     mut reader: DatasetReader<'_>,
     opts: &CheckOptions,
     issues: &mut Vec<Issue>,
+    progress: &dyn Progress,
 ) -> Result<Vec<RuleResult>> {
     let dataset = reader.dataset;
     let mut skipped = Vec::new();
@@ -214,6 +247,9 @@ fn check_dataset(
     let mut row_groups: Vec<(usize, Option<usize>)> = Vec::new();
     while reader.next_row(&mut row, issues)? {
         rows += 1;
+        if rows.is_multiple_of(PROGRESS_EVERY) {
+            progress.advance(reader.position());
+        }
         let period = match dataset.period {
             None => None,
             Some(p) => match row.values[p].as_ref() {

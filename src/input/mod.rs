@@ -303,7 +303,7 @@ impl<'p> DatasetReader<'p> {
             if source.is_blank() {
                 continue;
             }
-            let texts = source.texts(&file)?;
+            let texts = source.texts();
             let (fields, scale, errors) = map_headers(dataset, &texts);
             if fields[dataset.key].is_some() {
                 if let Some(e) = errors.into_iter().next() {
@@ -370,6 +370,17 @@ impl<'p> DatasetReader<'p> {
         Ok(reader)
     }
 
+    /// How far reading has got, in the units of [`DatasetReader::size`].
+    pub fn position(&self) -> u64 {
+        self.source.position()
+    }
+
+    /// The size of the input for progress: bytes of a CSV file (0 for
+    /// standard input), rows of a sheet.
+    pub fn size(&self) -> u64 {
+        self.source.size()
+    }
+
     /// Is the column in the file, or derivable from one that is?
     pub fn has(&self, col: ColId) -> bool {
         self.fields[col].is_some()
@@ -400,8 +411,7 @@ impl<'p> DatasetReader<'p> {
     /// ID numbers masked.
     pub fn raw(&self, col: ColId) -> String {
         let text = self.fields[col]
-            .and_then(|i| self.source.cell(i, &self.file).ok())
-            .map(|(_, t)| t.trim().to_string())
+            .map(|i| self.source.cell(i).1.trim().to_string())
             .unwrap_or_default();
         self.shown(col, text)
     }
@@ -459,7 +469,7 @@ impl<'p> DatasetReader<'p> {
             if !self.source.advance(&self.file)? {
                 return Ok(false);
             }
-            if !self.source.is_blank() && !self.repeats_header()? {
+            if !self.source.is_blank() && !self.repeats_header() {
                 break;
             }
         }
@@ -478,10 +488,10 @@ impl<'p> DatasetReader<'p> {
                 continue;
             }
             let (kind, text) = match self.fields[c] {
-                Some(i) => self.source.cell(i, &self.file)?,
+                Some(i) => self.source.cell(i),
                 None => (CellKind::Text, ""),
             };
-            let text = text.trim();
+            let text = crate::num::trim(text);
             if kind == CellKind::Error {
                 row.values[c] = None;
                 problems.push((c, text.to_string(), Problem::ExcelError));
@@ -501,7 +511,7 @@ impl<'p> DatasetReader<'p> {
                 problems.push((c, text.to_string(), p));
             }
         }
-        let extra = self.extra_cells()?;
+        let extra = self.extra_cells();
         self.derive(row, &mut problems);
         self.expire(row, &mut problems);
         self.bound(row, &mut problems);
@@ -542,33 +552,33 @@ impl<'p> DatasetReader<'p> {
 
     /// Filled cells to the right of the header row's last column: they belong
     /// to no column and are ignored, which the report must say.
-    fn extra_cells(&self) -> Result<Option<(usize, usize)>> {
+    fn extra_cells(&self) -> Option<(usize, usize)> {
         let width = self.headers.len();
         let mut filled = 0;
         for i in width..self.source.width() {
-            if !self.source.cell(i, &self.file)?.1.trim().is_empty() {
+            if !crate::num::trim(self.source.cell(i).1).is_empty() {
                 filled += 1;
             }
         }
-        Ok((filled > 0).then_some((width, filled)))
+        (filled > 0).then_some((width, filled))
     }
 
     /// A copy of the header row among the data (printed rosters repeat it
     /// on every page) is skipped.
-    fn repeats_header(&self) -> Result<bool> {
+    fn repeats_header(&self) -> bool {
         let Some(k) = self.fields[self.dataset.key] else {
-            return Ok(false);
+            return false;
         };
-        if self.source.cell(k, &self.file)?.1.trim() != self.headers[k] {
-            return Ok(false);
+        if crate::num::trim(self.source.cell(k).1) != self.headers[k] {
+            return false;
         }
         for i in 0..self.source.width() {
-            let cell = self.source.cell(i, &self.file)?.1.trim();
+            let cell = crate::num::trim(self.source.cell(i).1);
             if !cell.is_empty() && self.headers.get(i).map(String::as_str) != Some(cell) {
-                return Ok(false);
+                return false;
             }
         }
-        Ok(true)
+        true
     }
 
     /// Fills derived columns: a bool from its source's value lists, a birth

@@ -1,122 +1,128 @@
 //! CSV records read on a second thread, so that splitting the file into
-//! records (the csv crate) runs on one core while the cells are read and
-//! evaluated on the other. Checking that a record is UTF-8 goes to whichever
-//! thread has time: the reading thread checks a batch when it is ahead (a
-//! few batches are waiting), else leaves it to the evaluating thread.
-//! Records arrive in order, in batches whose buffers are sent back and
-//! reused; at most a few batches are in flight, so memory stays flat.
+//! records (the csv crate) and checking it is UTF-8 run on one core while
+//! the cells are read and evaluated on the other.
+//!
+//! Records travel in batches: the text of all their fields back to back in
+//! one `String`, with the field ends beside it. A batch is written once by
+//! the reading thread and read once by the evaluating one, front to back,
+//! so its memory moves between the cores as a stream rather than record by
+//! record. Emptied batches are sent back and reused, and at most a few are
+//! in flight, so memory stays flat whatever the size of the file.
 
 use csv::ByteRecord;
 use std::io::Read;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::ops::Range;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
-use std::sync::Arc;
 use std::thread;
 
-/// Records per batch: large enough that passing a batch costs little per
-/// record, small enough to keep a few batches in cache.
-const BATCH: usize = 512;
+/// A batch ends after this many records or bytes of text, whichever first:
+/// large enough that passing a batch costs little per record, small enough
+/// that the batches in flight stay in cache.
+const BATCH_RECORDS: usize = 1024;
+const BATCH_BYTES: usize = 128 * 1024;
 /// Batches queued between the threads.
 const QUEUED: usize = 4;
 
-/// Whether a record's bytes were checked to be UTF-8.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Utf8 {
-    /// Not checked: the reading thread left it to the reader of the record.
-    #[default]
-    Unchecked,
-    /// All valid; the text holds the record's fields back to back, so field
-    /// `i` is `text[record.range(i)]`.
-    Valid,
-    /// Not all valid: each cell must be checked on its own.
-    Invalid,
+/// Why reading stopped before the end of the file.
+#[derive(Debug)]
+pub enum ReadError {
+    Csv(csv::Error),
+    /// A record that is not UTF-8, at this line and 1-based column.
+    NotUtf8 {
+        line: u64,
+        column: usize,
+    },
+    /// The reading thread stopped without saying why (it panicked).
+    Stopped,
+}
+
+/// Where one record is in its batch.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    /// Byte offset of its first field in the batch's text.
+    start: usize,
+    /// Index of its first field's end in the batch's `ends`.
+    first: usize,
+    fields: usize,
+    line: u64,
+    /// Byte offset of the record in the file (after decoding).
+    byte: u64,
 }
 
 #[derive(Default)]
-struct Slot {
-    record: ByteRecord,
+struct Batch {
     text: String,
-    utf8: Utf8,
+    ends: Vec<usize>,
+    spans: Vec<Span>,
+}
+
+impl Batch {
+    fn clear(&mut self) {
+        // A huge cell (a pasted document) should not keep its memory.
+        if self.text.capacity() > 16 * BATCH_BYTES {
+            self.text = String::new();
+        }
+        self.text.clear();
+        self.ends.clear();
+        self.spans.clear();
+    }
+
+    fn full(&self) -> bool {
+        self.spans.len() >= BATCH_RECORDS || self.text.len() >= BATCH_BYTES
+    }
 }
 
 enum Msg {
-    /// `records[..len]` are the next records.
-    Records(Vec<Slot>, usize),
-    Error(csv::Error),
+    Batch(Batch),
+    Error(ReadError),
     End,
 }
 
-/// The records of a file after its header, in order.
+/// The records of a file, in order; one of them is current.
 pub struct Records {
     rx: Receiver<Msg>,
     /// Emptied batches go back to the reading thread for reuse.
-    back: Sender<Vec<Slot>>,
-    batch: Vec<Slot>,
-    len: usize,
+    back: Sender<Batch>,
+    batch: Batch,
+    /// Index of the current record in `batch.spans`, plus one (0: none yet).
     next: usize,
     done: bool,
-    /// Batches sent and not yet received.
-    queued: Arc<AtomicUsize>,
 }
 
 impl Records {
-    /// Reads the rest of `reader` on a new thread. The thread stops at the
-    /// end of the file, at a CSV error, or when `Records` is dropped.
+    /// Reads `reader` on a new thread. The thread stops at the end of the
+    /// file, at an error, or when `Records` is dropped.
     pub fn spawn(reader: csv::Reader<Box<dyn Read + Send>>) -> std::io::Result<Records> {
-        Records::spawn_checking(reader, None)
-    }
-
-    /// [`Records::spawn`]; `check` forces the reading thread to check UTF-8
-    /// always or never (for tests) instead of when it is ahead.
-    fn spawn_checking(
-        mut reader: csv::Reader<Box<dyn Read + Send>>,
-        check: Option<bool>,
-    ) -> std::io::Result<Records> {
         let (tx, rx) = mpsc::sync_channel(QUEUED);
-        let (back, returned) = mpsc::channel::<Vec<Slot>>();
-        let queued = Arc::new(AtomicUsize::new(0));
-        let counter = Arc::clone(&queued);
+        let (back, returned) = mpsc::channel::<Batch>();
         // A named thread, so that profiles tell the two halves apart.
         thread::Builder::new()
             .name("csv-reader".into())
-            .spawn(move || fill(&mut reader, &tx, &returned, &counter, check))?;
+            .spawn(move || fill(reader, &tx, &returned))?;
         Ok(Records {
             rx,
             back,
-            batch: Vec::new(),
-            len: 0,
+            batch: Batch::default(),
             next: 0,
             done: false,
-            queued,
         })
     }
 
-    /// Moves the next record into `record` and, if its UTF-8 was checked,
-    /// says so in `utf8` with its text in `text`; the old buffers are reused
-    /// for later records. Returns false at the end of the file.
-    pub fn read(
-        &mut self,
-        record: &mut ByteRecord,
-        text: &mut String,
-        utf8: &mut Utf8,
-    ) -> csv::Result<bool> {
-        while self.next == self.len {
+    /// Moves to the next record; false at the end of the file.
+    pub fn advance(&mut self) -> Result<bool, ReadError> {
+        while self.next >= self.batch.spans.len() {
             if self.done {
                 return Ok(false);
             }
             let used = std::mem::take(&mut self.batch);
-            if !used.is_empty() {
+            if used.text.capacity() > 0 {
                 // The reading thread may have stopped already; then the
                 // batch is simply dropped.
                 let _ = self.back.send(used);
             }
+            self.next = 0;
             match self.rx.recv() {
-                Ok(Msg::Records(batch, len)) => {
-                    self.queued.fetch_sub(1, Ordering::Relaxed);
-                    self.batch = batch;
-                    self.len = len;
-                    self.next = 0;
-                }
+                Ok(Msg::Batch(batch)) => self.batch = batch,
                 Ok(Msg::Error(e)) => {
                     self.done = true;
                     return Err(e);
@@ -128,73 +134,107 @@ impl Records {
                 // Only if the reading thread panicked: never a silent end.
                 Err(mpsc::RecvError) => {
                     self.done = true;
-                    return Err(csv::Error::from(std::io::Error::other(
-                        "the thread reading the file stopped unexpectedly",
-                    )));
+                    return Err(ReadError::Stopped);
                 }
             }
         }
-        let slot = &mut self.batch[self.next];
-        std::mem::swap(record, &mut slot.record);
-        std::mem::swap(text, &mut slot.text);
-        *utf8 = slot.utf8;
         self.next += 1;
         Ok(true)
+    }
+
+    fn span(&self) -> Option<&Span> {
+        self.batch.spans.get(self.next.checked_sub(1)?)
+    }
+
+    /// 1-based line of the current record (0 before the first).
+    pub fn line(&self) -> u64 {
+        self.span().map_or(0, |s| s.line)
+    }
+
+    /// Byte offset of the current record in the (decoded) text.
+    pub fn byte(&self) -> u64 {
+        self.span().map_or(0, |s| s.byte)
+    }
+
+    /// Number of fields of the current record.
+    pub fn len(&self) -> usize {
+        self.span().map_or(0, |s| s.fields)
+    }
+
+    /// Field `i` of the current record.
+    pub fn field(&self, i: usize) -> Option<&str> {
+        let s = self.span()?;
+        if i >= s.fields {
+            return None;
+        }
+        let end = self.batch.ends[s.first + i];
+        let start = match i {
+            0 => s.start,
+            _ => self.batch.ends[s.first + i - 1],
+        };
+        // Fields split at ASCII commas and quotes, so in text that is all
+        // UTF-8 each one starts and ends on a character boundary.
+        self.batch.text.get(Range { start, end })
     }
 }
 
 /// The reading thread: fills batches until the end, an error, or until the
 /// receiving side is gone.
 fn fill(
-    reader: &mut csv::Reader<Box<dyn Read + Send>>,
+    mut reader: csv::Reader<Box<dyn Read + Send>>,
     tx: &SyncSender<Msg>,
-    returned: &Receiver<Vec<Slot>>,
-    queued: &AtomicUsize,
-    force: Option<bool>,
+    returned: &Receiver<Batch>,
 ) {
-    let send = |msg: Msg| {
-        queued.fetch_add(1, Ordering::Relaxed);
-        tx.send(msg).is_ok()
-    };
+    // One record buffer, which stays in this core's cache; its fields are
+    // copied into the batch.
+    let mut record = ByteRecord::new();
     loop {
         let mut batch = returned.try_recv().unwrap_or_default();
-        batch.resize_with(BATCH, Slot::default);
-        // Ahead of the evaluating thread: take the UTF-8 checks off it.
-        let check = force.unwrap_or_else(|| queued.load(Ordering::Relaxed) >= QUEUED / 2);
-        let mut len = 0;
-        while len < BATCH {
-            let slot = &mut batch[len];
-            match reader.read_byte_record(&mut slot.record) {
+        batch.clear();
+        let mut end = None;
+        while !batch.full() {
+            match reader.read_byte_record(&mut record) {
                 Ok(true) => {
-                    slot.utf8 = Utf8::Unchecked;
-                    if check {
-                        // One check for the whole record (SIMD) instead of
-                        // one per cell; the text buffer is reused.
-                        slot.text.clear();
-                        slot.utf8 = match simdutf8::basic::from_utf8(slot.record.as_slice()) {
-                            Ok(valid) => {
-                                slot.text.push_str(valid);
-                                Utf8::Valid
-                            }
-                            Err(_) => Utf8::Invalid,
-                        };
-                    }
-                    len += 1;
+                    let line = record.position().map_or(0, |p| p.line());
+                    // One check for the whole record (SIMD) instead of one
+                    // per cell.
+                    let Ok(text) = simdutf8::basic::from_utf8(record.as_slice()) else {
+                        let column = record
+                            .iter()
+                            .position(|f| std::str::from_utf8(f).is_err())
+                            .map_or(1, |i| i + 1);
+                        end = Some(Msg::Error(ReadError::NotUtf8 { line, column }));
+                        break;
+                    };
+                    let start = batch.text.len();
+                    batch.text.push_str(text);
+                    let first = batch.ends.len();
+                    batch.ends.extend(
+                        (0..record.len()).filter_map(|i| record.range(i).map(|r| start + r.end)),
+                    );
+                    batch.spans.push(Span {
+                        start,
+                        first,
+                        fields: batch.ends.len() - first,
+                        line,
+                        byte: record.position().map_or(0, |p| p.byte()),
+                    });
                 }
-                Ok(false) => break,
+                Ok(false) => {
+                    end = Some(Msg::End);
+                    break;
+                }
                 Err(e) => {
-                    if len == 0 || send(Msg::Records(batch, len)) {
-                        tx.send(Msg::Error(e)).ok();
-                    }
-                    return;
+                    end = Some(Msg::Error(ReadError::Csv(e)));
+                    break;
                 }
             }
         }
-        if len > 0 && !send(Msg::Records(batch, len)) {
+        if !batch.spans.is_empty() && tx.send(Msg::Batch(batch)).is_err() {
             return;
         }
-        if len < BATCH {
-            tx.send(Msg::End).ok();
+        if let Some(msg) = end {
+            tx.send(msg).ok();
             return;
         }
     }
@@ -204,8 +244,7 @@ fn fill(
 mod tests {
     use super::*;
 
-    fn records(text: &str) -> Records {
-        let source: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(text.as_bytes().to_vec()));
+    fn records_of(source: Box<dyn Read + Send>) -> Records {
         Records::spawn(
             csv::ReaderBuilder::new()
                 .has_headers(false)
@@ -215,91 +254,76 @@ mod tests {
         .unwrap()
     }
 
+    fn records(text: &str) -> Records {
+        records_of(Box::new(std::io::Cursor::new(text.as_bytes().to_vec())))
+    }
+
     #[test]
-    fn every_record_in_order_with_its_line() {
-        let n = BATCH * 3 + 7;
-        let text: String = (1..=n).map(|i| format!("{i},x\n")).collect();
+    fn every_record_in_order_with_its_line_and_fields() {
+        let n = BATCH_RECORDS * 3 + 7;
+        let text: String = (1..=n).map(|i| format!("{i},甲{i},\"a,b\"\n")).collect();
         let mut r = records(&text);
-        let (mut record, mut text, mut utf8) = (ByteRecord::new(), String::new(), Utf8::Unchecked);
         for i in 1..=n {
-            assert!(r.read(&mut record, &mut text, &mut utf8).unwrap());
-            assert_eq!(&record[0], i.to_string().as_bytes());
-            assert_ne!(utf8, Utf8::Invalid);
-            if utf8 == Utf8::Valid {
-                assert_eq!(text, format!("{i}x"));
-            }
-            assert_eq!(record.position().unwrap().line(), i as u64);
+            assert!(r.advance().unwrap());
+            assert_eq!(r.len(), 3);
+            assert_eq!(r.field(0), Some(i.to_string().as_str()));
+            assert_eq!(r.field(1), Some(format!("甲{i}").as_str()));
+            assert_eq!(r.field(2), Some("a,b"));
+            assert_eq!(r.field(3), None);
+            assert_eq!(r.line(), i as u64);
         }
-        assert!(!r.read(&mut record, &mut text, &mut utf8).unwrap());
-        assert!(!r.read(&mut record, &mut text, &mut utf8).unwrap());
+        assert!(!r.advance().unwrap());
+        assert!(!r.advance().unwrap());
+    }
+
+    #[test]
+    fn ragged_records_and_large_ones_keep_their_fields() {
+        let big = "长".repeat(BATCH_BYTES);
+        let text = format!("a\nb,c,d\n{big},e\n,\n");
+        let mut r = records(&text);
+        let mut got = Vec::new();
+        while r.advance().unwrap() {
+            got.push(
+                (0..r.len())
+                    .map(|i| r.field(i).unwrap().to_string())
+                    .collect::<Vec<_>>(),
+            );
+        }
+        assert_eq!(
+            got,
+            vec![
+                vec!["a".to_string()],
+                vec!["b".into(), "c".into(), "d".into()],
+                vec![big.clone(), "e".into()],
+                vec![String::new(), String::new()],
+            ]
+        );
     }
 
     #[test]
     fn exactly_a_batch_and_empty_input_end_cleanly() {
-        let text: String = (0..BATCH).map(|i| format!("{i}\n")).collect();
+        let text: String = (0..BATCH_RECORDS).map(|i| format!("{i}\n")).collect();
         let mut r = records(&text);
-        let (mut record, mut text, mut utf8) = (ByteRecord::new(), String::new(), Utf8::Unchecked);
         let mut count = 0;
-        while r.read(&mut record, &mut text, &mut utf8).unwrap() {
+        while r.advance().unwrap() {
             count += 1;
         }
-        assert_eq!(count, BATCH);
-        assert!(!records("").read(&mut record, &mut text, &mut utf8).unwrap());
+        assert_eq!(count, BATCH_RECORDS);
+        let mut empty = records("");
+        assert!(!empty.advance().unwrap());
+        assert_eq!((empty.len(), empty.line(), empty.field(0)), (0, 0, None));
     }
 
     #[test]
-    fn checked_records_carry_their_text_and_unchecked_ones_say_so() {
-        for (check, want) in [(true, Utf8::Valid), (false, Utf8::Unchecked)] {
-            let source: Box<dyn Read + Send> = Box::new("甲,是\n乙,否\n".as_bytes());
-            let reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .from_reader(source);
-            let mut r = Records::spawn_checking(reader, Some(check)).unwrap();
-            let (mut record, mut text, mut utf8) =
-                (ByteRecord::new(), String::new(), Utf8::Invalid);
-            for expected in ["甲是", "乙否"] {
-                assert!(r.read(&mut record, &mut text, &mut utf8).unwrap());
-                assert_eq!(utf8, want);
-                if check {
-                    assert_eq!(text, expected);
-                    assert_eq!(&text[record.range(1).unwrap()], &expected[3..]);
-                }
-            }
-            let source: Box<dyn Read + Send> = Box::new(&b"\xff,a\n"[..]);
-            let reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .from_reader(source);
-            let mut r = Records::spawn_checking(reader, Some(check)).unwrap();
-            assert!(r.read(&mut record, &mut text, &mut utf8).unwrap());
-            assert_eq!(
-                utf8,
-                if check {
-                    Utf8::Invalid
-                } else {
-                    Utf8::Unchecked
-                }
-            );
+    fn a_record_that_is_not_utf8_stops_reading_after_the_ones_before() {
+        let mut r = records_of(Box::new(&b"a,b\nc,\xff\nd,e\n"[..]));
+        assert!(r.advance().unwrap());
+        assert_eq!(r.field(1), Some("b"));
+        match r.advance() {
+            Err(ReadError::NotUtf8 { line, column }) => assert_eq!((line, column), (2, 2)),
+            other => panic!("{other:?}"),
         }
-    }
-
-    #[test]
-    fn a_record_with_invalid_utf8_has_no_text() {
-        let source: Box<dyn Read + Send> = Box::new(&b"\xff,a\nb,c\n"[..]);
-        let mut r = Records::spawn(
-            csv::ReaderBuilder::new()
-                .has_headers(false)
-                .from_reader(source),
-        )
-        .unwrap();
-        let (mut record, mut text, mut utf8) = (ByteRecord::new(), String::new(), Utf8::Unchecked);
-        assert!(r.read(&mut record, &mut text, &mut utf8).unwrap());
-        assert_eq!(&record[0], &b"\xff"[..]);
-        assert_ne!(utf8, Utf8::Valid);
-        assert!(r.read(&mut record, &mut text, &mut utf8).unwrap());
-        assert_ne!(utf8, Utf8::Invalid);
-        if utf8 == Utf8::Valid {
-            assert_eq!(text, "bc");
-        }
+        assert!(!r.advance().unwrap());
     }
 
     #[test]
@@ -317,47 +341,35 @@ mod tests {
                 Ok(2)
             }
         }
-        let source: Box<dyn Read + Send> = Box::new(Failing(3));
-        let mut r = Records::spawn(
-            csv::ReaderBuilder::new()
-                .has_headers(false)
-                .from_reader(source),
-        )
-        .unwrap();
-        let (mut record, mut text, mut utf8) = (ByteRecord::new(), String::new(), Utf8::Unchecked);
+        let mut r = records_of(Box::new(Failing(3)));
         for _ in 0..3 {
-            assert!(r.read(&mut record, &mut text, &mut utf8).unwrap());
+            assert!(r.advance().unwrap());
         }
-        let e = r.read(&mut record, &mut text, &mut utf8).unwrap_err();
-        assert!(e.to_string().contains("disk on fire"), "{e}");
-        assert!(!r.read(&mut record, &mut text, &mut utf8).unwrap());
+        match r.advance() {
+            Err(ReadError::Csv(e)) => assert!(e.to_string().contains("disk on fire"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(!r.advance().unwrap());
     }
 
     #[test]
     fn dropping_early_stops_the_thread() {
         // An endless file: the reading thread would wait forever on the full
         // queue if it did not notice that nobody reads any more.
-        struct Endless(#[allow(dead_code)] Arc<()>);
+        struct Endless(#[allow(dead_code)] std::sync::Arc<()>);
         impl Read for Endless {
             fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
                 buf[..2].copy_from_slice(b"1\n");
                 Ok(2)
             }
         }
-        let alive = Arc::new(());
-        let source: Box<dyn Read + Send> = Box::new(Endless(Arc::clone(&alive)));
-        let mut r = Records::spawn(
-            csv::ReaderBuilder::new()
-                .has_headers(false)
-                .from_reader(source),
-        )
-        .unwrap();
-        let (mut record, mut text, mut utf8) = (ByteRecord::new(), String::new(), Utf8::Unchecked);
-        assert!(r.read(&mut record, &mut text, &mut utf8).unwrap());
+        let alive = std::sync::Arc::new(());
+        let mut r = records_of(Box::new(Endless(std::sync::Arc::clone(&alive))));
+        assert!(r.advance().unwrap());
         drop(r);
         // The thread drops its reader (and our Arc) when it returns.
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while Arc::strong_count(&alive) > 1 {
+        while std::sync::Arc::strong_count(&alive) > 1 {
             assert!(
                 std::time::Instant::now() < deadline,
                 "the reading thread still runs"

@@ -4,7 +4,7 @@
 //! cells the same way for both.
 
 use super::encoding::{self, Detected, Forced};
-use super::records::{Records, Utf8};
+use super::records::{ReadError, Records};
 use anyhow::{anyhow, bail, Context, Result};
 use calamine::{Data, Range, Reader};
 use std::collections::HashMap;
@@ -38,12 +38,9 @@ pub enum Source {
     Csv {
         /// Records split on a second thread.
         records: Records,
-        record: csv::ByteRecord,
-        /// The record's fields back to back, when all of it is valid UTF-8
-        /// (`utf8` is then `Valid`): cells are slices of it, checked once.
-        text: String,
-        utf8: Utf8,
         encoding: Detected,
+        /// Bytes after the BOM, if known (not for standard input).
+        size: u64,
     },
     Sheet(Box<Sheet>),
 }
@@ -87,7 +84,10 @@ impl Source {
         handle
             .seek(SeekFrom::Start(encoding.bom_len()))
             .with_context(|| format!("cannot read {file}"))?;
-        Source::csv(BufReader::with_capacity(256 * 1024, handle), encoding)
+        let size = handle
+            .metadata()
+            .map_or(0, |m| m.len().saturating_sub(encoding.bom_len()));
+        Source::csv(BufReader::with_capacity(256 * 1024, handle), encoding, size)
     }
 
     /// `NAME=-`: standard input is read whole, since detecting its encoding
@@ -104,11 +104,12 @@ impl Source {
             .unwrap_or(0)
             .min(bytes.len());
         bytes.drain(..start);
-        Source::csv(std::io::Cursor::new(bytes), encoding)
+        let size = bytes.len() as u64;
+        Source::csv(std::io::Cursor::new(bytes), encoding, size)
     }
 
     /// A CSV source over bytes positioned after any BOM.
-    fn csv<R: Read + Send + 'static>(handle: R, encoding: Detected) -> Result<Source> {
+    fn csv<R: Read + Send + 'static>(handle: R, encoding: Detected, size: u64) -> Result<Source> {
         let text: Box<dyn Read + Send> = match encoding {
             // Already UTF-8: no transcoding on the hot path.
             Detected::Utf8 { .. } => Box::new(handle),
@@ -126,10 +127,8 @@ impl Source {
         let records = Records::spawn(reader).context("cannot start a thread to read the file")?;
         Ok(Source::Csv {
             records,
-            record: csv::ByteRecord::new(),
-            text: String::new(),
-            utf8: Utf8::Unchecked,
             encoding,
+            size,
         })
     }
 
@@ -145,45 +144,20 @@ impl Source {
     /// Moves to the next row; false at the end.
     pub fn advance(&mut self, file: &str) -> Result<bool> {
         match self {
-            Source::Csv {
-                records,
-                record,
-                text,
-                utf8,
-                ..
-            } => {
-                let more = records
-                    .read(record, text, utf8)
-                    .map_err(|e| match e.position() {
-                        Some(p) => anyhow!("{file}: line {}: cannot read CSV: {e}", p.line()),
-                        None => anyhow!("{file}: cannot read CSV: {e}"),
-                    })?;
-                if more && *utf8 == Utf8::Unchecked {
-                    // The reading thread had no time: one check for the whole
-                    // record here, instead of one per cell.
-                    text.clear();
-                    *utf8 = match simdutf8::basic::from_utf8(record.as_slice()) {
-                        Ok(valid) => {
-                            text.push_str(valid);
-                            Utf8::Valid
-                        }
-                        Err(_) => Utf8::Invalid,
-                    };
+            Source::Csv { records, .. } => records.advance().map_err(|e| match e {
+                ReadError::Csv(e) => match e.position() {
+                    Some(p) => anyhow!("{file}: line {}: cannot read CSV: {e}", p.line()),
+                    None => anyhow!("{file}: cannot read CSV: {e}"),
+                },
+                ReadError::NotUtf8 { line, column } => anyhow!(
+                    "{file}: line {line}, column {column}: not valid UTF-8 text, though the start of \
+                     the file is: fix or delete that character, or save the file again as CSV UTF-8 \
+                     (if the file is GBK, read it with --encoding gb18030)"
+                ),
+                ReadError::Stopped => {
+                    anyhow!("{file}: cannot read CSV: the thread reading the file stopped unexpectedly")
                 }
-                if more && *utf8 == Utf8::Invalid {
-                    let column = record
-                        .iter()
-                        .position(|f| std::str::from_utf8(f).is_err())
-                        .map_or(0, |i| i + 1);
-                    bail!(
-                        "{file}: line {}, column {column}: not valid UTF-8 text, though the start of \
-                         the file is: fix or delete that character, or save the file again as CSV UTF-8 \
-                         (if the file is GBK, read it with --encoding gb18030)",
-                        record.position().map_or(0, |p| p.line())
-                    );
-                }
-                Ok(more)
-            }
+            }),
             Source::Sheet(s) => Ok(s.advance()),
         }
     }
@@ -192,15 +166,23 @@ impl Source {
     /// decoding, for CSV; rows for a sheet), for progress.
     pub fn position(&self) -> u64 {
         match self {
-            Source::Csv { record, .. } => record.position().map_or(0, |p| p.byte()),
+            Source::Csv { records, .. } => records.byte(),
             Source::Sheet(s) => s.next as u64,
+        }
+    }
+
+    /// The size [`Source::position`] reaches at the end.
+    pub fn size(&self) -> u64 {
+        match self {
+            Source::Csv { size, .. } => *size,
+            Source::Sheet(s) => s.range.height() as u64,
         }
     }
 
     /// The 1-based line (CSV) or row number (sheet) of the current row.
     pub fn line(&self) -> u64 {
         match self {
-            Source::Csv { record, .. } => record.position().map_or(0, |p| p.line()),
+            Source::Csv { records, .. } => records.line(),
             Source::Sheet(s) => s.line,
         }
     }
@@ -208,7 +190,7 @@ impl Source {
     /// Number of cells in the current row.
     pub fn width(&self) -> usize {
         match self {
-            Source::Csv { record, .. } => record.len(),
+            Source::Csv { records, .. } => records.len(),
             Source::Sheet(s) => s.cells.len(),
         }
     }
@@ -216,51 +198,30 @@ impl Source {
     /// True when every cell of the current row is empty or blank.
     pub fn is_blank(&self) -> bool {
         match self {
-            Source::Csv { record, .. } => {
-                record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace))
-            }
+            Source::Csv { records, .. } => (0..records.len()).all(|i| {
+                records
+                    .field(i)
+                    .is_none_or(|f| crate::num::trim(f).is_empty())
+            }),
             Source::Sheet(s) => s.cells.iter().all(|(_, t)| t.trim().is_empty()),
         }
     }
 
     /// The `i`th cell of the current row (empty text past its end).
-    pub fn cell(&self, i: usize, file: &str) -> Result<(CellKind, &str)> {
+    pub fn cell(&self, i: usize) -> (CellKind, &str) {
         match self {
-            Source::Csv {
-                record, text, utf8, ..
-            } => {
-                // Fields split at ASCII commas and quotes, so a field of a
-                // valid record starts and ends on character boundaries.
-                let checked = (*utf8 == Utf8::Valid)
-                    .then(|| record.range(i).and_then(|r| text.get(r)))
-                    .flatten();
-                match (checked, record.get(i)) {
-                    (Some(t), _) => Ok((CellKind::Text, t)),
-                    (None, None) => Ok((CellKind::Text, "")),
-                    // The encoding was checked before reading; this guards
-                    // against a file that changed in between.
-                    (None, Some(bytes)) => std::str::from_utf8(bytes)
-                        .map(|s| (CellKind::Text, s))
-                        .map_err(|_| {
-                            anyhow!(
-                                "{file}: line {}, column {}: not valid text: the file changed while it was read",
-                                self.line(),
-                                i + 1
-                            )
-                        }),
-                }
-            }
-            Source::Sheet(s) => Ok(s
+            Source::Csv { records, .. } => (CellKind::Text, records.field(i).unwrap_or_default()),
+            Source::Sheet(s) => s
                 .cells
                 .get(i)
-                .map_or((CellKind::Text, ""), |(k, t)| (*k, t.as_str()))),
+                .map_or((CellKind::Text, ""), |(k, t)| (*k, t.as_str())),
         }
     }
 
     /// Every cell of the current row as text.
-    pub fn texts(&self, file: &str) -> Result<Vec<String>> {
+    pub fn texts(&self) -> Vec<String> {
         (0..self.width())
-            .map(|i| self.cell(i, file).map(|(_, t)| t.to_string()))
+            .map(|i| self.cell(i).1.to_string())
             .collect()
     }
 

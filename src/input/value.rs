@@ -172,7 +172,7 @@ pub fn parse_scaled(
     raw: &str,
     scale: Option<&Rational>,
 ) -> Result<Value, Problem> {
-    let s = raw.trim();
+    let s = num::trim(raw);
     if s.is_empty() {
         return Err(Problem::Empty);
     }
@@ -224,7 +224,7 @@ pub fn parse_into(
     slot: &mut Option<Value>,
 ) -> Result<(), Problem> {
     if let (ColumnType::Text, Some(Value::Text(t))) = (kind, &mut *slot) {
-        let s = raw.trim();
+        let s = num::trim(raw);
         if !s.is_empty() {
             t.clear();
             t.push_str(s);
@@ -255,7 +255,7 @@ fn ambiguous_month(s: &str) -> Option<i32> {
 
 /// 是/否, Y/N, yes/no, true/false, 1/0, √/×, ✓/✗, 有/无.
 pub fn parse_bool(s: &str) -> Option<bool> {
-    let s = s.trim();
+    let s = num::trim(s);
     // The usual spellings, without the mapping below.
     match s {
         "是" | "Y" | "y" | "1" | "√" | "有" => return Some(true),
