@@ -110,9 +110,12 @@ def check_reformcheck(dataset, report, counts):
             same(r, counts["societies"][r["group"]][key[r["rule"]]])
         if len(results) != 3 * len(counts["societies"]):
             sys.exit("society_council: a result is missing")
-    listed = sum(1 for i in report["issues"] if i["dataset"] == dataset)
-    if listed + report["issues_omitted"] != counts["issues"]:
-        sys.exit(f"{dataset}: {listed} + {report['issues_omitted']} issues, generator {counts['issues']}")
+    # Random names and birth dates collide now and then: those rows are
+    # reported as duplicates (重复登记), which the generator does not count.
+    listed = sum(1 for i in report["issues"]
+                 if i["dataset"] == dataset and "重复登记" not in i["message"])
+    if listed != counts["issues"]:
+        sys.exit(f"{dataset}: {listed} issues, generator {counts['issues']}")
 
 
 def main():
@@ -128,6 +131,12 @@ def main():
     args = ap.parse_args()
     info = machine()
     print(json.dumps(info, indent=2))
+    # The embedded pack without its duplicate checks (`unique`): the one
+    # part of the state that grows with the rows, measured apart.
+    pack = (ROOT / "rules" / "taizhou-2017.yaml").read_text(encoding="utf-8")
+    no_unique = args.out / "taizhou-2017-no-unique.yaml"
+    no_unique.write_text("".join(l for l in pack.splitlines(keepends=True)
+                                 if not l.lstrip().startswith("unique:")), encoding="utf-8")
     rows_md = []
     for n in [int(s) for s in args.sizes.split(",")]:
         data = args.out / f"data-{n}"
@@ -138,7 +147,8 @@ def main():
         for dataset in ["delegates", "society_council"]:
             path = data / f"{dataset}.csv"
             size = path.stat().st_size
-            runs = {"floor": [], "reformcheck": [], "pandas": []}
+            runs = {"floor": [], "reformcheck": [], "reformcheck, no duplicate check": [],
+                    "pandas": []}
             busy_during = []
             print(f"\n{n} rows, {dataset}: {size / 1e6:.0f} MB, load before {load()}", flush=True)
             for rep in range(args.repeat):
@@ -154,7 +164,12 @@ def main():
                 report = json.loads(out)
                 check_reformcheck(dataset, report, gen[dataset])
                 runs["reformcheck"].append((wall, rss, cpu))
-                ran = ["floor", "reformcheck"]
+                others = max(others, wait_idle(args.idle, args.patience))
+                wall, rss, cpu, out = timed([BIN, "check", "--rules", no_unique, path,
+                                             "--as-of", as_of, "--format", "json"])
+                check_reformcheck(dataset, json.loads(out), gen[dataset])
+                runs["reformcheck, no duplicate check"].append((wall, rss, cpu))
+                ran = ["floor", "reformcheck", "reformcheck, no duplicate check"]
                 if dataset == "delegates" and (rep < 3 or n <= 1_000_000):
                     ran.append("pandas")
                     others = max(others, wait_idle(args.idle, args.patience))

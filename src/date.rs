@@ -79,7 +79,13 @@ pub fn parse_date(text: &str) -> Option<PartialDate> {
         2 => None,
         3 => {
             let d = num(parts[2])?;
-            NaiveDate::from_ymd_opt(year, month, d)?;
+            let last = match month {
+                2 if is_leap(year) => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            };
+            (1..=last).contains(&d).then_some(d)?;
             Some(d)
         }
         _ => return None,

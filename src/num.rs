@@ -39,6 +39,7 @@ pub fn halfwidth_cow(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// `str::trim`, quick for the usual cell with nothing to trim.
+#[inline]
 pub fn trim(s: &str) -> &str {
     // Leading bytes of the characters `char::is_whitespace` accepts.
     let space_lead = |b: u8| matches!(b, 0x09..=0x0D | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3);

@@ -149,8 +149,36 @@ type Hasher = foldhash::fast::RandomState;
 struct RuleState<'p> {
     rule: &'p Rule,
     accs: IndexMap<Key, Acc, Hasher>,
+    /// Without periods, where each group's accumulator is in `accs`: slot 0
+    /// for group `None`, slot g + 1 for group g. Saves a hash per row.
+    slots: Vec<usize>,
     /// Only for rules whose rows were asked for.
     explain: Option<explain::Explainer>,
+}
+
+impl RuleState<'_> {
+    /// The accumulator for `key`, created on first use.
+    fn acc(&mut self, key: Key, pack: &Pack) -> &mut Acc {
+        let slot = key.0.is_none().then(|| key.1.map_or(0, |g| g + 1));
+        let known = slot.and_then(|s| self.slots.get(s)).copied();
+        let i = match known {
+            Some(i) if i != usize::MAX => i,
+            _ => {
+                let rule = self.rule;
+                let entry = self.accs.entry(key);
+                let i = entry.index();
+                entry.or_insert_with(|| Acc::new(rule, pack));
+                if let Some(s) = slot {
+                    if self.slots.len() <= s {
+                        self.slots.resize(s + 1, usize::MAX);
+                    }
+                    self.slots[s] = i;
+                }
+                i
+            }
+        };
+        &mut self.accs[i]
+    }
 }
 
 pub(crate) enum Acc {
@@ -230,6 +258,7 @@ fn check_dataset(
             states.push(RuleState {
                 rule,
                 accs: IndexMap::default(),
+                slots: Vec::new(),
                 explain,
             });
         } else {
@@ -325,11 +354,7 @@ fn check_dataset(
                         rule, k, acc, scope, cond, &row, &reader, opts.as_of, opts.lang,
                     );
                 }
-                state
-                    .accs
-                    .entry(k)
-                    .or_insert_with(|| Acc::new(rule, pack))
-                    .add(rule, scope, cond, &row.values);
+                state.acc(k, pack).add(rule, scope, cond, &row.values);
             }
         }
         for c in undecided {

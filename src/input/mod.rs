@@ -267,6 +267,8 @@ pub struct DatasetReader<'p> {
     scale: Vec<Option<Rational>>,
     /// Columns whose cells are parsed.
     parsed: Vec<bool>,
+    /// The same, as a list.
+    parse_order: Vec<ColId>,
     /// Columns a rule reads (and the key and period): an empty cell is an issue.
     needed: Vec<bool>,
     /// For each `unique` column set present in the file: key hash → first line.
@@ -340,6 +342,7 @@ impl<'p> DatasetReader<'p> {
             fields,
             scale,
             parsed: vec![false; n],
+            parse_order: Vec::new(),
             needed: vec![false; n],
             seen: Vec::new(),
             key_text: String::new(),
@@ -446,6 +449,11 @@ impl<'p> DatasetReader<'p> {
     /// Parses these columns (and what they derive from or expire by) without
     /// making empty cells an issue.
     fn parse_columns(&mut self, cols: &[ColId]) {
+        self.mark_parsed(cols);
+        self.parse_order = (0..self.parsed.len()).filter(|c| self.parsed[*c]).collect();
+    }
+
+    fn mark_parsed(&mut self, cols: &[ColId]) {
         for &c in cols {
             self.parsed[c] = true;
             let column = &self.dataset.columns[c];
@@ -483,10 +491,8 @@ impl<'p> DatasetReader<'p> {
         }
         let columns = &self.dataset.columns;
         let mut problems: Vec<(ColId, String, Problem)> = Vec::new();
-        for (c, column) in columns.iter().enumerate() {
-            if !self.parsed[c] {
-                continue;
-            }
+        for &c in &self.parse_order {
+            let column = &columns[c];
             let (kind, text) = match self.fields[c] {
                 Some(i) => self.source.cell(i),
                 None => (CellKind::Text, ""),
@@ -865,18 +871,29 @@ fn key_hash(cols: &[ColId], values: &[Option<Value>], text: &mut String) -> Opti
     u64::MAX.hash(&mut b);
     for c in cols {
         let v = values[*c].as_ref()?;
-        if let Value::Text(t) = v {
-            text.clear();
-            text.extend(
-                t.chars()
-                    .map(crate::num::halfwidth_char)
-                    .filter(|c| !c.is_whitespace()),
-            );
-        }
+        // Most texts (names) have nothing to fold or drop: no ASCII space
+        // and none of the lead bytes of full-width forms or Unicode spaces.
+        let plain = |t: &str| {
+            !t.bytes()
+                .any(|b| b.is_ascii_whitespace() || matches!(b, 0xC2 | 0xE1..=0xE3 | 0xEF))
+        };
+        let folded = match v {
+            Value::Text(t) if plain(t) => t.as_str(),
+            Value::Text(t) => {
+                text.clear();
+                text.extend(
+                    t.chars()
+                        .map(crate::num::halfwidth_char)
+                        .filter(|c| !c.is_whitespace()),
+                );
+                text.as_str()
+            }
+            _ => "",
+        };
         for h in [&mut a, &mut b] {
             match v {
                 // A str hashes with an end mark, so ("ab", "c") ≠ ("a", "bc").
-                Value::Text(_) => (0u8, text.as_str()).hash(h),
+                Value::Text(_) => (0u8, folded).hash(h),
                 Value::Date(d) => (1u8, d.year, d.month, d.day).hash(h),
                 Value::Num(n) => (2u8, n).hash(h),
                 Value::Bool(x) => (3u8, x).hash(h),
@@ -993,6 +1010,9 @@ mod tests {
         let mut buf = String::new();
         let mut key = |a: &str, b: &str| key_hash(&[0, 1], &[text(a), text(b)], &mut buf);
         assert!(key("王 五", "ＡＢ") == key("王五", "AB"));
+        // A text with nothing to fold is hashed as it is: the same key.
+        assert!(key("王五\u{3000}", "（甲）") == key("王五", "(甲)"));
+        assert!(key("王\u{A0}五", "甲·乙") == key("王五", "甲·乙"));
         assert!(key("王五", "AB") != key("王五", "AC"));
         assert!(key("ab", "c") != key("a", "bc"));
         assert!(key_hash(&[0, 1], &[text("王五"), None], &mut buf).is_none());

@@ -1,32 +1,35 @@
 //! CSV records read on a second thread, so that splitting the file into
-//! records (the csv crate) and checking it is UTF-8 run on one core while
-//! the cells are read and evaluated on the other.
+//! records and checking it is UTF-8 run on one core while the cells are read
+//! and evaluated on the other.
 //!
-//! Records travel in batches: the text of all their fields back to back in
-//! one `String`, with the field ends beside it. A batch is written once by
-//! the reading thread and read once by the evaluating one, front to back,
-//! so its memory moves between the cores as a stream rather than record by
-//! record. Emptied batches are sent back and reused, and at most a few are
-//! in flight, so memory stays flat whatever the size of the file.
+//! The reading thread hands the file to `csv_core` (the parser inside the
+//! csv crate), which writes the fields of many records back to back into
+//! one batch buffer. A batch is checked to be UTF-8 in one call, written
+//! once by the reading thread and read once by the evaluating one, front to
+//! back, so its memory moves between the cores as a stream rather than
+//! record by record. Emptied batches are sent back and reused, and at most
+//! a few are in flight, so memory stays flat whatever the size of the file.
 
-use csv::ByteRecord;
-use std::io::Read;
+use csv_core::ReadRecordResult;
+use std::io::{BufRead, BufReader, Read};
 use std::ops::Range;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::thread;
 
-/// A batch ends after this many records or bytes of text, whichever first:
-/// large enough that passing a batch costs little per record, small enough
-/// that the batches in flight stay in cache.
+/// A batch ends after this many records or bytes of fields, whichever
+/// first: large enough that passing a batch costs little per record, small
+/// enough that the batches in flight stay in cache.
 const BATCH_RECORDS: usize = 1024;
 const BATCH_BYTES: usize = 128 * 1024;
 /// Batches queued between the threads.
 const QUEUED: usize = 4;
+/// Read from the file at a time.
+const READ_BUFFER: usize = 256 * 1024;
 
 /// Why reading stopped before the end of the file.
 #[derive(Debug)]
 pub enum ReadError {
-    Csv(csv::Error),
+    Io(std::io::Error),
     /// A record that is not UTF-8, at this line and 1-based column.
     NotUtf8 {
         line: u64,
@@ -49,26 +52,35 @@ struct Span {
     byte: u64,
 }
 
+impl Span {
+    fn ends(&self) -> Range<usize> {
+        self.first..self.first + self.fields
+    }
+}
+
 #[derive(Default)]
 struct Batch {
+    /// Where csv_core writes the fields; only `[..used]` is this batch's.
+    raw: Vec<u8>,
+    /// `raw[..used]`, once checked to be UTF-8.
     text: String,
+    /// End of each field in `raw` and `text`; only `[..nends]` are this
+    /// batch's (the rest is room for csv_core to write into).
     ends: Vec<usize>,
+    nends: usize,
     spans: Vec<Span>,
 }
 
 impl Batch {
     fn clear(&mut self) {
         // A huge cell (a pasted document) should not keep its memory.
-        if self.text.capacity() > 16 * BATCH_BYTES {
+        if self.raw.capacity() > 16 * BATCH_BYTES {
+            self.raw = Vec::new();
             self.text = String::new();
         }
         self.text.clear();
-        self.ends.clear();
+        self.nends = 0;
         self.spans.clear();
-    }
-
-    fn full(&self) -> bool {
-        self.spans.len() >= BATCH_RECORDS || self.text.len() >= BATCH_BYTES
     }
 }
 
@@ -90,15 +102,15 @@ pub struct Records {
 }
 
 impl Records {
-    /// Reads `reader` on a new thread. The thread stops at the end of the
-    /// file, at an error, or when `Records` is dropped.
-    pub fn spawn(reader: csv::Reader<Box<dyn Read + Send>>) -> std::io::Result<Records> {
+    /// Reads `source` as CSV on a new thread. The thread stops at the end
+    /// of the file, at an error, or when `Records` is dropped.
+    pub fn spawn(source: Box<dyn Read + Send>) -> std::io::Result<Records> {
         let (tx, rx) = mpsc::sync_channel(QUEUED);
         let (back, returned) = mpsc::channel::<Batch>();
         // A named thread, so that profiles tell the two halves apart.
         thread::Builder::new()
             .name("csv-reader".into())
-            .spawn(move || fill(reader, &tx, &returned))?;
+            .spawn(move || fill(source, &tx, &returned))?;
         Ok(Records {
             rx,
             back,
@@ -115,7 +127,7 @@ impl Records {
                 return Ok(false);
             }
             let used = std::mem::take(&mut self.batch);
-            if used.text.capacity() > 0 {
+            if used.raw.capacity() > 0 {
                 // The reading thread may have stopped already; then the
                 // batch is simply dropped.
                 let _ = self.back.send(used);
@@ -172,52 +184,34 @@ impl Records {
             0 => s.start,
             _ => self.batch.ends[s.first + i - 1],
         };
-        // Fields split at ASCII commas and quotes, so in text that is all
-        // UTF-8 each one starts and ends on a character boundary.
-        self.batch.text.get(Range { start, end })
+        // Every field end was checked to be a character boundary.
+        self.batch.text.get(start..end)
     }
 }
 
 /// The reading thread: fills batches until the end, an error, or until the
 /// receiving side is gone.
-fn fill(
-    mut reader: csv::Reader<Box<dyn Read + Send>>,
-    tx: &SyncSender<Msg>,
-    returned: &Receiver<Batch>,
-) {
-    // One record buffer, which stays in this core's cache; its fields are
-    // copied into the batch.
-    let mut record = ByteRecord::new();
+fn fill(source: Box<dyn Read + Send>, tx: &SyncSender<Msg>, returned: &Receiver<Batch>) {
+    let mut input = BufReader::with_capacity(READ_BUFFER, source);
+    // The csv crate's defaults: comma, double quotes, any line ending.
+    let mut core = csv_core::Reader::new();
+    let mut byte = 0u64;
     loop {
         let mut batch = returned.try_recv().unwrap_or_default();
         batch.clear();
+        let mut used = 0;
         let mut end = None;
-        while !batch.full() {
-            match reader.read_byte_record(&mut record) {
+        while batch.spans.len() < BATCH_RECORDS && used < BATCH_BYTES {
+            let (line, at, first, start) = (core.line(), byte, batch.nends, used);
+            match read_record(&mut core, &mut input, &mut batch, &mut used, &mut byte) {
                 Ok(true) => {
-                    let line = record.position().map_or(0, |p| p.line());
-                    // One check for the whole record (SIMD) instead of one
-                    // per cell.
-                    let Ok(text) = simdutf8::basic::from_utf8(record.as_slice()) else {
-                        let column = record
-                            .iter()
-                            .position(|f| std::str::from_utf8(f).is_err())
-                            .map_or(1, |i| i + 1);
-                        end = Some(Msg::Error(ReadError::NotUtf8 { line, column }));
-                        break;
-                    };
-                    let start = batch.text.len();
-                    batch.text.push_str(text);
-                    let first = batch.ends.len();
-                    batch.ends.extend(
-                        (0..record.len()).filter_map(|i| record.range(i).map(|r| start + r.end)),
-                    );
+                    let fields = batch.nends - first;
                     batch.spans.push(Span {
                         start,
                         first,
-                        fields: batch.ends.len() - first,
+                        fields,
                         line,
-                        byte: record.position().map_or(0, |p| p.byte()),
+                        byte: at,
                     });
                 }
                 Ok(false) => {
@@ -225,10 +219,13 @@ fn fill(
                     break;
                 }
                 Err(e) => {
-                    end = Some(Msg::Error(ReadError::Csv(e)));
+                    end = Some(Msg::Error(ReadError::Io(e)));
                     break;
                 }
             }
+        }
+        if let Err(bad) = check_text(&mut batch, used) {
+            end = Some(Msg::Error(bad));
         }
         if !batch.spans.is_empty() && tx.send(Msg::Batch(batch)).is_err() {
             return;
@@ -240,18 +237,105 @@ fn fill(
     }
 }
 
+/// Reads one record into the batch: its fields into `raw[used..]`, their
+/// ends (from the start of `raw`) into `ends[nends..]`. False at the end of
+/// the file.
+fn read_record(
+    core: &mut csv_core::Reader,
+    input: &mut impl BufRead,
+    batch: &mut Batch,
+    used: &mut usize,
+    byte: &mut u64,
+) -> std::io::Result<bool> {
+    let start = *used;
+    let first = batch.nends;
+    let mut nends = first;
+    loop {
+        // Room to write into; both buffers only ever grow (by doubling).
+        if batch.raw.len() - *used < 256 {
+            let len = (batch.raw.len() * 2).max(BATCH_BYTES + 1024);
+            batch.raw.resize(len, 0);
+        }
+        if batch.ends.len() - nends < 16 {
+            let len = (batch.ends.len() * 2).max(4 * BATCH_RECORDS);
+            batch.ends.resize(len, 0);
+        }
+        let buf = match input.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let (res, nin, nout, nend) =
+            core.read_record(buf, &mut batch.raw[*used..], &mut batch.ends[nends..]);
+        input.consume(nin);
+        *byte += nin as u64;
+        *used += nout;
+        nends += nend;
+        match res {
+            ReadRecordResult::InputEmpty
+            | ReadRecordResult::OutputFull
+            | ReadRecordResult::OutputEndsFull => continue,
+            ReadRecordResult::Record => {
+                // csv_core counts ends from the record's start.
+                for e in &mut batch.ends[first..nends] {
+                    *e += start;
+                }
+                batch.nends = nends;
+                return Ok(true);
+            }
+            ReadRecordResult::End => return Ok(false),
+        }
+    }
+}
+
+/// Checks the batch's fields are UTF-8 — all in one call, plus a check
+/// that every field ends on a character boundary (a character split by a
+/// comma is valid once the fields are joined) — and copies them to `text`.
+/// At the first record that is not, keeps the records before it and says
+/// where it is.
+fn check_text(batch: &mut Batch, used: usize) -> Result<(), ReadError> {
+    let raw = &batch.raw[..used];
+    if let Ok(text) = simdutf8::basic::from_utf8(raw) {
+        if batch.ends[..batch.nends]
+            .iter()
+            .all(|&e| text.is_char_boundary(e))
+        {
+            batch.text.push_str(text);
+            return Ok(());
+        }
+    }
+    for (k, span) in batch.spans.iter().enumerate() {
+        let mut from = span.start;
+        for (column, &end) in batch.ends[span.ends()].iter().enumerate() {
+            if std::str::from_utf8(&raw[from..end]).is_err() {
+                let bad = ReadError::NotUtf8 {
+                    line: span.line,
+                    column: column + 1,
+                };
+                let valid = &raw[..span.start];
+                batch.spans.truncate(k);
+                // Valid field by field, so valid as a whole.
+                batch
+                    .text
+                    .push_str(std::str::from_utf8(valid).unwrap_or_default());
+                return Err(bad);
+            }
+            from = end;
+        }
+    }
+    // Not reached: fields that are each UTF-8 are UTF-8 joined.
+    batch
+        .text
+        .push_str(std::str::from_utf8(raw).unwrap_or_default());
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn records_of(source: Box<dyn Read + Send>) -> Records {
-        Records::spawn(
-            csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(source),
-        )
-        .unwrap()
+        Records::spawn(source).unwrap()
     }
 
     fn records(text: &str) -> Records {
@@ -346,7 +430,7 @@ mod tests {
             assert!(r.advance().unwrap());
         }
         match r.advance() {
-            Err(ReadError::Csv(e)) => assert!(e.to_string().contains("disk on fire"), "{e}"),
+            Err(ReadError::Io(e)) => assert!(e.to_string().contains("disk on fire"), "{e}"),
             other => panic!("{other:?}"),
         }
         assert!(!r.advance().unwrap());

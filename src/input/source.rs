@@ -87,7 +87,8 @@ impl Source {
         let size = handle
             .metadata()
             .map_or(0, |m| m.len().saturating_sub(encoding.bom_len()));
-        Source::csv(BufReader::with_capacity(256 * 1024, handle), encoding, size)
+        // Buffered by the reading thread.
+        Source::csv(handle, encoding, size)
     }
 
     /// `NAME=-`: standard input is read whole, since detecting its encoding
@@ -120,11 +121,7 @@ impl Source {
                     .build(handle),
             ),
         };
-        let reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text);
-        let records = Records::spawn(reader).context("cannot start a thread to read the file")?;
+        let records = Records::spawn(text).context("cannot start a thread to read the file")?;
         Ok(Source::Csv {
             records,
             encoding,
@@ -145,10 +142,7 @@ impl Source {
     pub fn advance(&mut self, file: &str) -> Result<bool> {
         match self {
             Source::Csv { records, .. } => records.advance().map_err(|e| match e {
-                ReadError::Csv(e) => match e.position() {
-                    Some(p) => anyhow!("{file}: line {}: cannot read CSV: {e}", p.line()),
-                    None => anyhow!("{file}: cannot read CSV: {e}"),
-                },
+                ReadError::Io(e) => anyhow!("cannot read {file}: {e}"),
                 ReadError::NotUtf8 { line, column } => anyhow!(
                     "{file}: line {line}, column {column}: not valid UTF-8 text, though the start of \
                      the file is: fix or delete that character, or save the file again as CSV UTF-8 \

@@ -172,13 +172,17 @@ pub fn parse_scaled(
     raw: &str,
     scale: Option<&Rational>,
 ) -> Result<Value, Problem> {
-    let s = num::trim(raw);
+    parse_trimmed(kind, num::trim(raw), scale)
+}
+
+/// [`parse_scaled`] of a cell trimmed already.
+fn parse_trimmed(kind: ColumnType, s: &str, scale: Option<&Rational>) -> Result<Value, Problem> {
     if s.is_empty() {
         return Err(Problem::Empty);
     }
     match kind {
         ColumnType::Text => Ok(Value::Text(s.to_string())),
-        ColumnType::Bool => parse_bool(s).map(Value::Bool).ok_or(Problem::NotBool),
+        ColumnType::Bool => bool_word(s).map(Value::Bool).ok_or(Problem::NotBool),
         ColumnType::Date => {
             if let Some(year) = ambiguous_month(s) {
                 return Err(Problem::AmbiguousMonth { year });
@@ -223,15 +227,15 @@ pub fn parse_into(
     scale: Option<&Rational>,
     slot: &mut Option<Value>,
 ) -> Result<(), Problem> {
+    let s = num::trim(raw);
     if let (ColumnType::Text, Some(Value::Text(t))) = (kind, &mut *slot) {
-        let s = num::trim(raw);
         if !s.is_empty() {
             t.clear();
             t.push_str(s);
             return Ok(());
         }
     }
-    match parse_scaled(kind, raw, scale) {
+    match parse_trimmed(kind, s, scale) {
         Ok(v) => {
             *slot = Some(v);
             Ok(())
@@ -246,6 +250,9 @@ pub fn parse_into(
 /// `1975.1` as a month: a number cell turns `1975.10` into `1975.1`, so it
 /// may be January or October.
 fn ambiguous_month(s: &str) -> Option<i32> {
+    if !s.ends_with(['1', '１']) {
+        return None;
+    }
     let h = num::halfwidth_cow(s);
     let (year, month) = h.trim().split_once('.')?;
     (month == "1" && year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()))
@@ -255,7 +262,11 @@ fn ambiguous_month(s: &str) -> Option<i32> {
 
 /// 是/否, Y/N, yes/no, true/false, 1/0, √/×, ✓/✗, 有/无.
 pub fn parse_bool(s: &str) -> Option<bool> {
-    let s = num::trim(s);
+    bool_word(num::trim(s))
+}
+
+/// [`parse_bool`] of a trimmed cell.
+fn bool_word(s: &str) -> Option<bool> {
     // The usual spellings, without the mapping below.
     match s {
         "是" | "Y" | "y" | "1" | "√" | "有" => return Some(true),
