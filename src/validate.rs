@@ -73,9 +73,12 @@ pub fn run(args: ValidateArgs, env: Env, out: &mut dyn std::io::Write) -> Result
         reader.use_all_present();
         let mut row = Row::default();
         let mut rows = 0u64;
+        let first_issue = found.len();
         while reader.next_row(&mut row, &mut found)? {
             rows += 1;
         }
+        // Duplicates come last; the file's issues are listed in line order.
+        found[first_issue..].sort_by_key(|i| i.line);
         if rows == 0 {
             bail!(
                 "{}: no rows: the file has a header but no data; give a file with at least one row",

@@ -1,6 +1,7 @@
 //! Inputs: binding command-line arguments to datasets, and reading a file's
 //! rows as typed values, one row at a time.
 
+mod duplicates;
 pub mod encoding;
 pub mod id;
 mod records;
@@ -15,7 +16,6 @@ use crate::Lang;
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
 use source::{CellKind, Source};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use value::{Problem, Value};
 
@@ -271,10 +271,14 @@ pub struct DatasetReader<'p> {
     parse_order: Vec<ColId>,
     /// Columns a rule reads (and the key and period): an empty cell is an issue.
     needed: Vec<bool>,
-    /// For each `unique` column set present in the file: key hash → first line.
-    seen: Vec<(Vec<ColId>, Seen)>,
+    /// The keys of each `unique` column set present in the file.
+    seen: Vec<duplicates::Seen>,
+    /// Rows that may repeat an earlier one, settled at the end of the file.
+    suspects: Vec<Suspect>,
     /// Reused for a key's text.
     key_text: String,
+    /// Data rows read so far.
+    rows_read: u64,
     source: Source,
     opts: ReadOptions,
 }
@@ -345,7 +349,9 @@ impl<'p> DatasetReader<'p> {
             parse_order: Vec::new(),
             needed: vec![false; n],
             seen: Vec::new(),
+            suspects: Vec::new(),
             key_text: String::new(),
+            rows_read: 0,
             source,
             opts: opts.clone(),
         };
@@ -367,7 +373,7 @@ impl<'p> DatasetReader<'p> {
         for set in &dataset.unique {
             if set.iter().all(|c| reader.has(*c)) {
                 reader.parse_columns(set);
-                reader.seen.push((set.clone(), Seen::default()));
+                reader.seen.push(duplicates::Seen::new(set.clone()));
             }
         }
         Ok(reader)
@@ -470,11 +476,13 @@ impl<'p> DatasetReader<'p> {
     }
 
     /// Reads the next data row into `row`, adding an issue for every parsed
-    /// cell that is unreadable, every needed cell that is empty, and a row
-    /// that repeats an earlier one. Returns false at the end.
+    /// cell that is unreadable and every needed cell that is empty. Returns
+    /// false at the end, having added an issue for every row that repeats
+    /// an earlier one (known only then; callers sort the issues by line).
     pub fn next_row(&mut self, row: &mut Row, issues: &mut Vec<Issue>) -> Result<bool> {
         loop {
             if !self.source.advance(&self.file)? {
+                issues.extend(self.duplicate_issues());
                 return Ok(false);
             }
             if !self.source.is_blank() && !self.repeats_header() {
@@ -521,16 +529,12 @@ impl<'p> DatasetReader<'p> {
         self.derive(row, &mut problems);
         self.expire(row, &mut problems);
         self.bound(row, &mut problems);
-        self.duplicates(row, &mut problems);
+        self.duplicates(row);
         for (c, raw, problem) in problems {
             if problem == Problem::Empty && !self.needed[c] {
                 continue;
             }
-            let value = match problem {
-                // Already shown column by column, ID numbers masked.
-                Problem::Duplicate { .. } => raw,
-                _ => self.shown(c, raw),
-            };
+            let value = self.shown(c, raw);
             issues.push(Issue {
                 dataset: self.dataset.name.clone(),
                 file: self.file.clone(),
@@ -768,41 +772,109 @@ impl<'p> DatasetReader<'p> {
         }
     }
 
-    /// Reports a row whose values in a `unique` column set equal an earlier
-    /// row's — once per earlier row.
-    fn duplicates(&mut self, row: &Row, problems: &mut Vec<(ColId, String, Problem)>) {
-        let mut reported = Vec::new();
-        for k in 0..self.seen.len() {
-            let (cols, seen) = &mut self.seen[k];
-            let Some(key) = key_hash(cols, &row.values, &mut self.key_text) else {
+    /// Notes the row's keys; a row that may repeat an earlier one is kept
+    /// as a suspect, with its values as reports show them.
+    fn duplicates(&mut self, row: &Row) {
+        if self.seen.is_empty() {
+            return;
+        }
+        self.rows_read += 1;
+        if self.rows_read == SIZE_AFTER_ROWS {
+            // As many keys as the file seems to have rows.
+            let rows =
+                self.source.size().saturating_mul(self.rows_read) / self.source.position().max(1);
+            let rows = usize::try_from(rows.min(MAX_EXPECTED_KEYS)).unwrap_or(0);
+            for seen in &mut self.seen {
+                seen.expect(rows);
+            }
+        }
+        for set in 0..self.seen.len() {
+            let seen = &mut self.seen[set];
+            let Some(key) = duplicates::key_hash(&seen.cols, &row.values, &mut self.key_text)
+            else {
                 continue;
             };
-            let first = seen.first_or_note(key, row.line);
-            let cols = &self.seen[k].0;
-            match first {
-                Some(line) if !reported.contains(&line) => {
-                    reported.push(line);
-                    let first = cols[0];
-                    let columns = cols
-                        .iter()
-                        .map(|c| self.header(*c))
-                        .collect::<Vec<_>>()
-                        .join(match self.opts.lang {
-                            Lang::Zh => "、",
-                            Lang::En => ", ",
-                        });
-                    let shown = cols
-                        .iter()
-                        .map(|c| self.shown(*c, value_text(row.values[*c].as_ref())))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    problems.push((first, shown, Problem::Duplicate { line, columns }));
-                }
-                Some(_) | None => {}
+            if seen.note(key, row.line) {
+                let shown = self.seen[set]
+                    .cols
+                    .iter()
+                    .map(|c| self.shown(*c, value_text(row.values[*c].as_ref())))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.suspects.push(Suspect {
+                    line: row.line,
+                    set,
+                    key,
+                    shown,
+                });
             }
         }
     }
+
+    /// At the end of the file: an issue for every row whose values in a
+    /// `unique` column set equal an earlier row's, once per earlier row.
+    fn duplicate_issues(&mut self) -> Vec<Issue> {
+        let suspects = std::mem::take(&mut self.suspects);
+        let firsts: Vec<_> = (0..self.seen.len())
+            .map(|set| {
+                let keys = suspects.iter().filter(|s| s.set == set).map(|s| s.key);
+                self.seen[set].first_lines(keys)
+            })
+            .collect();
+        let mut out = Vec::new();
+        let mut reported: Vec<u64> = Vec::new();
+        let mut current = 0;
+        for s in suspects {
+            if s.line != current {
+                (current, reported) = (s.line, Vec::new());
+            }
+            let Some(&first) = firsts[s.set].get(&s.key) else {
+                continue;
+            };
+            if first >= s.line || reported.contains(&first) {
+                continue;
+            }
+            reported.push(first);
+            let cols = &self.seen[s.set].cols;
+            let columns = cols
+                .iter()
+                .map(|c| self.header(*c))
+                .collect::<Vec<_>>()
+                .join(match self.opts.lang {
+                    Lang::Zh => "、",
+                    Lang::En => ", ",
+                });
+            out.push(Issue {
+                dataset: self.dataset.name.clone(),
+                file: self.file.clone(),
+                line: s.line,
+                column: self.header(cols[0]),
+                value: s.shown,
+                message: Problem::Duplicate {
+                    line: first,
+                    columns,
+                }
+                .message(self.opts.lang),
+            });
+        }
+        out
+    }
 }
+
+/// A row that may repeat an earlier one in a `unique` column set.
+struct Suspect {
+    line: u64,
+    /// Index of the column set in `DatasetReader::seen`.
+    set: usize,
+    key: duplicates::Key,
+    /// The row's values in the set, as reports show them.
+    shown: String,
+}
+
+/// After this many rows the duplicate filters are sized for the whole file.
+const SIZE_AFTER_ROWS: u64 = 4096;
+/// At most this many keys are expected ahead (the filters still grow past it).
+const MAX_EXPECTED_KEYS: u64 = 1 << 28;
 
 /// A row for an error message: a file without a header row shows a data row,
 /// which may hold an ID number.
@@ -860,118 +932,6 @@ fn map_headers(
     (fields, scale, errors)
 }
 
-/// A duplicate-check key: a 128-bit hash of the values (text without
-/// spaces, full-width folded), or `None` if one is unknown. Hashes keep a
-/// million-row roster's check small; two different keys share a 128-bit
-/// hash with a chance of about n²/2¹²⁹ — never, in practice.
-fn key_hash(cols: &[ColId], values: &[Option<Value>], text: &mut String) -> Option<Key> {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    let (mut a, mut b) = (DefaultHasher::new(), DefaultHasher::new());
-    // A different start makes the two 64-bit halves independent.
-    u64::MAX.hash(&mut b);
-    for c in cols {
-        let v = values[*c].as_ref()?;
-        // Most texts (names) have nothing to fold or drop: no ASCII space
-        // and none of the lead bytes of full-width forms or Unicode spaces.
-        let plain = |t: &str| {
-            !t.bytes()
-                .any(|b| b.is_ascii_whitespace() || matches!(b, 0xC2 | 0xE1..=0xE3 | 0xEF))
-        };
-        let folded = match v {
-            Value::Text(t) if plain(t) => t.as_str(),
-            Value::Text(t) => {
-                text.clear();
-                text.extend(
-                    t.chars()
-                        .map(crate::num::halfwidth_char)
-                        .filter(|c| !c.is_whitespace()),
-                );
-                text.as_str()
-            }
-            _ => "",
-        };
-        for h in [&mut a, &mut b] {
-            match v {
-                // A str hashes with an end mark, so ("ab", "c") ≠ ("a", "bc").
-                Value::Text(_) => (0u8, folded).hash(h),
-                Value::Date(d) => (1u8, d.year, d.month, d.day).hash(h),
-                Value::Num(n) => (2u8, n).hash(h),
-                Value::Bool(x) => (3u8, x).hash(h),
-            }
-        }
-    }
-    let (a, b) = (a.finish(), b.finish());
-    Some(Key([a as u32, (a >> 32) as u32, (b >> 32) as u32]))
-}
-
-/// A 96-bit key hash: 32 bits of a second, independent hash make a false
-/// duplicate a chance of about n²/2⁹⁷ (10⁻¹⁵ for ten million rows) while
-/// an entry of the table stays at 16 bytes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Key([u32; 3]);
-
-impl std::hash::Hash for Key {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write_u64(u64::from(self.0[0]) | u64::from(self.0[1]) << 32);
-    }
-}
-
-/// Keys are hashes already: the table uses their first 64 bits as is.
-#[derive(Default)]
-struct PassThrough(u64);
-
-impl std::hash::Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-}
-
-type PassThroughState = std::hash::BuildHasherDefault<PassThrough>;
-
-/// Key hash → the line it was first seen on: the one table that grows with
-/// the rows of a file, so its entries are kept small.
-#[derive(Default)]
-struct Seen {
-    lines: HashMap<Key, u32, PassThroughState>,
-    /// Lines beyond 32 bits (a CSV file of hundreds of gigabytes).
-    far: HashMap<Key, u64, PassThroughState>,
-}
-
-impl Seen {
-    /// The line `key` was first seen on; `None` if it is new, and then it
-    /// is noted as seen on `line`.
-    fn first_or_note(&mut self, key: Key, line: u64) -> Option<u64> {
-        use std::collections::hash_map::Entry;
-        if !self.far.is_empty() {
-            if let Some(&first) = self.far.get(&key) {
-                return Some(first);
-            }
-        }
-        match self.lines.entry(key) {
-            Entry::Occupied(e) => Some(u64::from(*e.get())),
-            Entry::Vacant(v) => {
-                match u32::try_from(line) {
-                    Ok(l) => {
-                        v.insert(l);
-                    }
-                    Err(_) => {
-                        self.far.insert(key, line);
-                    }
-                }
-                None
-            }
-        }
-    }
-}
-
 /// A value for people: `1980-05-12`, `1980-05`, `是`, `12`.
 fn value_text(v: Option<&Value>) -> String {
     match v {
@@ -1002,30 +962,6 @@ mod tests {
         );
         assert_eq!(split_sheet("a#b.csv"), (PathBuf::from("a#b.csv"), None));
         assert_eq!(split_sheet("名单.xlsx"), (PathBuf::from("名单.xlsx"), None));
-    }
-
-    #[test]
-    fn duplicate_keys_fold_spaces_and_full_width_only() {
-        let text = |t: &str| Some(Value::Text(t.to_string()));
-        let mut buf = String::new();
-        let mut key = |a: &str, b: &str| key_hash(&[0, 1], &[text(a), text(b)], &mut buf);
-        assert!(key("王 五", "ＡＢ") == key("王五", "AB"));
-        // A text with nothing to fold is hashed as it is: the same key.
-        assert!(key("王五\u{3000}", "（甲）") == key("王五", "(甲)"));
-        assert!(key("王\u{A0}五", "甲·乙") == key("王五", "甲·乙"));
-        assert!(key("王五", "AB") != key("王五", "AC"));
-        assert!(key("ab", "c") != key("a", "bc"));
-        assert!(key_hash(&[0, 1], &[text("王五"), None], &mut buf).is_none());
-        let date = |d| {
-            Some(Value::Date(crate::date::PartialDate {
-                year: 1980,
-                month: 5,
-                day: d,
-            }))
-        };
-        assert!(
-            key_hash(&[0], &[date(None)], &mut buf) != key_hash(&[0], &[date(Some(1))], &mut buf)
-        );
     }
 
     #[test]
