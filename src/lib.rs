@@ -127,16 +127,17 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
         output::write(path, text.as_bytes())?;
     }
     if !args.quiet {
-        let text = args.format.renderer().render(
-            &report,
-            &report::RenderOptions {
-                lang: args.lang,
-                color: env.color && args.format == report::Format::Table,
-                view: args.view,
-                all_issues: args.all_issues,
-            },
-        )?;
-        emit(out, &text)?;
+        let opts = report::RenderOptions {
+            lang: args.lang,
+            color: env.color && args.format == report::Format::Table,
+            view: args.view,
+            all_issues: args.all_issues,
+        };
+        match args.format.renderer().write(&report, &opts, out) {
+            // A reader that stopped early (`| head`) is not an error.
+            Err(e) if broken_pipe(&e) => {}
+            other => other?,
+        }
     }
     Ok(u8::from(report.fails(args.fail_on)))
 }
@@ -180,6 +181,15 @@ fn man_page() -> Result<String> {
 }
 
 /// Writes output; a closed pipe (`reformcheck … | head`) is not an error.
+/// Whether writing failed because the reader of standard output is gone.
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    let kind = e
+        .downcast_ref::<std::io::Error>()
+        .map(std::io::Error::kind)
+        .or_else(|| e.downcast_ref::<serde_json::Error>()?.io_error_kind());
+    kind == Some(std::io::ErrorKind::BrokenPipe)
+}
+
 pub(crate) fn emit(out: &mut dyn std::io::Write, text: &str) -> Result<()> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -530,3 +530,32 @@ fn completions_and_man_page_come_from_the_cli_definition() {
     assert!(man.contains("\\fB\\-\\-show\\-failing\\fR"));
     assert!(man.contains(".SH \"REFORMCHECK RULES\""));
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    // `reformcheck check … --format json | head`: the JSON (over a megabyte
+    // here, streamed) stops being read after a few bytes.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("delegates.csv");
+    let mut body = String::from("姓名,出生日期,是否基层一线\n");
+    for i in 0..5_000 {
+        body.push_str(&format!("代表{i},1980-01-01,待定\n"));
+    }
+    std::fs::write(&path, body).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reformcheck"))
+        .args(["check", path.to_str().unwrap(), "--format", "json"])
+        .args(["--as-of", AS_OF])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut start = [0u8; 16];
+    std::io::Read::read_exact(&mut stdout, &mut start).unwrap();
+    assert_eq!(&start[..1], b"{");
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    // Not 2 (an error): 1, since nobody born in 1980 is 45 or younger.
+    assert_eq!(out.status.code(), Some(1));
+}

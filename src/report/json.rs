@@ -5,6 +5,7 @@ use super::{Measured, Render, RenderOptions, Report, RuleResult, Status};
 use crate::num::{self, Rational};
 use serde::Serialize;
 use serde_json::value::RawValue;
+use std::io::Write;
 
 pub struct Json;
 
@@ -188,39 +189,57 @@ fn result<'a>(r: &'a RuleResult, opts: &RenderOptions) -> Result<'a> {
 
 impl Render for Json {
     fn render(&self, report: &Report, opts: &RenderOptions) -> anyhow::Result<String> {
-        let [pass, fail, indeterminate, pending, skipped, not_applicable] = report.counts();
-        debug_assert_eq!(Status::ALL.len(), 6);
-        let doc = Doc {
-            plan: Plan {
-                id: &report.plan.id,
-                title: report.plan.title.get(opts.lang),
-                document: &report.plan.document,
-            },
-            as_of: report.as_of.to_string(),
-            summary: Summary {
-                pass,
-                fail,
-                indeterminate,
-                pending,
-                skipped,
-                not_applicable,
-            },
-            results: report.results.iter().map(|r| result(r, opts)).collect(),
-            issues: report
-                .issues
-                .iter()
-                .map(|i| Issue {
-                    dataset: &i.dataset,
-                    file: &i.file,
-                    line: i.line,
-                    column: &i.column,
-                    value: &i.value,
-                    message: &i.message,
-                })
-                .collect(),
-        };
-        let mut text = serde_json::to_string_pretty(&doc)?;
+        let mut text = serde_json::to_string_pretty(&doc(report, opts))?;
         text.push('\n');
         Ok(text)
+    }
+
+    /// Streams: a registry's report may list hundreds of thousands of issues.
+    fn write(
+        &self,
+        report: &Report,
+        opts: &RenderOptions,
+        out: &mut dyn std::io::Write,
+    ) -> anyhow::Result<()> {
+        let mut out = std::io::BufWriter::new(out);
+        serde_json::to_writer_pretty(&mut out, &doc(report, opts))?;
+        out.write_all(b"\n")?;
+        out.flush()?;
+        Ok(())
+    }
+}
+
+/// The report as the JSON document serializes it (borrowing, not copying).
+fn doc<'a>(report: &'a Report, opts: &RenderOptions) -> Doc<'a> {
+    let [pass, fail, indeterminate, pending, skipped, not_applicable] = report.counts();
+    debug_assert_eq!(Status::ALL.len(), 6);
+    Doc {
+        plan: Plan {
+            id: &report.plan.id,
+            title: report.plan.title.get(opts.lang),
+            document: &report.plan.document,
+        },
+        as_of: report.as_of.to_string(),
+        summary: Summary {
+            pass,
+            fail,
+            indeterminate,
+            pending,
+            skipped,
+            not_applicable,
+        },
+        results: report.results.iter().map(|r| result(r, opts)).collect(),
+        issues: report
+            .issues
+            .iter()
+            .map(|i| Issue {
+                dataset: &i.dataset,
+                file: &i.file,
+                line: i.line,
+                column: &i.column,
+                value: &i.value,
+                message: &i.message,
+            })
+            .collect(),
     }
 }

@@ -406,6 +406,19 @@ pub struct RenderOptions {
 /// One output format.
 pub trait Render {
     fn render(&self, report: &Report, opts: &RenderOptions) -> anyhow::Result<String>;
+
+    /// Writes the report to `out`. A renderer that can stream overrides
+    /// this, so that a long report is never held whole in memory.
+    fn write(
+        &self,
+        report: &Report,
+        opts: &RenderOptions,
+        out: &mut dyn std::io::Write,
+    ) -> anyhow::Result<()> {
+        out.write_all(self.render(report, opts)?.as_bytes())?;
+        out.flush()?;
+        Ok(())
+    }
 }
 
 impl Format {
