@@ -543,6 +543,52 @@ fn the_same_person_twice_is_an_issue_naming_both_lines() {
     );
 }
 
+#[test]
+fn every_repeat_in_a_large_roster_is_found_with_its_first_line() {
+    // 30,000 rows (past the first sizing of the duplicate filter and many
+    // windows of keys): every 7th row repeats the person of a row about
+    // two thirds of the way back; a repeat of a repeat names the first line.
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("姓名,出生日期\n");
+    let mut person_of_line = Vec::new();
+    let mut expected = Vec::new();
+    let mut first = std::collections::HashMap::new();
+    for k in 0..30_000u64 {
+        let line = k + 2;
+        let person = if k % 7 == 6 {
+            person_of_line[(k * 2 / 3) as usize]
+        } else {
+            k
+        };
+        person_of_line.push(person);
+        match first.get(&person) {
+            Some(&f) => expected.push((line, f)),
+            None => {
+                first.insert(person, line);
+            }
+        }
+        text.push_str(&format!("代表{person},{}-01-01\n", 1950 + person % 50));
+    }
+    let path = write(&dir, "delegates.csv", text.as_bytes());
+    let (_, json) = check_json(&[&path, "--as-of", "2026-05-12"]);
+    let found: Vec<(u64, u64)> = json["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let message = i["message"].as_str().unwrap();
+            let first: u64 = message
+                .strip_prefix("与第 ")
+                .and_then(|m| m.split(' ').next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("{message}"));
+            (i["line"].as_u64().unwrap(), first)
+        })
+        .collect();
+    assert!(expected.len() > 4_000, "{}", expected.len());
+    assert_eq!(found, expected);
+}
+
 // ---- values people type; units in headers ----
 
 #[test]

@@ -273,6 +273,9 @@ pub struct DatasetReader<'p> {
     needed: Vec<bool>,
     /// The keys of each `unique` column set present in the file.
     seen: Vec<duplicates::Seen>,
+    /// Keys not yet noted, `window[..waiting]`.
+    window: Vec<Waiting>,
+    waiting: usize,
     /// Rows that may repeat an earlier one, settled at the end of the file.
     suspects: Vec<Suspect>,
     /// Reused for a key's text.
@@ -349,6 +352,8 @@ impl<'p> DatasetReader<'p> {
             parse_order: Vec::new(),
             needed: vec![false; n],
             seen: Vec::new(),
+            window: Vec::new(),
+            waiting: 0,
             suspects: Vec::new(),
             key_text: String::new(),
             rows_read: 0,
@@ -789,31 +794,58 @@ impl<'p> DatasetReader<'p> {
             }
         }
         for set in 0..self.seen.len() {
-            let seen = &mut self.seen[set];
-            let Some(key) = duplicates::key_hash(&seen.cols, &row.values, &mut self.key_text)
-            else {
+            let cols = &self.seen[set].cols;
+            let Some(key) = duplicates::key_hash(cols, &row.values, &mut self.key_text) else {
                 continue;
             };
-            if seen.note(key, row.line) {
-                let shown = self.seen[set]
-                    .cols
-                    .iter()
-                    .map(|c| self.shown(*c, value_text(row.values[*c].as_ref())))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                self.suspects.push(Suspect {
-                    line: row.line,
-                    set,
-                    key,
-                    shown,
-                });
+            // Into the window, reusing the buffers of an earlier row there.
+            if self.window.len() == self.waiting {
+                self.window.push(Waiting::default());
             }
+            let w = &mut self.window[self.waiting];
+            (w.line, w.set, w.key) = (row.line, set, key);
+            w.values.resize(cols.len(), None);
+            for (slot, c) in w.values.iter_mut().zip(cols) {
+                slot.clone_from(&row.values[*c]);
+            }
+            self.waiting += 1;
         }
+        if self.waiting >= WINDOW {
+            self.note_window();
+        }
+    }
+
+    /// Notes the keys in the window; rows that may repeat an earlier one
+    /// become suspects. Done a window at a time so that the processor
+    /// looks up several keys at once instead of waiting on memory for each.
+    fn note_window(&mut self) {
+        let mut maybe = [false; WINDOW];
+        for (w, m) in self.window[..self.waiting].iter().zip(&mut maybe) {
+            *m = self.seen[w.set].note(w.key, w.line);
+        }
+        for i in (0..self.waiting).filter(|i| maybe[*i]) {
+            let w = &self.window[i];
+            let shown = self.seen[w.set]
+                .cols
+                .iter()
+                .zip(&w.values)
+                .map(|(c, v)| self.shown(*c, value_text(v.as_ref())))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.suspects.push(Suspect {
+                line: w.line,
+                set: w.set,
+                key: w.key,
+                shown,
+            });
+        }
+        self.waiting = 0;
     }
 
     /// At the end of the file: an issue for every row whose values in a
     /// `unique` column set equal an earlier row's, once per earlier row.
     fn duplicate_issues(&mut self) -> Vec<Issue> {
+        self.note_window();
         let suspects = std::mem::take(&mut self.suspects);
         let firsts: Vec<_> = (0..self.seen.len())
             .map(|set| {
@@ -859,6 +891,18 @@ impl<'p> DatasetReader<'p> {
         }
         out
     }
+}
+
+/// Keys noted a window at a time (see `note_window`).
+const WINDOW: usize = 64;
+
+/// A row's key waiting in the window, with the row's values in the set.
+#[derive(Default)]
+struct Waiting {
+    line: u64,
+    set: usize,
+    key: duplicates::Key,
+    values: Vec<Option<Value>>,
 }
 
 /// A row that may repeat an earlier one in a `unique` column set.
