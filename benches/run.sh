@@ -2,10 +2,11 @@
 # Reproduces BENCHMARKS.md: builds the release binaries, generates 1M- and
 # 10M-row files under target/bench/ (about 2.5 GB; never committed), installs
 # pandas from PyPI into a virtualenv there, and runs the floor, reformcheck
-# and pandas side by side, then `reformcheck rules` with hyperfine.
+# (with and without the pack's duplicate checks) and pandas side by side,
+# then `reformcheck rules` with hyperfine.
 #
-#   bash benches/run.sh                 # the full run (about 10 minutes)
-#   SIZES=100000 REPEAT=3 bash benches/run.sh   # a quick try (default: 7 runs)
+#   bash benches/run.sh                 # the full run (about 15 minutes)
+#   SIZES=100000 REPEAT=3 bash benches/run.sh   # a quick try (default: 5 runs)
 #
 # Needs: cargo, python3 (venv), /usr/bin/time; hyperfine (apt-get install
 # hyperfine) for the start-up figure. Not run in CI: it takes too long.
@@ -29,4 +30,4 @@ fi
 "$OUT/venv/bin/pip" install --quiet --disable-pip-version-check "pandas==3.1.1"
 
 exec python3 benches/run.py --out "$OUT" --python "$OUT/venv/bin/python" \
-  --sizes "${SIZES:-1000000,10000000}" --repeat "${REPEAT:-7}"
+  --sizes "${SIZES:-1000000,10000000}" --repeat "${REPEAT:-5}"
