@@ -189,9 +189,9 @@ fn result<'a>(r: &'a RuleResult, opts: &RenderOptions) -> Result<'a> {
 
 impl Render for Json {
     fn render(&self, report: &Report, opts: &RenderOptions) -> anyhow::Result<String> {
-        let mut text = serde_json::to_string_pretty(&doc(report, opts))?;
-        text.push('\n');
-        Ok(text)
+        let mut text = Vec::new();
+        self.write(report, opts, &mut text)?;
+        Ok(String::from_utf8(text)?)
     }
 
     /// Streams: a registry's report may list hundreds of thousands of issues.
