@@ -167,7 +167,7 @@ fn a_large_generated_roster_gives_exactly_the_generated_counts() {
 
     // On a terminal, reading these files takes long enough for a progress
     // bar on standard error; `script` gives the run a terminal. With
-    // `--format json` there is none, terminal or not.
+    // `--format json` or `--quiet` there is none, terminal or not.
     if std::process::Command::new("script")
         .arg("--version")
         .output()
@@ -176,9 +176,9 @@ fn a_large_generated_roster_gives_exactly_the_generated_counts() {
         eprintln!("skipped the progress-bar check: `script` (util-linux) is not installed");
         return;
     }
-    let on_terminal = |format: &str| {
+    let on_terminal = |args: &str| {
         let command = format!(
-            "{} check delegates.csv society_council.csv --as-of {} --format {format} > /dev/null",
+            "{} check delegates.csv society_council.csv --as-of {} {args} > /dev/null",
             env!("CARGO_BIN_EXE_reformcheck"),
             cfg.as_of
         );
@@ -190,14 +190,12 @@ fn a_large_generated_roster_gives_exactly_the_generated_counts() {
         assert_eq!(out.status.code(), Some(1), "{out:?}");
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    let drawn = on_terminal("table");
+    let drawn = on_terminal("--format table");
     assert!(
         drawn.contains("delegates.csv") && drawn.contains('%'),
         "no progress bar on a terminal: {drawn:?}"
     );
-    assert_eq!(
-        on_terminal("json").trim(),
-        "",
-        "a progress bar with --format json"
-    );
+    for args in ["--format json", "--quiet"] {
+        assert_eq!(on_terminal(args).trim(), "", "a progress bar with {args}");
+    }
 }
