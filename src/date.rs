@@ -34,35 +34,38 @@ pub fn parse_date(text: &str) -> Option<PartialDate> {
         true => s.trim_end_matches('日').trim_end_matches('号'),
         false => &s,
     };
-    let all_digits = s.bytes().all(|b| b.is_ascii_digit());
-    // Year, month and maybe day; no allocation, since every birth date of a
-    // registry passes through here.
-    let mut parts = [""; 3];
+    let b = s.as_bytes();
+    // Year, month and maybe day, as ASCII digits; no allocation, since every
+    // birth date of a registry passes through here.
+    let mut parts: [&[u8]; 3] = [&[]; 3];
     let mut count = 0;
-    if s.len() == 8 && all_digits {
-        parts = [&s[0..4], &s[4..6], &s[6..8]];
-        count = 3;
-    } else if s.len() == 6 && all_digits {
-        parts = [&s[0..4], &s[4..6], ""];
-        count = 2;
-    } else {
-        let ascii = s.is_ascii();
-        let separator =
-            |c: char| matches!(c, '-' | '/' | '.') || (!ascii && matches!(c, '年' | '月'));
-        for p in s.split(separator) {
+    if (b.len() == 8 || b.len() == 6) && b.iter().all(u8::is_ascii_digit) {
+        parts = [&b[0..4], &b[4..6], b.get(6..).unwrap_or_default()];
+        count = if b.len() == 8 { 3 } else { 2 };
+    } else if s.is_ascii() {
+        for p in b.split(|c| matches!(c, b'-' | b'/' | b'.')) {
             *parts.get_mut(count)? = p;
             count += 1;
         }
-        // `1980年5月` splits into ["1980", "5", ""].
-        if count == 3 && parts[2].is_empty() {
-            count = 2;
+    } else {
+        for p in s.split(['-', '/', '.', '年', '月']) {
+            *parts.get_mut(count)? = p.as_bytes();
+            count += 1;
         }
     }
+    // `1980年5月` (and `1980.5.`) split into ["1980", "5", ""].
+    if count == 3 && parts[2].is_empty() {
+        count = 2;
+    }
     let parts = &parts[..count];
-    let num = |p: &str| -> Option<u32> {
-        (!p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| p.parse().ok())
-            .flatten()
+    // One to four ASCII digits.
+    let num = |p: &[u8]| -> Option<u32> {
+        if !(1..=4).contains(&p.len()) {
+            return None;
+        }
+        p.iter().try_fold(0, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
     };
     if parts.first().map(|y| y.len()) != Some(4) {
         return None;
