@@ -219,6 +219,8 @@ fn fill(source: Box<dyn Read + Send>, tx: &SyncSender<Msg>, returned: &Receiver<
                     break;
                 }
                 Err(e) => {
+                    // Leave out the part of the record read before the error.
+                    used = start;
                     end = Some(Msg::Error(ReadError::Io(e)));
                     break;
                 }
@@ -431,6 +433,31 @@ mod tests {
         }
         match r.advance() {
             Err(ReadError::Io(e)) => assert!(e.to_string().contains("disk on fire"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(!r.advance().unwrap());
+    }
+
+    #[test]
+    fn a_record_cut_short_by_an_error_is_left_out() {
+        struct CutShort(bool);
+        impl Read for CutShort {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if std::mem::replace(&mut self.0, true) {
+                    return Err(std::io::Error::other("cable pulled"));
+                }
+                let text = "甲,是\n乙,\u{5426}".as_bytes();
+                // Stop inside the last character of the second record.
+                let n = text.len() - 1;
+                buf[..n].copy_from_slice(&text[..n]);
+                Ok(n)
+            }
+        }
+        let mut r = records_of(Box::new(CutShort(false)));
+        assert!(r.advance().unwrap());
+        assert_eq!((r.field(0), r.field(1)), (Some("甲"), Some("是")));
+        match r.advance() {
+            Err(ReadError::Io(e)) => assert!(e.to_string().contains("cable pulled"), "{e}"),
             other => panic!("{other:?}"),
         }
         assert!(!r.advance().unwrap());
