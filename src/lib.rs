@@ -133,11 +133,7 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
             view: args.view,
             all_issues: args.all_issues,
         };
-        match args.format.renderer().write(&report, &opts, out) {
-            // A reader that stopped early (`| head`) is not an error.
-            Err(e) if broken_pipe(&e) => {}
-            other => other?,
-        }
+        ignore_broken_pipe(args.format.renderer().write(&report, &opts, out))?;
     }
     Ok(u8::from(report.fails(args.fail_on)))
 }
@@ -181,20 +177,25 @@ fn man_page() -> Result<String> {
 }
 
 /// Writes output; a closed pipe (`reformcheck … | head`) is not an error.
-/// Whether writing failed because the reader of standard output is gone.
-fn broken_pipe(e: &anyhow::Error) -> bool {
+/// A reader of standard output that stopped early (`| head`) is not an error.
+fn ignore_broken_pipe(written: Result<()>) -> Result<()> {
+    let Err(e) = written else { return Ok(()) };
     let kind = e
         .downcast_ref::<std::io::Error>()
         .map(std::io::Error::kind)
         .or_else(|| e.downcast_ref::<serde_json::Error>()?.io_error_kind());
-    kind == Some(std::io::ErrorKind::BrokenPipe)
+    match kind {
+        Some(std::io::ErrorKind::BrokenPipe) => Ok(()),
+        _ => Err(e),
+    }
 }
 
 pub(crate) fn emit(out: &mut dyn std::io::Write, text: &str) -> Result<()> {
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
-    }
+    ignore_broken_pipe(
+        out.write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(Into::into),
+    )
 }
 
 fn rules(args: RulesArgs, out: &mut dyn std::io::Write) -> Result<u8> {

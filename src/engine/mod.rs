@@ -149,36 +149,8 @@ type Hasher = foldhash::fast::RandomState;
 struct RuleState<'p> {
     rule: &'p Rule,
     accs: IndexMap<Key, Acc, Hasher>,
-    /// Without periods, where each group's accumulator is in `accs`: slot 0
-    /// for group `None`, slot g + 1 for group g. Saves a hash per row.
-    slots: Vec<usize>,
     /// Only for rules whose rows were asked for.
     explain: Option<explain::Explainer>,
-}
-
-impl RuleState<'_> {
-    /// The accumulator for `key`, created on first use.
-    fn acc(&mut self, key: Key, pack: &Pack) -> &mut Acc {
-        let slot = key.0.is_none().then(|| key.1.map_or(0, |g| g + 1));
-        let known = slot.and_then(|s| self.slots.get(s)).copied();
-        let i = match known {
-            Some(i) if i != usize::MAX => i,
-            _ => {
-                let rule = self.rule;
-                let entry = self.accs.entry(key);
-                let i = entry.index();
-                entry.or_insert_with(|| Acc::new(rule, pack));
-                if let Some(s) = slot {
-                    if self.slots.len() <= s {
-                        self.slots.resize(s + 1, usize::MAX);
-                    }
-                    self.slots[s] = i;
-                }
-                i
-            }
-        };
-        &mut self.accs[i]
-    }
 }
 
 pub(crate) enum Acc {
@@ -258,7 +230,6 @@ fn check_dataset(
             states.push(RuleState {
                 rule,
                 accs: IndexMap::default(),
-                slots: Vec::new(),
                 explain,
             });
         } else {
@@ -329,20 +300,7 @@ fn check_dataset(
             let keys: [Option<Option<usize>>; 2] = match rule.group_by {
                 None => [Some(None), None],
                 Some(g) => {
-                    let group = match row_groups.iter().find(|(c, _)| *c == g) {
-                        Some(&(_, group)) => group,
-                        None => {
-                            let group = match &row.values[g] {
-                                Some(Value::Text(name)) => Some(match groups.get_index_of(name) {
-                                    Some(i) => i,
-                                    None => groups.insert_full(name.clone()).0,
-                                }),
-                                _ => None,
-                            };
-                            row_groups.push((g, group));
-                            group
-                        }
-                    };
+                    let group = group_of(g, &row.values, &mut groups, &mut row_groups);
                     [group.map(Some), rule.total.then_some(None)]
                 }
             };
@@ -354,7 +312,11 @@ fn check_dataset(
                         rule, k, acc, scope, cond, &row, &reader, opts.as_of, opts.lang,
                     );
                 }
-                state.acc(k, pack).add(rule, scope, cond, &row.values);
+                state
+                    .accs
+                    .entry(k)
+                    .or_insert_with(|| Acc::new(rule, pack))
+                    .add(rule, scope, cond, &row.values);
             }
         }
         for c in undecided {
@@ -453,6 +415,29 @@ fn check_dataset(
     // Keep the pack's rule order.
     out.sort_by_key(|r| pack.rules.iter().position(|x| x.id == r.rule));
     Ok(out)
+}
+
+/// The index of the row's group in the `group_by` column `g` (`None` if the
+/// cell is unknown), interning a new name; looked up once per row and column
+/// (`row_groups`), however many rules group by it.
+fn group_of(
+    g: usize,
+    values: &[Option<Value>],
+    groups: &mut IndexSet<String, Hasher>,
+    row_groups: &mut Vec<(usize, Option<usize>)>,
+) -> Option<usize> {
+    if let Some(&(_, group)) = row_groups.iter().find(|(c, _)| *c == g) {
+        return group;
+    }
+    let group = match &values[g] {
+        Some(Value::Text(name)) => Some(match groups.get_index_of(name) {
+            Some(i) => i,
+            None => groups.insert_full(name.clone()).0,
+        }),
+        _ => None,
+    };
+    row_groups.push((g, group));
+    group
 }
 
 /// Records columns whose value was read but does not decide a condition

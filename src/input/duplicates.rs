@@ -17,12 +17,12 @@ use std::collections::HashMap;
 /// A 96-bit hash of a row's values in a column set: two different keys
 /// share one with a chance of about n²/2⁹⁷ (10⁻¹⁵ for ten million rows).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Key([u32; 3]);
+struct Key([u32; 3]);
 
 /// The key of a row's values in `cols` — text without spaces and with
 /// full-width forms folded — or `None` if one of them is unknown. `text`
 /// is a reused buffer.
-pub fn key_hash(cols: &[ColId], values: &[Option<Value>], text: &mut String) -> Option<Key> {
+fn key_hash(cols: &[ColId], values: &[Option<Value>], text: &mut String) -> Option<Key> {
     use std::hash::{BuildHasher, Hash, Hasher};
     // Two fast hashes with different fixed seeds (so runs repeat exactly).
     let mut a = foldhash::quality::FixedState::with_seed(0x9E37_79B9_7F4A_7C15).build_hasher();
@@ -82,6 +82,170 @@ fn fold<'a>(t: &'a str, buf: &'a mut String) -> &'a str {
     buf
 }
 
+/// Keys noted a window at a time (see [`Duplicates::note_window`]).
+const WINDOW: usize = 64;
+/// After this many rows the filters are sized for the whole file.
+const SIZE_AFTER_ROWS: u64 = 4096;
+/// At most this many keys are expected ahead (the filters still grow past it).
+const MAX_EXPECTED_KEYS: u64 = 1 << 28;
+
+/// The `unique` column sets of one file, checked row by row.
+#[derive(Default)]
+pub struct Duplicates {
+    sets: Vec<Seen>,
+    /// Keys not yet noted, `window[..waiting]`.
+    window: Vec<Waiting>,
+    waiting: usize,
+    /// Rows that may repeat an earlier one, settled at the end of the file.
+    suspects: Vec<Suspect>,
+    /// Reused for a key's text.
+    text: String,
+    /// Rows noted so far.
+    rows: u64,
+}
+
+/// A row's key waiting in the window, with the row's values in the set.
+#[derive(Default)]
+struct Waiting {
+    line: u64,
+    set: usize,
+    key: Key,
+    values: Vec<Option<Value>>,
+}
+
+/// A row that may repeat an earlier one.
+struct Suspect {
+    line: u64,
+    set: usize,
+    key: Key,
+    shown: String,
+}
+
+/// A row that repeats an earlier one in a column set.
+pub struct Duplicate {
+    pub line: u64,
+    /// The line of the earliest row with the same values.
+    pub first: u64,
+    /// The columns of the set.
+    pub cols: Vec<ColId>,
+    /// The row's values in the set, as reports show them.
+    pub shown: String,
+}
+
+impl Duplicates {
+    /// Checks the column set `cols` too.
+    pub fn add_set(&mut self, cols: Vec<ColId>) {
+        self.sets.push(Seen::new(cols));
+    }
+
+    /// Notes a row's keys. `expected_rows(n)`, asked once after a few
+    /// thousand rows, estimates the rows of the whole file from the first
+    /// `n`; `shown` gives a value as reports show it.
+    pub fn note(
+        &mut self,
+        values: &[Option<Value>],
+        line: u64,
+        expected_rows: impl FnOnce(u64) -> u64,
+        shown: impl Fn(ColId, Option<&Value>) -> String,
+    ) {
+        if self.sets.is_empty() {
+            return;
+        }
+        self.rows += 1;
+        if self.rows == SIZE_AFTER_ROWS {
+            let rows = expected_rows(self.rows).min(MAX_EXPECTED_KEYS);
+            let rows = usize::try_from(rows).unwrap_or(0);
+            for seen in &mut self.sets {
+                seen.expect(rows);
+            }
+        }
+        for set in 0..self.sets.len() {
+            let cols = &self.sets[set].cols;
+            let Some(key) = key_hash(cols, values, &mut self.text) else {
+                continue;
+            };
+            // Into the window, reusing the buffers of an earlier row there.
+            if self.window.len() == self.waiting {
+                self.window.push(Waiting::default());
+            }
+            let w = &mut self.window[self.waiting];
+            (w.line, w.set, w.key) = (line, set, key);
+            w.values.resize(cols.len(), None);
+            for (slot, c) in w.values.iter_mut().zip(cols) {
+                slot.clone_from(&values[*c]);
+            }
+            self.waiting += 1;
+        }
+        if self.waiting >= WINDOW {
+            self.note_window(&shown);
+        }
+    }
+
+    /// Notes the keys in the window; rows that may repeat an earlier one
+    /// become suspects. Done a window at a time so that the processor
+    /// looks up several keys at once instead of waiting on memory for each.
+    fn note_window(&mut self, shown: &impl Fn(ColId, Option<&Value>) -> String) {
+        let mut maybe = [false; WINDOW];
+        for (w, m) in self.window[..self.waiting].iter().zip(&mut maybe) {
+            *m = self.sets[w.set].note(w.key, w.line);
+        }
+        for i in (0..self.waiting).filter(|i| maybe[*i]) {
+            let w = &self.window[i];
+            let shown = self.sets[w.set]
+                .cols
+                .iter()
+                .zip(&w.values)
+                .map(|(c, v)| shown(*c, v.as_ref()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.suspects.push(Suspect {
+                line: w.line,
+                set: w.set,
+                key: w.key,
+                shown,
+            });
+        }
+        self.waiting = 0;
+    }
+
+    /// At the end of the file: every row whose values in a column set equal
+    /// an earlier row's, once per earlier row, in line order.
+    pub fn finish(&mut self, shown: impl Fn(ColId, Option<&Value>) -> String) -> Vec<Duplicate> {
+        self.note_window(&shown);
+        let suspects = std::mem::take(&mut self.suspects);
+        let firsts: Vec<_> = self
+            .sets
+            .iter()
+            .enumerate()
+            .map(|(set, seen)| {
+                seen.first_lines(suspects.iter().filter(|s| s.set == set).map(|s| s.key))
+            })
+            .collect();
+        let mut out = Vec::new();
+        let mut reported: Vec<u64> = Vec::new();
+        let mut current = 0;
+        for s in suspects {
+            if s.line != current {
+                (current, reported) = (s.line, Vec::new());
+            }
+            let Some(&first) = firsts[s.set].get(&s.key) else {
+                continue;
+            };
+            if first >= s.line || reported.contains(&first) {
+                continue;
+            }
+            reported.push(first);
+            out.push(Duplicate {
+                line: s.line,
+                first,
+                cols: self.sets[s.set].cols.clone(),
+                shown: s.shown,
+            });
+        }
+        out
+    }
+}
+
 /// Filter bits per key: about 1 % of new keys look seen.
 const BITS_PER_KEY: usize = 12;
 /// Bits set per key, all in one 512-bit block (one cache line).
@@ -125,8 +289,8 @@ impl Filter {
 }
 
 /// The keys of one `unique` column set seen so far in a file.
-pub struct Seen {
-    pub cols: Vec<ColId>,
+struct Seen {
+    cols: Vec<ColId>,
     filter: Filter,
     /// Every key noted, with its line, in file order: 16 bytes each.
     keys: Vec<[u32; 4]>,
@@ -135,7 +299,7 @@ pub struct Seen {
 }
 
 impl Seen {
-    pub fn new(cols: Vec<ColId>) -> Seen {
+    fn new(cols: Vec<ColId>) -> Seen {
         Seen {
             cols,
             filter: Filter::for_keys(MIN_KEYS),
@@ -150,14 +314,14 @@ impl Seen {
 
     /// Sizes the filter for `keys` keys in all (the rows a file seems to
     /// have), so that it is not rebuilt step by step.
-    pub fn expect(&mut self, keys: usize) {
+    fn expect(&mut self, keys: usize) {
         if keys > self.filter.capacity {
             self.rebuild(keys);
         }
     }
 
     /// Notes `key` on `line`; true if the key may have been noted before.
-    pub fn note(&mut self, key: Key, line: u64) -> bool {
+    fn note(&mut self, key: Key, line: u64) -> bool {
         if self.len() >= self.filter.capacity {
             self.rebuild(2 * self.filter.capacity);
         }
@@ -170,7 +334,7 @@ impl Seen {
     }
 
     /// The line each of `wanted` was first noted on.
-    pub fn first_lines(
+    fn first_lines(
         &self,
         wanted: impl Iterator<Item = Key>,
     ) -> HashMap<Key, u64, foldhash::fast::RandomState> {

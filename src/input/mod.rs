@@ -271,17 +271,8 @@ pub struct DatasetReader<'p> {
     parse_order: Vec<ColId>,
     /// Columns a rule reads (and the key and period): an empty cell is an issue.
     needed: Vec<bool>,
-    /// The keys of each `unique` column set present in the file.
-    seen: Vec<duplicates::Seen>,
-    /// Keys not yet noted, `window[..waiting]`.
-    window: Vec<Waiting>,
-    waiting: usize,
-    /// Rows that may repeat an earlier one, settled at the end of the file.
-    suspects: Vec<Suspect>,
-    /// Reused for a key's text.
-    key_text: String,
-    /// Data rows read so far.
-    rows_read: u64,
+    /// The `unique` column sets present in the file.
+    duplicates: duplicates::Duplicates,
     source: Source,
     opts: ReadOptions,
 }
@@ -351,12 +342,7 @@ impl<'p> DatasetReader<'p> {
             parsed: vec![false; n],
             parse_order: Vec::new(),
             needed: vec![false; n],
-            seen: Vec::new(),
-            window: Vec::new(),
-            waiting: 0,
-            suspects: Vec::new(),
-            key_text: String::new(),
-            rows_read: 0,
+            duplicates: duplicates::Duplicates::default(),
             source,
             opts: opts.clone(),
         };
@@ -378,7 +364,7 @@ impl<'p> DatasetReader<'p> {
         for set in &dataset.unique {
             if set.iter().all(|c| reader.has(*c)) {
                 reader.parse_columns(set);
-                reader.seen.push(duplicates::Seen::new(set.clone()));
+                reader.duplicates.add_set(set.clone());
             }
         }
         Ok(reader)
@@ -427,17 +413,7 @@ impl<'p> DatasetReader<'p> {
         let text = self.fields[col]
             .map(|i| self.source.cell(i).1.trim().to_string())
             .unwrap_or_default();
-        self.shown(col, text)
-    }
-
-    /// A cell as reports show it: ID numbers masked — also one that turns up
-    /// in another column — and a huge cell cut short.
-    fn shown(&self, col: ColId, text: String) -> String {
-        if self.dataset.columns[col].kind == ColumnType::IdNumber {
-            id::mask(&text)
-        } else {
-            clip(&id::mask_ids_in(&text))
-        }
+        shown(self.dataset, col, text)
     }
 
     /// Marks columns rules read: their cells are parsed and an empty one is
@@ -460,11 +436,6 @@ impl<'p> DatasetReader<'p> {
     /// Parses these columns (and what they derive from or expire by) without
     /// making empty cells an issue.
     fn parse_columns(&mut self, cols: &[ColId]) {
-        self.mark_parsed(cols);
-        self.parse_order = (0..self.parsed.len()).filter(|c| self.parsed[*c]).collect();
-    }
-
-    fn mark_parsed(&mut self, cols: &[ColId]) {
         for &c in cols {
             self.parsed[c] = true;
             let column = &self.dataset.columns[c];
@@ -478,6 +449,7 @@ impl<'p> DatasetReader<'p> {
                 self.parsed[v] = true;
             }
         }
+        self.parse_order = (0..self.parsed.len()).filter(|c| self.parsed[*c]).collect();
     }
 
     /// Reads the next data row into `row`, adding an issue for every parsed
@@ -539,7 +511,7 @@ impl<'p> DatasetReader<'p> {
             if problem == Problem::Empty && !self.needed[c] {
                 continue;
             }
-            let value = self.shown(c, raw);
+            let value = shown(self.dataset, c, raw);
             issues.push(Issue {
                 dataset: self.dataset.name.clone(),
                 file: self.file.clone(),
@@ -777,148 +749,64 @@ impl<'p> DatasetReader<'p> {
         }
     }
 
-    /// Notes the row's keys; a row that may repeat an earlier one is kept
-    /// as a suspect, with its values as reports show them.
+    /// Notes the row's keys for the duplicate check.
     fn duplicates(&mut self, row: &Row) {
-        if self.seen.is_empty() {
-            return;
-        }
-        self.rows_read += 1;
-        if self.rows_read == SIZE_AFTER_ROWS {
-            // As many keys as the file seems to have rows.
-            let rows =
-                self.source.size().saturating_mul(self.rows_read) / self.source.position().max(1);
-            let rows = usize::try_from(rows.min(MAX_EXPECTED_KEYS)).unwrap_or(0);
-            for seen in &mut self.seen {
-                seen.expect(rows);
-            }
-        }
-        for set in 0..self.seen.len() {
-            let cols = &self.seen[set].cols;
-            let Some(key) = duplicates::key_hash(cols, &row.values, &mut self.key_text) else {
-                continue;
-            };
-            // Into the window, reusing the buffers of an earlier row there.
-            if self.window.len() == self.waiting {
-                self.window.push(Waiting::default());
-            }
-            let w = &mut self.window[self.waiting];
-            (w.line, w.set, w.key) = (row.line, set, key);
-            w.values.resize(cols.len(), None);
-            for (slot, c) in w.values.iter_mut().zip(cols) {
-                slot.clone_from(&row.values[*c]);
-            }
-            self.waiting += 1;
-        }
-        if self.waiting >= WINDOW {
-            self.note_window();
-        }
-    }
-
-    /// Notes the keys in the window; rows that may repeat an earlier one
-    /// become suspects. Done a window at a time so that the processor
-    /// looks up several keys at once instead of waiting on memory for each.
-    fn note_window(&mut self) {
-        let mut maybe = [false; WINDOW];
-        for (w, m) in self.window[..self.waiting].iter().zip(&mut maybe) {
-            *m = self.seen[w.set].note(w.key, w.line);
-        }
-        for i in (0..self.waiting).filter(|i| maybe[*i]) {
-            let w = &self.window[i];
-            let shown = self.seen[w.set]
-                .cols
-                .iter()
-                .zip(&w.values)
-                .map(|(c, v)| self.shown(*c, value_text(v.as_ref())))
-                .collect::<Vec<_>>()
-                .join(", ");
-            self.suspects.push(Suspect {
-                line: w.line,
-                set: w.set,
-                key: w.key,
-                shown,
-            });
-        }
-        self.waiting = 0;
+        let dataset = self.dataset;
+        let source = &self.source;
+        self.duplicates.note(
+            &row.values,
+            row.line,
+            // As many rows as the file's size says, at the first rows' length.
+            |rows| source.size().saturating_mul(rows) / source.position().max(1),
+            |c, v| shown(dataset, c, value_text(v)),
+        );
     }
 
     /// At the end of the file: an issue for every row whose values in a
     /// `unique` column set equal an earlier row's, once per earlier row.
     fn duplicate_issues(&mut self) -> Vec<Issue> {
-        self.note_window();
-        let suspects = std::mem::take(&mut self.suspects);
-        let firsts: Vec<_> = (0..self.seen.len())
-            .map(|set| {
-                let keys = suspects.iter().filter(|s| s.set == set).map(|s| s.key);
-                self.seen[set].first_lines(keys)
-            })
-            .collect();
-        let mut out = Vec::new();
-        let mut reported: Vec<u64> = Vec::new();
-        let mut current = 0;
-        for s in suspects {
-            if s.line != current {
-                (current, reported) = (s.line, Vec::new());
-            }
-            let Some(&first) = firsts[s.set].get(&s.key) else {
-                continue;
-            };
-            if first >= s.line || reported.contains(&first) {
-                continue;
-            }
-            reported.push(first);
-            let cols = &self.seen[s.set].cols;
-            let columns = cols
-                .iter()
-                .map(|c| self.header(*c))
-                .collect::<Vec<_>>()
-                .join(match self.opts.lang {
-                    Lang::Zh => "、",
-                    Lang::En => ", ",
-                });
-            out.push(Issue {
-                dataset: self.dataset.name.clone(),
-                file: self.file.clone(),
-                line: s.line,
-                column: self.header(cols[0]),
-                value: s.shown,
-                message: Problem::Duplicate {
-                    line: first,
-                    columns,
+        let dataset = self.dataset;
+        let found = self
+            .duplicates
+            .finish(|c, v| shown(dataset, c, value_text(v)));
+        found
+            .into_iter()
+            .map(|d| {
+                let columns = d
+                    .cols
+                    .iter()
+                    .map(|c| self.header(*c))
+                    .collect::<Vec<_>>()
+                    .join(match self.opts.lang {
+                        Lang::Zh => "、",
+                        Lang::En => ", ",
+                    });
+                Issue {
+                    dataset: dataset.name.clone(),
+                    file: self.file.clone(),
+                    line: d.line,
+                    column: self.header(d.cols[0]),
+                    value: d.shown,
+                    message: Problem::Duplicate {
+                        line: d.first,
+                        columns,
+                    }
+                    .message(self.opts.lang),
                 }
-                .message(self.opts.lang),
-            });
-        }
-        out
+            })
+            .collect()
     }
 }
 
-/// Keys noted a window at a time (see `note_window`).
-const WINDOW: usize = 64;
-
-/// A row's key waiting in the window, with the row's values in the set.
-#[derive(Default)]
-struct Waiting {
-    line: u64,
-    set: usize,
-    key: duplicates::Key,
-    values: Vec<Option<Value>>,
+/// A cell as reports show it: ID numbers masked — also one that turns up in
+/// another column — and a huge cell cut short.
+fn shown(dataset: &Dataset, col: ColId, text: String) -> String {
+    if dataset.columns[col].kind == ColumnType::IdNumber {
+        id::mask(&text)
+    } else {
+        clip(&id::mask_ids_in(&text))
+    }
 }
-
-/// A row that may repeat an earlier one in a `unique` column set.
-struct Suspect {
-    line: u64,
-    /// Index of the column set in `DatasetReader::seen`.
-    set: usize,
-    key: duplicates::Key,
-    /// The row's values in the set, as reports show them.
-    shown: String,
-}
-
-/// After this many rows the duplicate filters are sized for the whole file.
-const SIZE_AFTER_ROWS: u64 = 4096;
-/// At most this many keys are expected ahead (the filters still grow past it).
-const MAX_EXPECTED_KEYS: u64 = 1 << 28;
 
 /// A row for an error message: a file without a header row shows a data row,
 /// which may hold an ID number.
