@@ -145,6 +145,19 @@ pub struct RulesArgs {
     pub lang: Lang,
 }
 
+impl Command {
+    /// The `--lang` this command was given, if it takes one.
+    pub fn lang(&self) -> Option<Lang> {
+        match self {
+            Command::Check(a) => Some(a.lang),
+            Command::Validate(a) => Some(a.lang),
+            Command::Rules(a) => Some(a.lang),
+            Command::Template(a) => Some(a.lang),
+            Command::Completions { .. } | Command::Man => None,
+        }
+    }
+}
+
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     crate::date::parse_full_date(s)
         .ok_or_else(|| format!("`{s}` is not a date: write it like 2017-06-30"))

@@ -22,6 +22,7 @@
 pub mod cli;
 pub mod date;
 pub mod engine;
+pub mod i18n;
 pub mod input;
 pub mod num;
 mod output;
@@ -61,6 +62,9 @@ pub struct Env {
 /// Runs a command, writing its output to `out`; returns the exit code
 /// (0 nothing unmet that `--fail-on` counts, 1 something is). Errors mean exit 2.
 pub fn run(cli: Cli, env: Env, out: &mut dyn std::io::Write) -> Result<u8> {
+    if let Some(lang) = cli.command.lang() {
+        i18n::set_lang(lang);
+    }
     match cli.command {
         Command::Check(args) => check(args, env, out),
         Command::Rules(args) => rules(args, out),
