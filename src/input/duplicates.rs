@@ -111,6 +111,8 @@ struct Waiting {
     set: usize,
     key: Key,
     values: Vec<Option<Value>>,
+    /// The filter may have seen the key before.
+    maybe: bool,
 }
 
 /// A row that may repeat an earlier one.
@@ -184,13 +186,13 @@ impl Duplicates {
     /// Notes the keys in the window; rows that may repeat an earlier one
     /// become suspects. Done a window at a time so that the processor
     /// looks up several keys at once instead of waiting on memory for each.
+    /// (A row adds one key per set, so the window may hold a few more than
+    /// [`WINDOW`] keys: each key carries its own answer.)
     fn note_window(&mut self, shown: &impl Fn(ColId, Option<&Value>) -> String) {
-        let mut maybe = [false; WINDOW];
-        for (w, m) in self.window[..self.waiting].iter().zip(&mut maybe) {
-            *m = self.sets[w.set].note(w.key, w.line);
+        for w in &mut self.window[..self.waiting] {
+            w.maybe = self.sets[w.set].note(w.key, w.line);
         }
-        for i in (0..self.waiting).filter(|i| maybe[*i]) {
-            let w = &self.window[i];
+        for w in self.window[..self.waiting].iter().filter(|w| w.maybe) {
             let shown = self.sets[w.set]
                 .cols
                 .iter()
@@ -426,6 +428,30 @@ mod tests {
             let t = format!("甲{c}乙");
             assert_eq!(fold(&t, &mut buf), slow(&t), "{c:?}");
         }
+    }
+
+    #[test]
+    fn two_sets_with_unknown_keys_early_find_every_repeat() {
+        // Regression (#14.1): with two sets, a row whose key is unknown in
+        // one set adds one key to the window, the others two, so the window
+        // overflowed its fixed array (index out of bounds) once it held 65.
+        let text = |t: String| Some(Value::Text(t));
+        let mut d = Duplicates::default();
+        d.add_set(vec![0]);
+        d.add_set(vec![1]);
+        let shown = |_: ColId, v: Option<&Value>| match v {
+            Some(Value::Text(t)) => t.clone(),
+            _ => String::new(),
+        };
+        for line in 2..=200u64 {
+            // Line 2 has no ID; lines 150.. repeat the names of lines 2...
+            let id = (line != 2).then(|| text(format!("ID{line}"))).flatten();
+            let name = if line >= 150 { line - 148 } else { line };
+            d.note(&[text(format!("张{name}")), id], line, |n| n, shown);
+        }
+        let found: Vec<(u64, u64)> = d.finish(shown).iter().map(|x| (x.line, x.first)).collect();
+        let expected: Vec<(u64, u64)> = (150..=200).map(|l| (l, l - 148)).collect();
+        assert_eq!(found, expected);
     }
 
     #[test]

@@ -52,9 +52,12 @@ pub fn parse(text: &str) -> Result<IdNumber, IdProblem> {
     if s.contains("E+") && s.bytes().all(|b| b.is_ascii_digit() || b"E+.".contains(&b)) {
         return Err(IdProblem::Scientific);
     }
-    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
-    match s.len() {
-        18 if digits(&s[..17]) && (digits(&s[17..]) || &s[17..] == "X") => {
+    // Checked as bytes: a cell such as `321200800512001号` is 18 bytes long
+    // but not 18 characters, and slicing it at byte 17 would split `号`.
+    let b = s.as_bytes();
+    let digits = |t: &[u8]| t.iter().all(u8::is_ascii_digit);
+    match b.len() {
+        18 if digits(&b[..17]) && (b[17].is_ascii_digit() || b[17] == b'X') => {
             let birth = birth_of(&s[6..14]).ok_or(IdProblem::Date)?;
             if check_digit(&s[..17]) != s[17..].chars().next() {
                 return Err(IdProblem::CheckDigit);
@@ -64,7 +67,7 @@ pub fn parse(text: &str) -> Result<IdNumber, IdProblem> {
                 birth,
             })
         }
-        15 if digits(&s) => {
+        15 if digits(b) => {
             let birth = birth_of(&format!("19{}", &s[6..12])).ok_or(IdProblem::Date)?;
             let first17 = format!("{}19{}", &s[..6], &s[6..]);
             let check = check_digit(&first17).ok_or(IdProblem::Length)?;
@@ -173,6 +176,17 @@ mod tests {
         assert_eq!(parse(&bad_day), Err(IdProblem::Date));
         assert_eq!(parse("32120019800512001"), Err(IdProblem::Length));
         assert_eq!(parse("3.21200198005E+17"), Err(IdProblem::Scientific));
+    }
+
+    #[test]
+    fn eighteen_bytes_that_are_not_eighteen_characters_are_a_wrong_length() {
+        // Regression (#14.2): 15 digits and `号` are 18 bytes; slicing at
+        // byte 17 panicked and printed the number whole.
+        assert_eq!(parse("321200800512001号"), Err(IdProblem::Length));
+        assert_eq!(parse("32120019800512001号"), Err(IdProblem::Length));
+        assert_eq!(parse("3212001980051200号1"), Err(IdProblem::Length));
+        assert_eq!(parse("é3212001980051200"), Err(IdProblem::Length));
+        assert_eq!(parse("号号号号号号"), Err(IdProblem::Length));
     }
 
     #[test]
