@@ -27,6 +27,7 @@ pub mod input;
 pub mod num;
 mod output;
 pub mod pack;
+pub mod privacy;
 mod progress;
 pub mod report;
 pub mod target;

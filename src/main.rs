@@ -6,6 +6,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    reformcheck::privacy::install_panic_hook();
     let cli = Cli::parse();
     let stdout = std::io::stdout();
     let env = Env {
@@ -16,7 +17,10 @@ fn main() -> ExitCode {
     match run(cli, env, &mut stdout.lock()) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!(
+                "error: {}",
+                reformcheck::privacy::shown_multiline(&format!("{e:#}"))
+            );
             ExitCode::from(2)
         }
     }

@@ -87,3 +87,72 @@ fn an_id_cell_with_a_character_after_15_digits_is_an_issue_not_a_panic() {
     assert!(!json.to_string().contains("321200800512001"), "{json}");
     assert!(!err.contains("321200800512001"), "{err}");
 }
+
+#[test]
+fn ids_typed_anywhere_and_terminal_controls_never_reach_any_report() {
+    // #14.18, #14.19: an ID number as a society's name and as a unit type,
+    // ESC/BEL/backspace/U+202E in names, in every format.
+    let dir = tempfile::tempdir().unwrap();
+    let id = fake_id("19800512", 1);
+    let council = write(
+        &dir,
+        "society_council.csv",
+        &format!(
+            "学会名称,姓名,出生日期,是否基层一线\n泰州市{id}学会,张三\u{1b}[2J,1980-01-01,是\n\
+             甲\u{202e}会,李\u{8}四,1980-01-01,\u{7}\n"
+        ),
+    );
+    let delegates = write(
+        &dir,
+        "delegates.csv",
+        &format!("姓名,出生日期,单位类型\n王\u{1b}]0;x\u{7}五,1980-01-01,{id}\n"),
+    );
+    let raw_id = |text: &str| text.contains(&id) || text.contains(&id[..15]);
+    let controls = |text: &str| {
+        text.chars()
+            .any(|c| matches!(c, '\u{1b}' | '\u{7}' | '\u{8}' | '\u{202e}'))
+    };
+    let outputs: Vec<String> = ["r.html", "r.md", "r.csv", "r.json"]
+        .iter()
+        .map(|n| dir.path().join(n).display().to_string())
+        .collect();
+    let mut args = vec![
+        "check",
+        &council,
+        &delegates,
+        "--as-of",
+        "2026-01-01",
+        "--explain",
+        "society_council.frontline",
+        "--explain",
+        "delegates.frontline",
+    ];
+    for o in &outputs {
+        args.extend(["-o", o.as_str()]);
+    }
+    let (code, table, err) = run(&args);
+    assert_eq!(code, 1, "{err}");
+    let mut texts = vec![table.clone(), err];
+    for o in &outputs {
+        texts.push(std::fs::read_to_string(o).unwrap());
+    }
+    for (i, t) in texts.iter().enumerate() {
+        assert!(!raw_id(t), "output {i} leaks the ID: {t}");
+        assert!(!controls(t), "output {i} has a raw control: {t:?}");
+    }
+    // What is printed instead.
+    let masked = format!("泰州市{}**********{}学会", &id[..4], &id[14..]);
+    assert!(table.contains(&masked), "{table}");
+    assert!(table.contains("甲\\u{202e}会"), "{table}");
+    assert!(table.contains("王\\u{1b}]0;x\\u{7}五"), "{table}");
+    let json: Value = serde_json::from_str(&texts[5]).unwrap();
+    let unit = issues(&json)
+        .into_iter()
+        .find(|i| i.1 == "是否基层一线" && i.0 == 2 && i.3.contains("单位类型"))
+        .unwrap_or_else(|| panic!("{json}"));
+    assert!(
+        unit.3
+            .contains(&format!("{}**********{}", &id[..4], &id[14..])),
+        "{unit:?}"
+    );
+}

@@ -6,10 +6,10 @@
 
 use super::condition::Truth;
 use super::Acc;
-use crate::input::id::mask_ids_in;
 use crate::input::value::Value;
 use crate::input::{DatasetReader, Row};
 use crate::pack::{ColId, Condition, Dataset, Measure, Rule};
+use crate::privacy::shown;
 use crate::report::{ExplainRow, Explanation};
 use crate::Lang;
 use chrono::NaiveDate;
@@ -139,12 +139,12 @@ impl Explainer {
                         Lang::En => format!(" (age {age})"),
                     });
                 }
-                (reader.header(c), mask_ids_in(&v))
+                (reader.header(c), shown(&v).into_owned())
             })
             .collect();
         list.rows.push(ExplainRow {
             line: row.line,
-            name: mask_ids_in(&name),
+            name: shown(&name).into_owned(),
             unknown,
             values,
         });

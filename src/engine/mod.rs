@@ -373,7 +373,10 @@ fn check_dataset(
                 continue;
             }
             any = true;
-            let name = group.and_then(|g| groups.get_index(g)).cloned();
+            // Printed in every format: IDs masked, terminal controls escaped.
+            let name = group
+                .and_then(|g| groups.get_index(g))
+                .map(|g| crate::privacy::shown(g).into_owned());
             let mut result = decide(pack, rule, name, acc.finish(), period, opts);
             if let Some(prev) = previous {
                 if let Some(acc) = state.accs.get(&(Some(prev), *group)) {

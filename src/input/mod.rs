@@ -287,6 +287,8 @@ impl<'p> DatasetReader<'p> {
             Some(s) => format!("{}#{s}", path.display()),
             None => path.display().to_string(),
         };
+        // The name as reports and messages print it.
+        let file = crate::privacy::shown(&file).into_owned();
         let sheet = binding.sheet.as_deref().or(opts.sheet.as_deref());
         let mut source = Source::open(path, sheet, opts.encoding)?;
         let mut first_row: Option<Vec<String>> = None;
@@ -398,7 +400,7 @@ impl<'p> DatasetReader<'p> {
     /// The header a column has in this file (or its canonical name).
     pub fn header(&self, col: ColId) -> String {
         match self.fields[col] {
-            Some(i) => self.headers[i].clone(),
+            Some(i) => crate::privacy::shown(&self.headers[i]).into_owned(),
             // Not in the file: the header an office would add for it.
             None => {
                 let c = &self.dataset.columns[col];
@@ -518,7 +520,8 @@ impl<'p> DatasetReader<'p> {
                 line: row.line,
                 column: self.header(c),
                 value,
-                message: problem.message(self.opts.lang),
+                // The message may quote a cell (an unknown unit type).
+                message: crate::privacy::shown(&problem.message(self.opts.lang)).into_owned(),
             });
         }
         if let Some((first, count)) = extra {
@@ -802,9 +805,10 @@ impl<'p> DatasetReader<'p> {
 /// another column — and a huge cell cut short.
 fn shown(dataset: &Dataset, col: ColId, text: String) -> String {
     if dataset.columns[col].kind == ColumnType::IdNumber {
-        id::mask(&text)
+        crate::privacy::shown(&id::mask(&text)).into_owned()
     } else {
-        clip(&id::mask_ids_in(&text))
+        // Masked before it is cut short, so no part of an ID survives the cut.
+        crate::privacy::shown(&clip(&id::mask_ids_in(&text))).into_owned()
     }
 }
 
@@ -813,7 +817,7 @@ fn shown(dataset: &Dataset, col: ColId, text: String) -> String {
 fn masked_row(cells: &[String]) -> String {
     cells
         .iter()
-        .map(|c| id::mask_ids_in(c))
+        .map(|c| crate::privacy::shown(c).into_owned())
         .collect::<Vec<_>>()
         .join(", ")
 }
