@@ -307,7 +307,8 @@ fn hostile_names_are_neutralised_and_escaped() {
     );
     assert!(groups.contains(&"'-1+2".to_string()), "{groups:?}");
     assert!(groups.contains(&"<script>alert(1)</script>".to_string()));
-    assert!(groups.contains(&"'@SUM(A1) | *b* \u{1}".to_string()));
+    // The control character is shown escaped in every format (#14.19).
+    assert!(groups.contains(&"'@SUM(A1) | *b* \\u{1}".to_string()));
 
     // HTML: escaped, no script element.
     let (_, html) = check(&[&council, "--format", "html"]);
@@ -319,13 +320,13 @@ fn hostile_names_are_neutralised_and_escaped() {
     assert!(md.contains("@SUM(A1) \\| \\*b\\*"), "{md}");
     assert!(md.contains("\\<script\\>alert(1)\\</script\\>"));
 
-    // JUnit: still well-formed XML (the control character replaced).
+    // JUnit: still well-formed XML (the control character escaped).
     let (_, xml) = check(&[&council, "--format", "junit"]);
     let doc = roxmltree::Document::parse(&xml).expect("well-formed");
     assert!(doc.descendants().any(|n| n
         .attribute("name")
         .is_some_and(|a| a.contains("[<script>alert(1)</script>]"))));
-    assert!(xml.contains("@SUM(A1) | *b* \u{fffd}"));
+    assert!(xml.contains("@SUM(A1) | *b* \\u{1}"));
 }
 
 #[test]

@@ -156,3 +156,113 @@ fn ids_typed_anywhere_and_terminal_controls_never_reach_any_report() {
         "{unit:?}"
     );
 }
+
+/// A roster as an office saves it: BOM, a title row, a blank line, a cell
+/// that spans two lines, a bad date, a repeated person; `nl` ends each line.
+fn office_roster(nl: &str) -> String {
+    [
+        "\u{feff}2025年代表名单",
+        "",
+        "姓名,出生日期,单位类型,备注",
+        "张三,1980-13-45,企业,",
+        &format!("李四,1980-01-01,党政机关,\"两行{nl}备注\""),
+        "王五,1970-01-01,党政机关,",
+        "赵六,1990-01-01,企业,",
+        "王五,1970-01-01,党政机关,",
+    ]
+    .join(nl)
+        + nl
+}
+
+#[test]
+fn line_numbers_are_physical_for_lf_crlf_and_cr() {
+    // #10.1: CRLF files were off by one (and CR-only files all line 1).
+    let dir = tempfile::tempdir().unwrap();
+    for (name, nl) in [("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r")] {
+        let text = office_roster(nl);
+        // The fixture really has the line ends it is named after.
+        assert_eq!(text.matches(nl).count(), 9, "{name}");
+        let path = write(&dir, &format!("{name}.csv"), text.as_bytes());
+        let (code, json, err) = check(&[
+            &format!("delegates={path}"),
+            "--explain",
+            "delegates.frontline",
+        ]);
+        assert_eq!(code, 1, "{name}: {err}");
+        let found: Vec<(u64, String)> = issues(&json).into_iter().map(|i| (i.0, i.1)).collect();
+        assert_eq!(
+            found,
+            [(4, "出生日期".to_string()), (9, "姓名".to_string())],
+            "{name}: {json}"
+        );
+        let dup = &issues(&json)[1].3;
+        assert!(dup.contains("与第 7 行"), "{name}: {dup}");
+        let rows: Vec<u64> = result(&json, "delegates.frontline", None)["explanation"]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["line"].as_u64().unwrap())
+            .collect();
+        assert_eq!(rows, [5, 7, 9], "{name}");
+    }
+}
+
+#[test]
+fn a_quote_never_closed_is_an_error_naming_its_line() {
+    // #14.8: `"见附件` in a 备注 cell swallowed the rest of the file, which
+    // then passed on the rows before it.
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("姓名,出生日期,单位类型,备注\r\n张三,1980-01-01,企业,\"见附件\r\n");
+    for i in 0..20 {
+        text += &format!("李{i},1960-01-01,党政机关,\r\n");
+    }
+    let path = write(&dir, "delegates.csv", &text);
+    let (code, out, err) = run(&["check", &path, "--as-of", "2026-01-01"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        err.contains("delegates.csv：第 2 行的英文双引号 \" 直到文件末尾都没有配对"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["check", &path, "--lang", "en"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("delegates.csv: line 2: the double quote \" opened there is never closed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_row_with_more_cells_than_headers_counts_as_unknown() {
+    // #10.6: `泰州,是` was an unquoted comma in the unit's name; the row's
+    // front-line cell read `是` from the wrong column and passed.
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        &dir,
+        "delegates.csv",
+        "姓名,出生日期,工作单位,是否基层一线\r\n\
+         张三,1980-01-01,泰州,是,否\r\n\
+         李四,1980-01-01,泰州市科协,否\r\n\
+         王五,1980-01-01,某公司,是\r\n",
+    );
+    let (code, json, err) = check(&[&path]);
+    assert_eq!(code, 1, "{err}");
+    let r = result(&json, "delegates.frontline", None);
+    assert_eq!(
+        (
+            &r["numerator"],
+            &r["denominator"],
+            &r["unknown"],
+            &r["status"]
+        ),
+        (
+            &Value::from(1),
+            &Value::from(3),
+            &Value::from(1),
+            &Value::from("fail")
+        )
+    );
+    let found = issues(&json);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].0, found[0].1.as_str()), (2, "第 5 列起"));
+    assert!(found[0].3.contains("本行各项均按未知处理"), "{found:?}");
+}

@@ -508,6 +508,13 @@ impl<'p> DatasetReader<'p> {
         self.derive(row, &mut problems);
         self.expire(row, &mut problems);
         self.bound(row, &mut problems);
+        if extra.is_some() {
+            // More filled cells than headers: an unquoted comma has shifted
+            // the cells after it, so no cell can be trusted to be in its
+            // column. All count as unknown; the one issue names the line.
+            row.values.iter_mut().for_each(|v| *v = None);
+            problems.clear();
+        }
         self.duplicates(row);
         for (c, raw, problem) in problems {
             if problem == Problem::Empty && !self.needed[c] {

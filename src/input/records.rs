@@ -35,8 +35,91 @@ pub enum ReadError {
         line: u64,
         column: usize,
     },
+    /// The file ends inside a quoted field: the quote opened on this line
+    /// was never closed, and everything after it would be one cell.
+    OpenQuote {
+        line: u64,
+    },
     /// The reading thread stopped without saying why (it panicked).
     Stopped,
+}
+
+/// Physical lines and quoted fields, followed over the bytes csv_core has
+/// consumed. csv_core counts only `\n` and counts a record's CRLF late (a
+/// record after CRLF got the line before it), skips blank lines without
+/// counting them, and gives no sign that the file ended inside quotes.
+/// This follows the same grammar (a quote opens a field only at its start;
+/// `""` inside quotes is a quote) and counts `\n`, `\r\n` and a lone `\r`
+/// each as one line break.
+#[derive(Debug, Default)]
+struct Lines {
+    /// Line breaks consumed so far.
+    breaks: u64,
+    /// The last byte was `\r`: a `\n` right after it ends no further line.
+    after_cr: bool,
+    state: State,
+    /// The 1-based line on which the latest record starts.
+    record: u64,
+    /// The line on which the quoted field now open started.
+    quote: u64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum State {
+    /// Before a record: line breaks here are blank lines.
+    #[default]
+    RecordStart,
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: it closes the field unless another follows.
+    QuoteInQuoted,
+}
+
+impl Lines {
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            let line_break = match b {
+                b'\n' => {
+                    self.breaks += u64::from(!self.after_cr);
+                    self.after_cr = false;
+                    true
+                }
+                b'\r' => {
+                    self.breaks += 1;
+                    self.after_cr = true;
+                    true
+                }
+                _ => {
+                    self.after_cr = false;
+                    false
+                }
+            };
+            self.state = match (self.state, b) {
+                (State::RecordStart, _) if line_break => State::RecordStart,
+                (State::RecordStart | State::FieldStart, _) => {
+                    if self.state == State::RecordStart {
+                        self.record = self.breaks + 1;
+                    }
+                    match b {
+                        b'"' => {
+                            self.quote = self.breaks + 1;
+                            State::Quoted
+                        }
+                        b',' => State::FieldStart,
+                        _ if line_break => State::RecordStart,
+                        _ => State::Unquoted,
+                    }
+                }
+                (State::Quoted, b'"') => State::QuoteInQuoted,
+                (State::Quoted, _) => State::Quoted,
+                (State::QuoteInQuoted, b'"') => State::Quoted,
+                (State::QuoteInQuoted | State::Unquoted, b',') => State::FieldStart,
+                (State::QuoteInQuoted | State::Unquoted, _) if line_break => State::RecordStart,
+                (State::QuoteInQuoted | State::Unquoted, _) => State::Unquoted,
+            };
+        }
+    }
 }
 
 /// Where one record is in its batch.
@@ -195,6 +278,7 @@ fn fill(source: Box<dyn Read + Send>, tx: &SyncSender<Msg>, returned: &Receiver<
     let mut input = BufReader::with_capacity(READ_BUFFER, source);
     // The csv crate's defaults: comma, double quotes, any line ending.
     let mut core = csv_core::Reader::new();
+    let mut lines = Lines::default();
     let mut byte = 0u64;
     loop {
         let mut batch = returned.try_recv().unwrap_or_default();
@@ -202,9 +286,12 @@ fn fill(source: Box<dyn Read + Send>, tx: &SyncSender<Msg>, returned: &Receiver<
         let mut used = 0;
         let mut end = None;
         while batch.spans.len() < BATCH_RECORDS && used < BATCH_BYTES {
-            let (line, at, first, start) = (core.line(), byte, batch.nends, used);
-            match read_record(&mut core, &mut input, &mut batch, &mut used, &mut byte) {
+            let (at, first, start) = (byte, batch.nends, used);
+            let read = read_record(&mut core, &mut lines, &mut input, &mut batch, &mut used);
+            byte += read.as_ref().map_or(0, |r| r.1);
+            match read.map(|r| r.0) {
                 Ok(true) => {
+                    let line = lines.record;
                     let fields = batch.nends - first;
                     batch.spans.push(Span {
                         start,
@@ -221,7 +308,7 @@ fn fill(source: Box<dyn Read + Send>, tx: &SyncSender<Msg>, returned: &Receiver<
                 Err(e) => {
                     // Leave out the part of the record read before the error.
                     used = start;
-                    end = Some(Msg::Error(ReadError::Io(e)));
+                    end = Some(Msg::Error(e));
                     break;
                 }
             }
@@ -241,14 +328,15 @@ fn fill(source: Box<dyn Read + Send>, tx: &SyncSender<Msg>, returned: &Receiver<
 
 /// Reads one record into the batch: its fields into `raw[used..]`, their
 /// ends (from the start of `raw`) into `ends[nends..]`. False at the end of
-/// the file.
+/// the file; also the bytes consumed.
 fn read_record(
     core: &mut csv_core::Reader,
+    lines: &mut Lines,
     input: &mut impl BufRead,
     batch: &mut Batch,
     used: &mut usize,
-    byte: &mut u64,
-) -> std::io::Result<bool> {
+) -> Result<(bool, u64), ReadError> {
+    let mut consumed = 0u64;
     let start = *used;
     let first = batch.nends;
     let mut nends = first;
@@ -265,12 +353,18 @@ fn read_record(
         let buf = match input.fill_buf() {
             Ok(buf) => buf,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
+            Err(e) => return Err(ReadError::Io(e)),
         };
+        // At the end of the file inside quotes, the rest of the file would
+        // be one cell of a last record that passes silently: an error.
+        if buf.is_empty() && lines.state == State::Quoted {
+            return Err(ReadError::OpenQuote { line: lines.quote });
+        }
         let (res, nin, nout, nend) =
             core.read_record(buf, &mut batch.raw[*used..], &mut batch.ends[nends..]);
+        lines.feed(&buf[..nin]);
         input.consume(nin);
-        *byte += nin as u64;
+        consumed += nin as u64;
         *used += nout;
         nends += nend;
         match res {
@@ -283,9 +377,9 @@ fn read_record(
                     *e += start;
                 }
                 batch.nends = nends;
-                return Ok(true);
+                return Ok((true, consumed));
             }
-            ReadRecordResult::End => return Ok(false),
+            ReadRecordResult::End => return Ok((false, consumed)),
         }
     }
 }
@@ -383,6 +477,87 @@ mod tests {
                 vec![big.clone(), "e".into()],
                 vec![String::new(), String::new()],
             ]
+        );
+    }
+
+    /// (first field, line) of every record.
+    fn lines_of(text: &[u8]) -> Vec<(String, u64)> {
+        let mut r = records_of(Box::new(std::io::Cursor::new(text.to_vec())));
+        let mut got = Vec::new();
+        while r.advance().unwrap() {
+            got.push((r.field(0).unwrap().to_string(), r.line()));
+        }
+        got
+    }
+
+    #[test]
+    fn lines_are_physical_for_lf_crlf_and_cr_with_blank_lines_and_quoted_breaks() {
+        // Regression (#10.1): csv_core gave CRLF records the line before
+        // theirs and CR-only files line 1 throughout.
+        let want = |pairs: &[(&str, u64)]| -> Vec<(String, u64)> {
+            pairs.iter().map(|(f, l)| (f.to_string(), *l)).collect()
+        };
+        for nl in ["\n", "\r\n", "\r"] {
+            let text = format!(
+                "title{nl}{nl}h1,h2{nl}a,\"two{nl}lines\"{nl}b,1{nl}{nl}{nl}\"c{nl}{nl}x\",2{nl}d,3"
+            );
+            assert_eq!(
+                lines_of(text.as_bytes()),
+                want(&[
+                    ("title", 1),
+                    ("h1", 3),
+                    ("a", 4),
+                    ("b", 6),
+                    ("c\n\nx".replace("\n", nl).as_str(), 9),
+                    ("d", 12),
+                ]),
+                "{nl:?}"
+            );
+        }
+        // Mixed endings, a quote inside an unquoted field, an escaped quote.
+        assert_eq!(
+            lines_of(b"a\r\nb 5\"\n\"x\"\"\r\ny\",1\rc\n"),
+            want(&[("a", 1), ("b 5\"", 2), ("x\"\r\ny", 3), ("c", 5)])
+        );
+        // A CRLF split between two reads still ends one line.
+        struct Split(Vec<&'static [u8]>);
+        impl Read for Split {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if self.0.is_empty() {
+                    return Ok(0);
+                }
+                let part = self.0.remove(0);
+                buf[..part.len()].copy_from_slice(part);
+                Ok(part.len())
+            }
+        }
+        let mut r = records_of(Box::new(Split(vec![b"a\r", b"\nb\r", b"\n", b"c\r\n"])));
+        let mut got = Vec::new();
+        while r.advance().unwrap() {
+            got.push(r.line());
+        }
+        assert_eq!(got, [1, 2, 3]);
+    }
+
+    #[test]
+    fn the_end_of_the_file_inside_quotes_is_an_error_naming_where_it_opened() {
+        // Regression (#14.8): `"见附件` swallowed the rest of the file.
+        let text = "姓名,备注\r\n张三,\"见附件\r\n李四,x\r\n王五,y\r\n";
+        let mut r = records(text);
+        assert!(r.advance().unwrap());
+        assert_eq!(r.line(), 1);
+        match r.advance() {
+            Err(ReadError::OpenQuote { line }) => assert_eq!(line, 2),
+            other => panic!("{other:?}"),
+        }
+        assert!(!r.advance().unwrap());
+        // Closed at the very end, or an escaped quote: fine.
+        assert_eq!(lines_of(b"a,\"x\ny\""), [("a".to_string(), 1)]);
+        assert_eq!(lines_of(b"\"a\"\"\""), [("a\"".to_string(), 1)]);
+        // A quote inside an unquoted field opens nothing.
+        assert_eq!(
+            lines_of(b"5\"\n6"),
+            [("5\"".to_string(), 1), ("6".to_string(), 2)]
         );
     }
 

@@ -142,15 +142,24 @@ impl Source {
     pub fn advance(&mut self, file: &str) -> Result<bool> {
         match self {
             Source::Csv { records, .. } => records.advance().map_err(|e| match e {
-                ReadError::Io(e) => anyhow!("cannot read {file}: {e}"),
-                ReadError::NotUtf8 { line, column } => anyhow!(
+                ReadError::Io(e) => anyhow!(crate::tr!("无法读取 {file}：{e}", "cannot read {file}: {e}")),
+                ReadError::NotUtf8 { line, column } => anyhow!(crate::tr!(
+                    "{file}：第 {line} 行第 {column} 列不是有效的 UTF-8 文字（文件开头是）：请改正或删除该字符，\
+                     或把文件重新另存为“CSV UTF-8”（若文件是 GBK 编码，请加 --encoding gb18030）",
                     "{file}: line {line}, column {column}: not valid UTF-8 text, though the start of \
                      the file is: fix or delete that character, or save the file again as CSV UTF-8 \
                      (if the file is GBK, read it with --encoding gb18030)"
-                ),
-                ReadError::Stopped => {
-                    anyhow!("{file}: cannot read CSV: the thread reading the file stopped unexpectedly")
-                }
+                )),
+                ReadError::OpenQuote { line } => anyhow!(crate::tr!(
+                    "{file}：第 {line} 行的英文双引号 \" 直到文件末尾都没有配对，其后的内容会被当作同一个单元格：\
+                     请删除该引号，或在单元格内容末尾补上 \"",
+                    "{file}: line {line}: the double quote \" opened there is never closed, so the rest of \
+                     the file would be one cell: delete that quote or close it with another \""
+                )),
+                ReadError::Stopped => anyhow!(crate::tr!(
+                    "{file}：读取 CSV 的线程意外停止",
+                    "{file}: cannot read CSV: the thread reading the file stopped unexpectedly"
+                )),
             }),
             Source::Sheet(s) => Ok(s.advance()),
         }

@@ -139,10 +139,10 @@ impl Problem {
                 format!("expired on {until}, so it counts as unknown: fill in the current value")
             }
             (Problem::ExtraCells { count }, Zh) => {
-                format!("本行比表头多出 {count} 个有内容的单元格，未读取：请检查是否错列")
+                format!("本行比表头多出 {count} 个有内容的单元格，可能有未加引号的逗号使各列错位，本行各项均按未知处理：请检查并修正该行")
             }
             (Problem::ExtraCells { count }, En) => format!(
-                "{count} filled cells beyond the last header column were not read: check for shifted columns"
+                "{count} filled cells beyond the last header column: an unquoted comma may have shifted the cells, so every cell of this row counts as unknown; check and fix the row"
             ),
             (Problem::AboveBound { column, value }, Zh) => {
                 format!("大于“{column}”（{value}），数据矛盾，按未知处理：请核对")
