@@ -23,7 +23,9 @@ struct Part<'a> {
 fn parts(sheets: &[Part], strings: &str) -> Vec<(String, Vec<u8>)> {
     let mut book = format!("{HEAD}<workbook {NS}><sheets>");
     let mut rels = format!(
-        "{HEAD}<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "{HEAD}<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+         <Relationship Id=\"rIdS\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>\
+         <Relationship Id=\"rIdT\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" Target=\"sharedStrings.xml\"/>"
     );
     let mut out = Vec::new();
     for (i, s) in sheets.iter().enumerate() {
@@ -56,9 +58,33 @@ fn parts(sheets: &[Part], strings: &str) -> Vec<(String, Vec<u8>)> {
         )
         .into_bytes(),
     ));
+    let mut types = format!(
+        "{HEAD}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+         <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+         <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+         <Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>\
+         <Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>"
+    );
+    for i in 0..sheets.len().max(1) {
+        types += &format!(
+            "<Override PartName=\"/xl/worksheets/sheet{}.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>",
+            i + 1
+        );
+    }
     if !strings.is_empty() {
+        types += "<Override PartName=\"/xl/sharedStrings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml\"/>";
         out.push(("xl/sharedStrings.xml".into(), strings.as_bytes().to_vec()));
     }
+    types += "</Types>";
+    out.push(("[Content_Types].xml".into(), types.into_bytes()));
+    out.push((
+        "_rels/.rels".into(),
+        format!(
+            "{HEAD}<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+             <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
+        )
+        .into_bytes(),
+    ));
     out
 }
 
