@@ -37,10 +37,17 @@ if [ -d fuzz/corpus/workbook ]; then
   for f in examples/*/*.xlsx examples/*/*.xls tests/fixtures/*/*.xlsx tests/fixtures/*/*.xls; do
     [ -f "$f" ] && cp "$f" "fuzz/corpus/workbook/$(basename "$f")"
   done
+  # The templates are real workbooks (styles, shared strings, validations).
+  if [ -x target/debug/reformcheck ]; then
+    for d in delegates societies districts; do
+      target/debug/reformcheck template "$d" --xlsx -o "fuzz/corpus/workbook/$d.xlsx" >/dev/null 2>&1 || true
+    done
+  fi
 fi
 [ -d fuzz/corpus/values ] && { printf '70%%以上' > fuzz/corpus/values/target; printf '1980年5月12日' > fuzz/corpus/values/date; }
 
 mkdir -p fuzz/artifacts
+failed=()
 for t in "${targets[@]}"; do
   mkdir -p "fuzz/artifacts/$t"
   echo "== fuzz $t for ${seconds}s"
@@ -53,7 +60,11 @@ for t in "${targets[@]}"; do
   if [ "$status" -ne 0 ]; then
     tail -n 40 "$log" >&2
     echo "fuzz: $t failed (exit $status); the input is in fuzz/artifacts/$t/" >&2
-    exit 1
+    failed+=("$t")
   fi
 done
 echo "fuzz: done in $(( $(date +%s) - start ))s"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "fuzz: crashes in: ${failed[*]}" >&2
+  exit 1
+fi

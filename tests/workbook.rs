@@ -538,3 +538,215 @@ fn patch_sheets(bytes: Vec<u8>) -> Vec<u8> {
     }
     w.finish().unwrap().into_inner()
 }
+
+/// The JSON issues as (line, column, value).
+fn issues(json: &Value) -> Vec<(i64, String, String)> {
+    json["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["line"].as_i64().unwrap(),
+                i["column"].as_str().unwrap().to_string(),
+                i["value"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn date_serials_no_calendar_has_are_issues_and_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    // Rows 4 and 5: date-formatted cells holding 1e10 and 0.5; row 6 the
+    // last day Excel knows, 2958465 = 9999-12-31 (a real date, born after
+    // the reference date: not this helper's item).
+    let body = roster("", "")
+        .replace(
+            r#"<c r="B4" s="1"><v>29221</v></c>"#,
+            r#"<c r="B4" s="1"><v>10000000000</v></c>"#,
+        )
+        .replace(
+            r#"<c r="B5" s="1"><v>29221</v></c>"#,
+            r#"<c r="B5" s="1"><v>0.5</v></c>"#,
+        );
+    let path = write(&dir, "名单.xlsx", &book(body));
+    let (code, json, err) = check_limited(&path);
+    // Two of four are 44; the other two are unknown, and 2/4 ≥ 1/3 anyway.
+    assert_eq!(code, 0, "{err}");
+    let youth = result(&json, "delegates.youth", None);
+    assert_eq!(
+        (
+            &youth["numerator"],
+            &youth["denominator"],
+            &youth["unknown"]
+        ),
+        (&2.into(), &4.into(), &2.into())
+    );
+    assert_eq!(
+        issues(&json),
+        vec![
+            (4, "出生日期".into(), "10000000000".into()),
+            (5, "出生日期".into(), "0.5".into()),
+        ]
+    );
+}
+
+#[test]
+fn issues_name_the_excel_row_below_title_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two title rows and a blank row above the header (row 4); the bad
+    // date is on Excel row 7; rows 5–6 are fine, row 8 has no flag.
+    let mut xml = format!(
+        "<sheetData><row r=\"1\">{}</row><row r=\"2\">{}</row><row r=\"4\">{}{}{}</row>",
+        s("A1", "泰州市科协第九次代表大会代表名单"),
+        s("A2", "（2024年6月）"),
+        s("A4", "姓名"),
+        s("B4", "出生日期"),
+        s("C4", "是否基层一线"),
+    );
+    for (r, name, date, front) in [
+        (5, "张一", "1980-01-01", "是"),
+        (6, "李二", "1981-02-02", "是"),
+        (7, "王三", "1982-13-45", "否"),
+        (8, "赵四", "1983-03-03", ""),
+    ] {
+        xml += &format!(
+            r#"<row r="{r}">{}{}{}</row>"#,
+            s(&format!("A{r}"), name),
+            s(&format!("B{r}"), date),
+            s(&format!("C{r}"), front)
+        );
+    }
+    xml += "</sheetData>";
+    let path = write(&dir, "名单.xlsx", &book(xml));
+    let bound = format!("delegates={path}");
+    let (code, out, err) = run(&[
+        "check",
+        &bound,
+        "--format",
+        "json",
+        "--as-of",
+        "2024-06-30",
+        "--explain",
+        "delegates.frontline",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        issues(&json),
+        vec![
+            (7, "出生日期".into(), "1982-13-45".into()),
+            (8, "是否基层一线".into(), String::new()),
+        ]
+    );
+    // --explain lists the rows that do not count, by Excel row.
+    let r = result(&json, "delegates.frontline", None);
+    let lines: Vec<i64> = r["explanation"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["line"].as_i64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![7, 8]);
+}
+
+#[test]
+fn a_hidden_first_sheet_is_skipped_and_said_so() {
+    let dir = tempfile::tempdir().unwrap();
+    // The hidden sheet holds last term's roster: one delegate, front-line.
+    let old = format!(
+        "<sheetData><row r=\"1\">{}{}</row><row r=\"2\">{}{}</row></sheetData>",
+        s("A1", "姓名"),
+        s("B1", "是否基层一线"),
+        s("A2", "旧人"),
+        s("B2", "是")
+    );
+    let bytes = zip(&parts(
+        &[
+            Part {
+                name: "上届",
+                hidden: true,
+                body: old,
+            },
+            Part {
+                name: "名单",
+                hidden: false,
+                body: roster("", ""),
+            },
+        ],
+        "",
+    ));
+    let path = write(&dir, "名单.xlsx", &bytes);
+    let bound = format!("delegates={path}");
+    let (code, out, err) = run(&["check", &bound, "--format", "json", "--as-of", "2024-06-30"]);
+    assert_eq!(code, 0, "{err}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(frontline(&json), (3, 4));
+    assert!(
+        err.contains("的隐藏工作表 上届 未读取，读取的是第一张可见的工作表“名单”"),
+        "{err}"
+    );
+    // Asked for by name, the hidden sheet is read.
+    let named = format!("delegates={path}#上届");
+    let (code, json) = check_json(&[&named, "--as-of", "2024-06-30"]);
+    assert_eq!(code, 0);
+    assert_eq!(frontline(&json), (1, 1));
+    // validate says which sheet it read.
+    let (_, out, _) = run(&["validate", &bound]);
+    assert!(out.contains("工作表 名单（跳过隐藏工作表 上届）"), "{out}");
+}
+
+#[test]
+fn files_are_read_by_what_they_hold_not_their_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "姓名,是否基层一线\r\n张一,是\r\n李二,否\r\n";
+    // A CSV named .xlsx: read as CSV, with a notice.
+    let fake = write(&dir, "名单.xlsx", csv);
+    let bound = format!("delegates={fake}");
+    let (code, out, err) = run(&["check", &bound, "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(frontline(&json), (1, 2));
+    assert!(
+        err.contains(
+            "名单.xlsx 不是 Excel 工作簿，而是文本（CSV）文件，按 CSV 读取；建议把扩展名改为 .csv"
+        ),
+        "{err}"
+    );
+    // A workbook named .csv: read as a workbook, with a notice.
+    let book_csv = write(&dir, "代表.csv", &book(roster("", "")));
+    let bound = format!("delegates={book_csv}");
+    let (code, out, err) = run(&["check", &bound, "--format", "json", "--as-of", "2024-06-30"]);
+    assert_eq!(code, 0, "{err}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(frontline(&json), (3, 4));
+    assert!(
+        err.contains(
+            "代表.csv 其实是 .xlsx 工作簿（不是 .csv 文件），按工作簿读取；建议把扩展名改为 .xlsx"
+        ),
+        "{err}"
+    );
+    // An old .xls (an OLE compound file) named .xlsx: said what it is; this
+    // one is damaged, so the error says so and what to do.
+    let mut xls = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    xls.extend([0u8; 504]);
+    let old = write(&dir, "旧表.xlsx", &xls);
+    let bound = format!("delegates={old}");
+    let (code, _, err) = run(&["check", &bound, "--lang", "en"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(
+            "旧表.xlsx is really an old .xls workbook (not a .xlsx file) and is read as one"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("旧表.xlsx: cannot read the workbook ("),
+        "{err}"
+    );
+    assert!(
+        err.contains("): open it in Excel and save it as .xlsx, then try again"),
+        "{err}"
+    );
+}
