@@ -326,7 +326,7 @@ fn a_sheet_is_picked_by_name_or_the_first_is_read() {
     let (code, _, err) = run(&["check", &missing]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("delegates.xlsx: no sheet `花名册` (sheets: 说明, 名单): write NAME="),
+        err.contains("delegates.xlsx：没有名为“花名册”的工作表（现有：说明、名单）：请写成 NAME="),
         "{err}"
     );
 }
@@ -847,11 +847,12 @@ fn every_template_validates_clean_as_csv_and_as_xlsx() {
 #[test]
 fn broken_and_empty_workbooks_are_errors_not_panics() {
     let dir = tempfile::tempdir().unwrap();
-    let fake = write(&dir, "delegates.xlsx", b"name,frontline\nx,1\n");
+    // A zip that is no workbook (a CSV renamed .xlsx is read as CSV: tests/workbook.rs).
+    let fake = write(&dir, "delegates.xlsx", b"PK\x03\x04name,frontline\nx,1\n");
     let (code, _, err) = run(&["check", &fake]);
     assert_eq!(code, 2);
     assert!(
-        err.starts_with(&format!("error: {fake}: cannot read the workbook: ")),
+        err.starts_with(&format!("error: {fake}：不是能读取的 .xlsx 工作簿（")),
         "{err}"
     );
     let empty = dir.path().join("committee.xlsx");

@@ -7,6 +7,7 @@ pub mod id;
 mod records;
 pub mod source;
 pub mod value;
+pub mod workbook;
 
 use crate::num::Rational;
 use crate::pack::schema::ColumnType;

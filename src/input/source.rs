@@ -5,9 +5,8 @@
 
 use super::encoding::{self, Detected, Forced};
 use super::records::{ReadError, Records};
+use super::workbook::Sheet;
 use anyhow::{anyhow, bail, Context, Result};
-use calamine::{Data, Range, Reader};
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -45,20 +44,45 @@ pub enum Source {
     Sheet(Box<Sheet>),
 }
 
-/// One worksheet, read whole (a workbook is never larger than Excel's
-/// 1,048,576 rows) and handed out row by row.
-pub struct Sheet {
-    pub name: String,
-    range: Range<Data>,
-    /// Relative index of the next row.
-    next: usize,
-    /// The current row.
-    cells: Vec<(CellKind, String)>,
-    line: u64,
-    merges: Vec<calamine::Dimensions>,
-    /// Row → (column, row of the merged region's top-left cell), for regions
-    /// below the header row.
-    fill: HashMap<u32, Vec<(u32, u32)>>,
+/// What a file holds, by its first bytes rather than its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Content {
+    /// A zip archive: an `.xlsx` workbook (or some other zip).
+    Zip,
+    /// An OLE compound file: an `.xls` workbook.
+    Compound,
+    /// Anything else, read as CSV text.
+    Text,
+}
+
+/// Looks at a file's first bytes.
+pub fn sniff(path: &Path) -> std::io::Result<Content> {
+    let mut head = [0u8; 8];
+    let mut f = File::open(path)?;
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(content_of(&head[..n]))
+}
+
+fn content_of(head: &[u8]) -> Content {
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        Content::Zip
+    } else if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Content::Compound
+    } else {
+        Content::Text
+    }
+}
+
+/// A notice on standard error: the file was read other than its name says,
+/// or a hidden sheet was passed over. The report says it too.
+fn notice(text: &str) {
+    eprintln!("{text}");
 }
 
 impl Source {
@@ -69,8 +93,43 @@ impl Source {
             return Source::stdin(forced);
         }
         let file = path.display().to_string();
-        if is_workbook(path) {
-            return Ok(Source::Sheet(Box::new(Sheet::open(path, sheet)?)));
+        let content = sniff(path).map_err(|e| {
+            anyhow!(crate::tr!(
+                "无法打开 {file}：{e}",
+                "cannot open {file}: {e}",
+            ))
+        })?;
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        match content {
+            Content::Zip => {
+                if ext != "xlsx" {
+                    notice(&crate::tr!(
+                        "注意：{file} 其实是 .xlsx 工作簿（不是 .{ext} 文件），按工作簿读取；建议把扩展名改为 .xlsx",
+                        "notice: {file} is really an .xlsx workbook (not a .{ext} file) and is read as one; rename it to .xlsx",
+                    ));
+                }
+                let sheet = Sheet::open_xlsx(path, &file, sheet)?;
+                return Ok(Source::sheet(sheet, &file));
+            }
+            Content::Compound => {
+                if ext != "xls" {
+                    notice(&crate::tr!(
+                        "注意：{file} 其实是旧版 .xls 工作簿（不是 .{ext} 文件），按 .xls 读取；建议把扩展名改为 .xls，或在 Excel 中另存为 .xlsx",
+                        "notice: {file} is really an old .xls workbook (not a .{ext} file) and is read as one; rename it to .xls or save it as .xlsx in Excel",
+                    ));
+                }
+                let sheet = Sheet::open_xls(path, &file, sheet)?;
+                return Ok(Source::sheet(sheet, &file));
+            }
+            Content::Text if is_workbook(path) => notice(&crate::tr!(
+                "注意：{file} 不是 Excel 工作簿，而是文本（CSV）文件，按 CSV 读取；建议把扩展名改为 .csv，或在 Excel 中另存为 .xlsx",
+                "notice: {file} is not an Excel workbook but a text (CSV) file, and is read as CSV; rename it to .csv or save it as .xlsx in Excel"
+            )),
+            Content::Text => {}
         }
         let open = || File::open(path).map(|f| BufReader::with_capacity(256 * 1024, f));
         open().with_context(|| format!("cannot open {file}"))?;
@@ -99,6 +158,12 @@ impl Source {
             .lock()
             .read_to_end(&mut bytes)
             .context("cannot read standard input")?;
+        if content_of(&bytes[..bytes.len().min(8)]) != Content::Text {
+            bail!(crate::tr!(
+                "标准输入是 Excel 工作簿，不是 CSV 文本：请把工作簿作为文件给出（NAME=文件.xlsx）",
+                "standard input holds an Excel workbook, not CSV text: give the workbook as a file (NAME=file.xlsx)"
+            ));
+        }
         let encoding =
             encoding::detect("<stdin>", forced, || Ok(std::io::Cursor::new(&bytes[..])))?;
         let start = usize::try_from(encoding.bom_len())
@@ -107,6 +172,20 @@ impl Source {
         bytes.drain(..start);
         let size = bytes.len() as u64;
         Source::csv(std::io::Cursor::new(bytes), encoding, size)
+    }
+
+    /// A sheet source, telling on standard error which hidden sheets it
+    /// passed over.
+    fn sheet(sheet: Sheet, file: &str) -> Source {
+        if !sheet.skipped_hidden.is_empty() {
+            notice(&crate::tr!(
+                "注意：{file} 的隐藏工作表 {} 未读取，读取的是第一张可见的工作表“{}”；要读隐藏的表，请写成 NAME={file}#工作表名",
+                "notice: {file}: hidden sheet {} skipped; read the first visible sheet `{}`; to read a hidden one, write NAME={file}#SHEET",
+                sheet.skipped_hidden.join("、"),
+                sheet.name
+            ));
+        }
+        Source::Sheet(Box::new(sheet))
     }
 
     /// A CSV source over bytes positioned after any BOM.
@@ -133,6 +212,16 @@ impl Source {
     pub fn describe(&self, lang: crate::Lang) -> String {
         match (self, lang) {
             (Source::Csv { encoding, .. }, _) => encoding.name().to_string(),
+            (Source::Sheet(s), crate::Lang::Zh) if !s.skipped_hidden.is_empty() => format!(
+                "工作表 {}（跳过隐藏工作表 {}）",
+                s.name,
+                s.skipped_hidden.join("、")
+            ),
+            (Source::Sheet(s), crate::Lang::En) if !s.skipped_hidden.is_empty() => format!(
+                "sheet {} (hidden sheet {} skipped)",
+                s.name,
+                s.skipped_hidden.join(", ")
+            ),
             (Source::Sheet(s), crate::Lang::Zh) => format!("工作表 {}", s.name),
             (Source::Sheet(s), crate::Lang::En) => format!("sheet {}", s.name),
         }
@@ -170,7 +259,7 @@ impl Source {
     pub fn position(&self) -> u64 {
         match self {
             Source::Csv { records, .. } => records.byte(),
-            Source::Sheet(s) => s.next as u64,
+            Source::Sheet(s) => s.position().0,
         }
     }
 
@@ -178,7 +267,7 @@ impl Source {
     pub fn size(&self) -> u64 {
         match self {
             Source::Csv { size, .. } => *size,
-            Source::Sheet(s) => s.range.height() as u64,
+            Source::Sheet(s) => s.position().1,
         }
     }
 
@@ -186,7 +275,7 @@ impl Source {
     pub fn line(&self) -> u64 {
         match self {
             Source::Csv { records, .. } => records.line(),
-            Source::Sheet(s) => s.line,
+            Source::Sheet(s) => s.line(),
         }
     }
 
@@ -194,7 +283,7 @@ impl Source {
     pub fn width(&self) -> usize {
         match self {
             Source::Csv { records, .. } => records.len(),
-            Source::Sheet(s) => s.cells.len(),
+            Source::Sheet(s) => s.width(),
         }
     }
 
@@ -206,7 +295,7 @@ impl Source {
                     .field(i)
                     .is_none_or(|f| crate::num::trim(f).is_empty())
             }),
-            Source::Sheet(s) => s.cells.iter().all(|(_, t)| t.trim().is_empty()),
+            Source::Sheet(s) => s.is_blank(),
         }
     }
 
@@ -214,10 +303,7 @@ impl Source {
     pub fn cell(&self, i: usize) -> (CellKind, &str) {
         match self {
             Source::Csv { records, .. } => (CellKind::Text, records.field(i).unwrap_or_default()),
-            Source::Sheet(s) => s
-                .cells
-                .get(i)
-                .map_or((CellKind::Text, ""), |(k, t)| (*k, t.as_str())),
+            Source::Sheet(s) => s.cell(i),
         }
     }
 
@@ -234,119 +320,6 @@ impl Source {
         if let Source::Sheet(s) = self {
             s.mark_header();
         }
-    }
-}
-
-impl Sheet {
-    fn open(path: &Path, sheet: Option<&str>) -> Result<Sheet> {
-        let file = path.display().to_string();
-        let mut book = calamine::open_workbook_auto(path)
-            .map_err(|e| anyhow!("{file}: cannot read the workbook: {e}"))?;
-        let names = book.sheet_names();
-        let name = match sheet {
-            Some(s) if names.iter().any(|n| n == s) => s.to_string(),
-            Some(s) => bail!(
-                "{file}: no sheet `{s}` (sheets: {}): write NAME={file}#SHEET or --sheet SHEET with one of them",
-                names.join(", ")
-            ),
-            None => names
-                .first()
-                .cloned()
-                .ok_or_else(|| anyhow!("{file}: the workbook has no sheets"))?,
-        };
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| anyhow!("{file}: cannot read sheet `{name}`: {e}"))?;
-        // Merged regions; a workbook whose merge list cannot be read is still
-        // read, just without filling merged cells.
-        let merges = match &mut book {
-            calamine::Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-            calamine::Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        Ok(Sheet {
-            name,
-            range,
-            next: 0,
-            cells: Vec::new(),
-            line: 0,
-            merges,
-            fill: HashMap::new(),
-        })
-    }
-
-    fn advance(&mut self) -> bool {
-        let Some((row0, col0)) = self.range.start() else {
-            return false;
-        };
-        if self.next >= self.range.height() {
-            return false;
-        }
-        let r = self.next;
-        self.next += 1;
-        let abs_row = row0 + r as u32;
-        self.line = u64::from(abs_row) + 1;
-        // Cells are indexed from column A, so positions match the header row.
-        let width = col0 as usize + self.range.width();
-        self.cells.clear();
-        self.cells.resize(width, (CellKind::Text, String::new()));
-        for c in 0..self.range.width() {
-            if let Some(d) = self.range.get((r, c)) {
-                self.cells[col0 as usize + c] = cell_text(d);
-            }
-        }
-        if let Some(fills) = self.fill.get(&abs_row) {
-            for &(col, from_row) in fills {
-                let slot = &mut self.cells[col as usize];
-                if slot.1.is_empty() {
-                    if let Some(d) = self.range.get_value((from_row, col)) {
-                        *slot = cell_text(d);
-                    }
-                }
-            }
-        }
-        true
-    }
-
-    /// A cell merged over several rows stands for each of them (a society's
-    /// name merged down its council members). Only the region's first column
-    /// is filled, so a cell merged across columns is not copied sideways.
-    fn mark_header(&mut self) {
-        let header = self.line.saturating_sub(1) as u32;
-        self.fill.clear();
-        for m in &self.merges {
-            if m.start.0 <= header {
-                continue;
-            }
-            for row in m.start.0 + 1..=m.end.0 {
-                self.fill
-                    .entry(row)
-                    .or_default()
-                    .push((m.start.1, m.start.0));
-            }
-        }
-    }
-}
-
-/// A workbook cell as text, with what kind of cell it was.
-fn cell_text(d: &Data) -> (CellKind, String) {
-    match d {
-        Data::Empty => (CellKind::Text, String::new()),
-        Data::String(s) => (CellKind::Text, s.clone()),
-        Data::Int(i) => (CellKind::Number, i.to_string()),
-        Data::Float(f) => (CellKind::Number, number_text(*f)),
-        Data::Bool(b) => (CellKind::Text, if *b { "TRUE" } else { "FALSE" }.into()),
-        Data::DateTime(dt) if dt.is_datetime() => {
-            let (y, m, day, ..) = dt.to_ymd_hms_milli();
-            (CellKind::Date, format!("{y:04}-{m:02}-{day:02}"))
-        }
-        Data::DateTime(dt) => (CellKind::Number, number_text(dt.as_f64())),
-        Data::DateTimeIso(s) => (
-            CellKind::Date,
-            s.split('T').next().unwrap_or_default().to_string(),
-        ),
-        Data::DurationIso(s) => (CellKind::Text, s.clone()),
-        Data::Error(e) => (CellKind::Error, e.to_string()),
     }
 }
 
