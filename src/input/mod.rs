@@ -1,8 +1,10 @@
 //! Inputs: binding command-line arguments to datasets, and reading a file's
 //! rows as typed values, one row at a time.
 
+mod bind;
 mod duplicates;
 pub mod encoding;
+mod headers;
 pub mod id;
 mod records;
 pub mod source;
@@ -10,156 +12,17 @@ pub mod value;
 
 use crate::num::Rational;
 use crate::pack::schema::ColumnType;
-use crate::pack::{ColId, Column, Dataset, Pack};
+use crate::pack::{ColId, Dataset};
 use crate::report::Issue;
 use crate::Lang;
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use source::{CellKind, Source};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use value::{Problem, Value};
 
-/// A file bound to a dataset.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Binding {
-    pub dataset: usize,
-    pub path: PathBuf,
-    /// The workbook sheet given as `book.xlsx#Sheet`.
-    pub sheet: Option<String>,
-}
-
-/// File extensions read as tables: CSV and workbooks.
-const TABLE_EXTENSIONS: &[&str] = &["csv", "xlsx", "xls"];
-
-/// Splits `book.xlsx#Sheet` into the workbook and the sheet, unless a file
-/// of that exact name exists.
-fn split_sheet(arg: &str) -> (PathBuf, Option<String>) {
-    if !Path::new(arg).exists() {
-        let lower = arg.to_ascii_lowercase();
-        for ext in source::WORKBOOK_EXTENSIONS {
-            if let Some(i) = lower.find(&format!(".{ext}#")) {
-                let cut = i + 1 + ext.len();
-                return (PathBuf::from(&arg[..cut]), Some(arg[cut + 1..].to_string()));
-            }
-        }
-    }
-    (PathBuf::from(arg), None)
-}
-
-/// Resolves `NAME=PATH`, bare `PATH` (file stem = dataset) and directories.
-pub fn bind(args: &[String], pack: &Pack) -> Result<Vec<Binding>> {
-    let names = || {
-        pack.datasets
-            .iter()
-            .map(|d| d.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut out: Vec<Binding> = Vec::new();
-    let add = |b: Binding, out: &mut Vec<Binding>| -> Result<()> {
-        if let Some(prev) = out.iter().find(|p| p.dataset == b.dataset) {
-            bail!(
-                "dataset `{}` is given twice ({} and {}): give one file per dataset",
-                pack.datasets[b.dataset].name,
-                prev.path.display(),
-                b.path.display()
-            );
-        }
-        if b.path == Path::new("-") {
-            if let Some(prev) = out.iter().find(|p| p.path == Path::new("-")) {
-                bail!(
-                    "standard input is given for both `{}` and `{}`: it can feed one dataset",
-                    pack.datasets[prev.dataset].name,
-                    pack.datasets[b.dataset].name
-                );
-            }
-        }
-        out.push(b);
-        Ok(())
-    };
-    for arg in args {
-        if arg == "-" {
-            bail!("`-` alone cannot tell which dataset standard input is: write NAME=-, e.g. delegates=-");
-        }
-        if let Some((name, path)) = arg.split_once('=') {
-            if !Path::new(arg).exists() {
-                let dataset = pack.dataset(name).ok_or_else(|| {
-                    anyhow!(
-                        "unknown dataset `{name}` in `{arg}` (datasets: {})",
-                        names()
-                    )
-                })?;
-                let (path, sheet) = split_sheet(path);
-                add(
-                    Binding {
-                        dataset,
-                        path,
-                        sheet,
-                    },
-                    &mut out,
-                )?;
-                continue;
-            }
-        }
-        let (path, sheet) = split_sheet(arg);
-        if path.is_dir() {
-            let mut found = Vec::new();
-            let entries = std::fs::read_dir(&path)
-                .with_context(|| format!("cannot read directory {}", path.display()))?;
-            for entry in entries {
-                let p = entry?.path();
-                if let Some(dataset) = dataset_of(&p, pack) {
-                    found.push(Binding {
-                        dataset,
-                        path: p,
-                        sheet: None,
-                    });
-                }
-            }
-            if found.is_empty() {
-                bail!(
-                    "{} holds no dataset file: name files after a dataset ({}), e.g. delegates.csv",
-                    path.display(),
-                    names()
-                );
-            }
-            found.sort_by(|a, b| a.path.cmp(&b.path));
-            for b in found {
-                add(b, &mut out)?;
-            }
-        } else {
-            let dataset = dataset_of(&path, pack).ok_or_else(|| {
-                if path.exists() {
-                    anyhow!(
-                        "cannot tell which dataset {} is: its name is not a dataset name; \
-                         write NAME={arg} with NAME one of {}",
-                        path.display(),
-                        names()
-                    )
-                } else {
-                    anyhow!("{}: no such file or directory", path.display())
-                }
-            })?;
-            add(
-                Binding {
-                    dataset,
-                    path,
-                    sheet,
-                },
-                &mut out,
-            )?;
-        }
-    }
-    Ok(out)
-}
-
-fn dataset_of(path: &Path, pack: &Pack) -> Option<usize> {
-    let ext = path.extension()?.to_str()?.to_lowercase();
-    if !TABLE_EXTENSIONS.contains(&ext.as_str()) {
-        return None;
-    }
-    pack.dataset(path.file_stem()?.to_str()?)
-}
+pub use bind::{bind, Binding};
+pub use headers::normalize_header;
 
 /// Cells longer than this many characters are shown cut short in reports.
 const SHOWN_CHARS: usize = 80;
@@ -169,66 +32,6 @@ fn clip(text: &str) -> String {
     match text.char_indices().nth(SHOWN_CHARS) {
         None => text.to_string(),
         Some((end, _)) => format!("{}… ({} chars)", &text[..end], text.chars().count()),
-    }
-}
-
-/// Normalises a header for matching: trimmed, full-width forms folded to
-/// half-width (so `（` = `(`), inner spaces removed, ASCII lower-cased.
-pub fn normalize_header(h: &str) -> String {
-    crate::num::halfwidth(h.trim_start_matches('\u{feff}'))
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_lowercase()
-}
-
-/// Splits a normalized header `name(unit)` into its name and unit.
-fn split_unit(h: &str) -> Option<(&str, &str)> {
-    let inner = h.strip_suffix(')')?;
-    let open = inner.rfind('(')?;
-    Some((&inner[..open], &inner[open + 1..]))
-        .filter(|(base, unit)| !base.is_empty() && !unit.is_empty())
-}
-
-/// How a file header matches a column: not at all, with a scale factor from
-/// its unit (`None` = 1), or by name but with a unit the pack does not know.
-enum HeaderMatch {
-    No,
-    Yes(Option<Rational>),
-    UnknownUnit(String),
-}
-
-fn match_header(col: &Column, norm: &str) -> HeaderMatch {
-    let factor = |unit: &str| {
-        col.units
-            .iter()
-            .find(|(u, _)| u == unit)
-            .map(|(_, f)| f.clone())
-    };
-    let scale = |f: Rational| (f != crate::num::int(1)).then_some(f);
-    let names = || {
-        std::iter::once(&col.name)
-            .chain(&col.headers)
-            .map(|h| normalize_header(h))
-    };
-    if names().any(|n| n == norm) {
-        let f = split_unit(norm).and_then(|(_, u)| factor(u));
-        return HeaderMatch::Yes(f.and_then(scale));
-    }
-    let Some((base, unit)) = split_unit(norm) else {
-        return HeaderMatch::No;
-    };
-    if col.units.is_empty() {
-        return HeaderMatch::No;
-    }
-    // The pack's own headers may carry a unit too (`财政科普经费（元）`).
-    let base_matches = names().any(|n| {
-        n == base || split_unit(&n).is_some_and(|(b, u)| b == base && factor(u).is_some())
-    });
-    match (base_matches, factor(unit)) {
-        (false, _) => HeaderMatch::No,
-        (true, Some(f)) => HeaderMatch::Yes(scale(f)),
-        (true, None) => HeaderMatch::UnknownUnit(unit.to_string()),
     }
 }
 
@@ -243,9 +46,6 @@ pub struct ReadOptions {
     /// `--sheet`: the sheet of workbooks bound without `#SHEET`.
     pub sheet: Option<String>,
 }
-
-/// How many non-empty rows may stand above the header row (titles, notes).
-const HEADER_SEARCH_ROWS: usize = 20;
 
 /// One parsed row: a value or unknown (`None`) per dataset column.
 #[derive(Debug, Default)]
@@ -289,45 +89,7 @@ impl<'p> DatasetReader<'p> {
         };
         let sheet = binding.sheet.as_deref().or(opts.sheet.as_deref());
         let mut source = Source::open(path, sheet, opts.encoding)?;
-        let mut first_row: Option<Vec<String>> = None;
-        let mut looked = 0;
-        let (headers, fields, scale) = loop {
-            if !source.advance(&file)? {
-                match first_row {
-                    None => bail!(
-                        "{file}: the file is empty: it needs a header row and at least one data row"
-                    ),
-                    Some(_) => break (Vec::new(), Vec::new(), Vec::new()),
-                }
-            }
-            if source.is_blank() {
-                continue;
-            }
-            let texts = source.texts();
-            let (fields, scale, errors) = map_headers(dataset, &texts);
-            if fields[dataset.key].is_some() {
-                if let Some(e) = errors.into_iter().next() {
-                    bail!("{file}: {e}");
-                }
-                source.mark_header();
-                break (texts, fields, scale);
-            }
-            first_row.get_or_insert(texts);
-            looked += 1;
-            if looked >= HEADER_SEARCH_ROWS {
-                break (Vec::new(), Vec::new(), Vec::new());
-            }
-        };
-        if fields.is_empty() {
-            let key = &dataset.columns[dataset.key];
-            bail!(
-                "{file}: no `{}` column ({}), which every {} file needs; headers found: {}",
-                key.name,
-                key.headers.join(" / "),
-                dataset.name,
-                masked_row(&first_row.unwrap_or_default())
-            );
-        }
+        let (headers, fields, scale) = headers::find_header_row(&mut source, dataset, &file)?;
         let n = dataset.columns.len();
         let mut reader = DatasetReader {
             dataset,
@@ -818,52 +580,6 @@ fn masked_row(cells: &[String]) -> String {
         .join(", ")
 }
 
-/// Maps a header row to the dataset's columns; also returns problems that
-/// matter only if this is the header row (a column given twice, an unknown unit).
-fn map_headers(
-    dataset: &Dataset,
-    headers: &[String],
-) -> (Vec<Option<usize>>, Vec<Option<Rational>>, Vec<String>) {
-    let n = dataset.columns.len();
-    let mut fields: Vec<Option<usize>> = vec![None; n];
-    let (mut scale, mut errors) = (vec![None; n], Vec::new());
-    for (i, h) in headers.iter().enumerate() {
-        let norm = normalize_header(h);
-        if norm.is_empty() {
-            continue;
-        }
-        for (c, column) in dataset.columns.iter().enumerate() {
-            match match_header(column, &norm) {
-                HeaderMatch::No => continue,
-                HeaderMatch::UnknownUnit(unit) => {
-                    let known: Vec<&str> = column.units.iter().map(|(u, _)| u.as_str()).collect();
-                    errors.push(format!(
-                        "column `{}`: unit `{unit}` is not one the rule pack knows for `{}` ({}): \
-                         convert the values and use one of those units in the header",
-                        h.trim(),
-                        column.name,
-                        known.join(", ")
-                    ));
-                }
-                HeaderMatch::Yes(f) => {
-                    if let Some(prev) = fields[c] {
-                        errors.push(format!(
-                            "columns `{}` and `{}` both mean `{}`: keep one",
-                            headers[prev].trim(),
-                            h.trim(),
-                            column.name
-                        ));
-                    }
-                    fields[c] = Some(i);
-                    scale[c] = f;
-                }
-            }
-            break;
-        }
-    }
-    (fields, scale, errors)
-}
-
 /// A value for people: `1980-05-12`, `1980-05`, `是`, `12`.
 fn value_text(v: Option<&Value>) -> String {
     match v {
@@ -875,49 +591,5 @@ fn value_text(v: Option<&Value>) -> String {
             Some(day) => format!("{:04}-{:02}-{day:02}", d.year, d.month),
             None => format!("{:04}-{:02}", d.year, d.month),
         },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_sheet_follows_the_workbook_after_a_hash() {
-        assert_eq!(
-            split_sheet("名单.xlsx#代表 名单"),
-            (PathBuf::from("名单.xlsx"), Some("代表 名单".to_string()))
-        );
-        assert_eq!(
-            split_sheet("dir/Book.XLS#Sheet#2"),
-            (PathBuf::from("dir/Book.XLS"), Some("Sheet#2".to_string()))
-        );
-        assert_eq!(split_sheet("a#b.csv"), (PathBuf::from("a#b.csv"), None));
-        assert_eq!(split_sheet("名单.xlsx"), (PathBuf::from("名单.xlsx"), None));
-    }
-
-    #[test]
-    fn headers_with_units_match_and_scale() {
-        let pack = Pack::embedded().unwrap();
-        let districts = &pack.datasets[pack.dataset("districts").unwrap()];
-        let headers: Vec<String> = [
-            "市（区）",
-            "常住人口（万人）",
-            "财政科普经费（元）",
-            "财政科普经费 (万元)",
-        ]
-        .map(String::from)
-        .to_vec();
-        let (fields, scale, errors) = map_headers(districts, &headers);
-        let col = |n: &str| districts.columns.iter().position(|c| c.name == n).unwrap();
-        assert_eq!(fields[col("district")], Some(0));
-        assert_eq!(fields[col("population")], Some(1));
-        assert_eq!(scale[col("population")], Some(crate::num::int(10_000)));
-        // Two headers for one column: an error once this is the header row.
-        assert_eq!(fields[col("popsci_funding")], Some(3));
-        assert_eq!(
-            errors,
-            ["columns `财政科普经费（元）` and `财政科普经费 (万元)` both mean `popsci_funding`: keep one"]
-        );
     }
 }

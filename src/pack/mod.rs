@@ -17,6 +17,16 @@ pub const EMBEDDED: &str = include_str!("../../rules/taizhou-2017.yaml");
 /// The name errors in the embedded pack are reported under.
 pub const EMBEDDED_NAME: &str = "rules/taizhou-2017.yaml (embedded)";
 
+/// Normalises a header for matching: trimmed, full-width forms folded to
+/// half-width (so `（` = `(`), inner spaces removed, ASCII lower-cased.
+pub fn normalize_header(h: &str) -> String {
+    crate::num::halfwidth(h.trim_start_matches('\u{feff}'))
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase()
+}
+
 /// Index of a column within its dataset.
 pub type ColId = usize;
 
@@ -351,7 +361,7 @@ impl Compiler<'_> {
                                 "unit `{unit}`: factor `{factor}` is not a positive number"
                             ))
                         })?;
-                    units.push((crate::input::normalize_header(unit), f));
+                    units.push((normalize_header(unit), f));
                 }
             }
             let valid_until = match &c.valid_until {
