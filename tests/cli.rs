@@ -452,7 +452,7 @@ fn missing_key_column_names_file_column_and_headers() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(&dir, "delegates.csv", "代表,出生日期\n张三,1980-01-01\n");
     reformcheck()
-        .args(["check", &f])
+        .args(["check", "--lang", "en", &f])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
@@ -601,7 +601,7 @@ fn empty_and_header_only_files_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(&dir, "delegates.csv", "");
     reformcheck()
-        .args(["check", &f])
+        .args(["check", "--lang", "en", &f])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("the file is empty"));

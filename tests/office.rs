@@ -302,7 +302,7 @@ fn a_sheet_is_picked_by_name_or_the_first_is_read() {
     roster_workbook(&book, &["说明", "名单"], "名单");
     let path = book.display().to_string();
     // The first sheet holds only a note: no 姓名 column there.
-    let (code, _, err) = run(&["check", &path]);
+    let (code, _, err) = run(&["check", "--lang", "en", &path]);
     assert_eq!(code, 2);
     assert!(
         err.contains(
@@ -780,7 +780,7 @@ fn validate_exits_0_clean_1_with_issues_2_unusable() {
         )]
     );
     let unusable = write(&dir, "societies.csv", "名称\n甲\n".as_bytes());
-    let (code, _, err) = run(&["validate", &unusable]);
+    let (code, _, err) = run(&["validate", "--lang", "en", &unusable]);
     assert_eq!(code, 2);
     assert!(err.contains("no `society` column"), "{err}");
 }
@@ -858,7 +858,7 @@ fn broken_and_empty_workbooks_are_errors_not_panics() {
     let mut book = Workbook::new();
     book.add_worksheet();
     book.save(&empty).unwrap();
-    let (code, _, err) = run(&["check", empty.to_str().unwrap()]);
+    let (code, _, err) = run(&["check", "--lang", "en", empty.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(
         err.contains("the file is empty: it needs a header row and at least one data row"),
@@ -876,7 +876,7 @@ fn id_numbers_in_the_wrong_place_are_masked_too() {
         "society_council.csv",
         format!("甲学会,张三,{id}\n乙学会,李四,{id}\n").as_bytes(),
     );
-    let (code, out, err) = run(&["check", &headerless]);
+    let (code, out, err) = run(&["check", "--lang", "en", &headerless]);
     assert_eq!(code, 2);
     assert!(
         err.ends_with(&format!("headers found: 甲学会, 张三, {}\n", masked(&id))),

@@ -8,6 +8,7 @@ mod headers;
 pub mod id;
 mod records;
 pub mod source;
+mod summary;
 pub mod value;
 
 use crate::num::Rational;
@@ -75,6 +76,16 @@ pub struct DatasetReader<'p> {
     duplicates: duplicates::Duplicates,
     source: Source,
     opts: ReadOptions,
+    /// The source stands on a data row not yet handed out.
+    pending: bool,
+    /// Headers the dataset does not know.
+    unknown: Vec<headers::Unknown>,
+    /// Issues found before the first row (unknown headers), handed out with it.
+    header_issues: Vec<Issue>,
+    /// Field index → is it a row-number column (`序号`)?
+    row_numbers: Vec<bool>,
+    /// Rows holding only a row number: (first line, last line, count).
+    numbered_blanks: Option<(u64, u64, u64)>,
 }
 
 impl<'p> DatasetReader<'p> {
@@ -89,16 +100,30 @@ impl<'p> DatasetReader<'p> {
         };
         let sheet = binding.sheet.as_deref().or(opts.sheet.as_deref());
         let mut source = Source::open(path, sheet, opts.encoding)?;
-        let (headers, fields, scale) = headers::find_header_row(&mut source, dataset, &file)?;
+        let header_row = headers::find_header_row(&mut source, dataset, &file)?;
+        let unknown = headers::unknown_headers(dataset, &header_row);
+        let headers::HeaderRow {
+            texts,
+            fields,
+            scale,
+            pending,
+            ..
+        } = header_row;
+        let headers: Vec<String> = texts
+            .into_iter()
+            .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+            .collect();
+        let row_numbers = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| !fields.contains(&Some(i)) && summary::is_row_number_header(h))
+            .collect();
         let n = dataset.columns.len();
         let mut reader = DatasetReader {
             dataset,
             format: source.describe(opts.lang),
             file,
-            headers: headers
-                .into_iter()
-                .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-                .collect(),
+            headers,
             fields,
             scale,
             parsed: vec![false; n],
@@ -107,7 +132,13 @@ impl<'p> DatasetReader<'p> {
             duplicates: duplicates::Duplicates::default(),
             source,
             opts: opts.clone(),
+            pending,
+            unknown,
+            header_issues: Vec::new(),
+            row_numbers,
+            numbered_blanks: None,
         };
+        reader.header_issues = reader.unknown_header_issues();
         if let Some(p) = dataset.period {
             if reader.fields[p].is_none() {
                 bail!(
@@ -219,14 +250,23 @@ impl<'p> DatasetReader<'p> {
     /// false at the end, having added an issue for every row that repeats
     /// an earlier one (known only then; callers sort the issues by line).
     pub fn next_row(&mut self, row: &mut Row, issues: &mut Vec<Issue>) -> Result<bool> {
+        issues.append(&mut self.header_issues);
         loop {
-            if !self.source.advance(&self.file)? {
+            if std::mem::take(&mut self.pending) {
+                // Read while looking for the header row.
+            } else if !self.source.advance(&self.file)? {
+                issues.extend(self.numbered_blanks_issue());
                 issues.extend(self.duplicate_issues());
                 return Ok(false);
             }
-            if !self.source.is_blank() && !self.repeats_header() {
-                break;
+            if self.source.is_blank() || self.repeats_header() {
+                continue;
             }
+            if let Some(notice) = self.not_a_record() {
+                issues.extend(notice);
+                continue;
+            }
+            break;
         }
         row.line = self.source.line();
         // The row is reused: every parsed column is overwritten below (text
@@ -297,6 +337,142 @@ impl<'p> DatasetReader<'p> {
             });
         }
         Ok(true)
+    }
+
+    /// The header the file has for a column that a rule needs but the file
+    /// lacks: an unknown header closest to it or to the column it derives from.
+    pub fn unknown_header_for(&self, col: ColId) -> Option<(&str, String)> {
+        let from = self.dataset.columns[col].derive.as_ref().map(|d| d.from);
+        self.unknown.iter().find_map(|u| {
+            let (c, known) = u.closest.as_ref()?;
+            (*c == col || Some(*c) == from).then_some((u.header.as_str(), known.clone()))
+        })
+    }
+
+    /// A column a rule needs that the file lacks, for a skip reason:
+    /// `frontline (是否基层一线)`, naming the file's unknown header that is
+    /// probably it.
+    pub fn describe_missing(&self, col: ColId) -> String {
+        let c = &self.dataset.columns[col];
+        let name = match c.headers.first() {
+            Some(h) => format!("{} ({h})", c.name),
+            None => c.name.clone(),
+        };
+        match self.unknown_header_for(col) {
+            None => name,
+            Some((header, known)) => crate::tr!(
+                "{}（文件中的“{}”是不是“{}”？可加 --map {}={}）",
+                "{} (is the file's `{}` meant as `{}`? add --map {}={})",
+                name,
+                shown_header(header),
+                known,
+                shown_header(header),
+                known
+            ),
+        }
+    }
+
+    /// One issue per header the dataset does not know, naming the closest
+    /// known header; the column is not read.
+    fn unknown_header_issues(&self) -> Vec<Issue> {
+        self.unknown
+            .iter()
+            .map(|u| {
+                let header = shown_header(&u.header);
+                let message = match &u.closest {
+                    Some((_, known)) => crate::tr!(
+                        "表头“{}”不是本数据集认识的列，本列未读取：是不是“{}”？如果是，请把表头改为“{}”，或加参数 --map {}={}",
+                        "header `{}` is not a column of this dataset, so the column is not read: did you mean `{}`? If so, rename the header to `{}` or add --map {}={}",
+                        header, known, known, header, known
+                    ),
+                    None => crate::tr!(
+                        "表头“{}”不是本数据集认识的列，本列未读取；如果它就是某一列，请用 --map {}=列名",
+                        "header `{}` is not a column of this dataset, so the column is not read; if it is one of them, add --map {}=COLUMN",
+                        header, header
+                    ),
+                };
+                Issue {
+                    dataset: self.dataset.name.clone(),
+                    file: self.file.clone(),
+                    line: u.line,
+                    column: header,
+                    value: String::new(),
+                    message,
+                }
+            })
+            .collect()
+    }
+
+    /// Is the current row a total, footnote or signature row, or one that
+    /// holds only a row number? Such a row is not a record: a total or note
+    /// row becomes a notice with its line; row-number-only rows are counted
+    /// and reported once, at the end.
+    fn not_a_record(&mut self) -> Option<Option<Issue>> {
+        let filled = || {
+            (0..self.source.width())
+                .filter(|i| !crate::num::trim(self.source.cell(*i).1).is_empty())
+        };
+        let text = |i: usize| crate::num::trim(self.source.cell(i).1);
+        // A number in the `序号` column, or alone in a column of no meaning.
+        let row_number = |i: usize| {
+            summary::is_row_number(text(i))
+                && (self.row_numbers.get(i).copied().unwrap_or(false)
+                    || (!self.fields.contains(&Some(i)) && filled().count() == 1))
+        };
+        let line = self.source.line();
+        let Some(first) = filled().find(|i| !row_number(*i)) else {
+            let (first, _, count) = self.numbered_blanks.unwrap_or((line, line, 0));
+            self.numbered_blanks = Some((first, line, count + 1));
+            return Some(None);
+        };
+        let text = text(first);
+        if summary::is_summary(text) {
+            let column = self
+                .headers
+                .get(first)
+                .filter(|h| !h.is_empty())
+                .map_or_else(
+                    || crate::tr!("第 {} 列", "column {}", first + 1),
+                    |h| shown_header(h),
+                );
+            return Some(Some(Issue {
+                dataset: self.dataset.name.clone(),
+                file: self.file.clone(),
+                line,
+                column,
+                value: clip(&id::mask_ids_in(text)),
+                message: crate::tr!(
+                    "合计、注释或签名行，不是记录，未计入",
+                    "a total, note or signature row, not a record: left out"
+                ),
+            }));
+        }
+        None
+    }
+
+    /// The notice for rows that hold nothing but a row number.
+    fn numbered_blanks_issue(&mut self) -> Option<Issue> {
+        let (first, last, count) = self.numbered_blanks.take()?;
+        let column = self
+            .row_numbers
+            .iter()
+            .position(|r| *r)
+            .and_then(|i| self.headers.get(i).cloned())
+            .unwrap_or_default();
+        Some(Issue {
+            dataset: self.dataset.name.clone(),
+            file: self.file.clone(),
+            line: first,
+            column,
+            value: String::new(),
+            message: crate::tr!(
+                "第 {} 至 {} 行中有 {} 行只填了序号，不是记录，未计入",
+                "{2} rows between lines {0} and {1} hold only a row number: not records, left out",
+                first,
+                last,
+                count
+            ),
+        })
     }
 
     /// Filled cells to the right of the header row's last column: they belong
@@ -568,6 +744,12 @@ fn shown(dataset: &Dataset, col: ColId, text: String) -> String {
     } else {
         clip(&id::mask_ids_in(&text))
     }
+}
+
+/// A header as reports show it: an ID number typed as a header masked, a
+/// long one cut short.
+fn shown_header(h: &str) -> String {
+    clip(&id::mask_ids_in(h))
 }
 
 /// A row for an error message: a file without a header row shows a data row,
