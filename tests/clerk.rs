@@ -186,3 +186,158 @@ fn a_two_row_header_sub_row_is_not_a_record() {
     );
     assert_eq!(issues(&json), vec![]);
 }
+
+#[test]
+fn a_front_line_flag_the_unit_type_contradicts_is_an_issue_and_still_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "delegates.csv",
+        "姓名,单位类型,是否基层一线\n张三,党政机关,是\n李四,企业,否\n王五,企业,是\n赵六,医院,否\n",
+    );
+    let (_, json) = check_json(&[&f, "--as-of", "2024-01-01"]);
+    // The flags win: 张三 and 王五 are front-line.
+    assert_eq!(
+        counts(result(&json, "delegates.frontline", None)),
+        c("fail", 2, 4, 0)
+    );
+    assert_eq!(
+        issues(&json),
+        vec![
+            issue(
+                2,
+                "是否基层一线",
+                "是",
+                "填的是“是”，但“单位类型”为“党政机关”，按方案应为“否”：已按填写的“是”计算，请核对"
+            ),
+            issue(
+                3,
+                "是否基层一线",
+                "否",
+                "填的是“否”，但“单位类型”为“企业”，按方案应为“是”：已按填写的“否”计算，请核对"
+            ),
+        ]
+    );
+}
+
+const ACCEPTED: &str = "企业、高校、科研院所、乡镇(街道)、乡镇、街道、社会组织、党政机关";
+
+#[test]
+fn the_pack_knows_common_spellings_and_lists_the_accepted_values_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "delegates.csv",
+        "姓名,单位类型\n甲,民营企业\n乙,国有企业\n丙,私营企业\n丁,高等院校\n戊,大 学\n\
+         己,研究所\n庚,研究院\n辛,机关\n壬,医院\n",
+    );
+    let (_, json) = check_json(&[&f, "--as-of", "2024-01-01"]);
+    assert_eq!(
+        counts(result(&json, "delegates.frontline", None)),
+        c("pass", 7, 9, 1)
+    );
+    assert_eq!(
+        issues(&json),
+        vec![issue(
+            10,
+            "是否基层一线",
+            "",
+            &format!(
+                "单元格为空，且“单位类型”为“医院”，不在方案所列类型中，无法判断：\
+                 请填写本列，或把“单位类型”改为其中之一：{ACCEPTED}"
+            )
+        )]
+    );
+}
+
+/// A roster headed 单位类别, with 民营企业 and 私企.
+const CLERK_ROSTER: &str = "姓名,单位类别\n张三,民营企业\n李四,党政机关\n王五,私企\n";
+
+#[test]
+fn map_flag_reads_a_header_as_a_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(&dir, "delegates.csv", CLERK_ROSTER);
+    let (_, json) = check_json(&[&f, "--as-of", "2024-01-01", "--map", "单位类别=单位类型"]);
+    let r = result(&json, "delegates.frontline", None);
+    assert_eq!(counts(r), c("fail", 1, 3, 1));
+    // The canonical name works too; an unknown column is exit 2.
+    let (_, json) = check_json(&[&f, "--as-of", "2024-01-01", "--map", "单位类别=unit_type"]);
+    assert_eq!(
+        counts(result(&json, "delegates.frontline", None)),
+        c("fail", 1, 3, 1)
+    );
+    let (code, _, err) = run(&["check", &f, "--map", "单位类别=单位种类"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "--map 单位类别=单位种类: “单位种类”不是规则包里的列名或表头；可用的有：姓名、"
+        ),
+        "{err}"
+    );
+    let (code, _, err) = run(&["check", &f, "--map", "单位类别", "--lang", "en"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--map 单位类别: write HEADER=COLUMN, e.g. --map 单位类别=单位类型"),
+        "{err}"
+    );
+}
+
+#[test]
+fn reformcheck_toml_maps_headers_and_values_and_its_errors_name_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir, "delegates.csv", CLERK_ROSTER);
+    write(
+        &dir,
+        "reformcheck.toml",
+        "# 本单位的表头和写法\n[headers]\n单位类别 = \"单位类型\"\n\n[values.unit_type]\n私企 = \"企业\"\n",
+    );
+    let out = reformcheck()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "delegates.csv",
+            "--as-of",
+            "2024-01-01",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        counts(result(&json, "delegates.frontline", None)),
+        c("fail", 2, 3, 0)
+    );
+    assert_eq!(issues(&json), vec![]);
+    // --config names another file; its mistakes are placed exactly.
+    for (text, place, message) in [
+        (
+            "[values.单位类型]\n私企 = \"公司\"\n",
+            "bad.toml:2:6",
+            format!("“公司”不是“单位类型”可用的值，应为其中之一：{ACCEPTED}"),
+        ),
+        (
+            "[headers]\n  单位类别 = \"单位种类\"\n",
+            "bad.toml:2:10",
+            "“单位种类”不是规则包里的列名或表头".to_string(),
+        ),
+        (
+            "[headers]\n单位类别 = 单位类型\n",
+            "bad.toml:2:8",
+            "配置文件写法有误".to_string(),
+        ),
+        ("[header]\n", "bad.toml:1:2", "配置文件写法有误".to_string()),
+    ] {
+        let bad = write(&dir, "bad.toml", text);
+        let out = reformcheck()
+            .current_dir(dir.path())
+            .args(["check", "delegates.csv", "--config", &bad])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8(out.stderr).unwrap();
+        let bad_place = format!("{}{}", bad.trim_end_matches("bad.toml"), place);
+        assert!(err.contains(&bad_place), "{err}");
+        assert!(err.contains(&message), "{err}");
+    }
+}

@@ -289,6 +289,12 @@ fn an_excel_roster_with_a_title_row_merged_cells_and_date_cells() {
         vec![
             issue(6, "出生年月", "1975.1", AMBIGUOUS),
             issue(8, "身份证号", "3212**********0000", NUMERIC_ID),
+            issue(
+                9,
+                "是否基层一线",
+                "否",
+                "填的是“否”，但“单位类型”为“社会组织”，按方案应为“是”：已按填写的“否”计算，请核对"
+            ),
         ]
     );
     let file = format!("{}", book.display());

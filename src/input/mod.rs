@@ -303,6 +303,11 @@ impl<'p> DatasetReader<'p> {
             if let Err(p) = value::parse_into(column.kind, text, scale, &mut row.values[c]) {
                 problems.push((c, text.to_string(), p));
             }
+            if let Some(Value::Text(t)) = &mut row.values[c] {
+                if let Some(v) = column.synonym(t) {
+                    *t = v.to_string();
+                }
+            }
         }
         let extra = self.extra_cells();
         self.derive(row, &mut problems);
@@ -575,6 +580,9 @@ impl<'p> DatasetReader<'p> {
                 continue;
             }
             // A bool from a text column's value.
+            if let Some(Value::Bool(flag)) = row.values[c] {
+                self.contradiction(c, d, flag, row, problems);
+            }
             if row.values[c].is_some() || (own.is_some() && !own_empty) {
                 continue;
             }
@@ -603,6 +611,34 @@ impl<'p> DatasetReader<'p> {
         }
     }
 
+    /// An explicit flag the value it derives from contradicts (是否基层一线
+    /// 是, 单位类型 党政机关) is an issue; the flag still counts.
+    fn contradiction(
+        &self,
+        c: ColId,
+        d: &crate::pack::Derive,
+        flag: bool,
+        row: &Row,
+        problems: &mut Vec<(ColId, String, Problem)>,
+    ) {
+        let Some(Value::Text(t)) = &row.values[d.from] else {
+            return;
+        };
+        let from = crate::num::halfwidth_cow(t);
+        let opposite = if flag { &d.when_false } else { &d.when_true };
+        if opposite.iter().any(|v| *v == *from) {
+            problems.push((
+                c,
+                self.raw(c),
+                Problem::Contradicts {
+                    from: self.header(d.from),
+                    value: shown(self.dataset, d.from, t.clone()),
+                    flag,
+                },
+            ));
+        }
+    }
+
     fn underivable(
         &self,
         c: ColId,
@@ -614,12 +650,18 @@ impl<'p> DatasetReader<'p> {
         if !self.needed[c] {
             return;
         }
+        // The accepted values are listed when a value was there but not one of them.
+        let accepted = match value.is_empty() {
+            true => Vec::new(),
+            false => crate::pack::accepted_values(&self.dataset.columns, from),
+        };
         problems.push((
             c,
             String::new(),
             Problem::Underivable {
                 from: self.header(from),
                 value,
+                accepted: accepted.join("、"),
             },
         ));
     }
