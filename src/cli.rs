@@ -90,6 +90,14 @@ pub struct ReadArgs {
     /// Sheet of workbooks given without a #SHEET suffix (default: the first sheet).
     #[arg(long, value_name = "SHEET")]
     pub sheet: Option<String>,
+    /// Read the file header HEADER as COLUMN, a column name or a header the pack
+    /// knows (repeatable), e.g. --map 单位类别=单位类型.
+    #[arg(long = "map", value_name = "HEADER=COLUMN")]
+    pub map: Vec<String>,
+    /// Header mappings and value synonyms (default: reformcheck.toml in the
+    /// current folder, if there is one).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

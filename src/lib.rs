@@ -20,6 +20,7 @@
 )]
 
 pub mod cli;
+pub mod config;
 pub mod date;
 pub mod engine;
 pub mod i18n;
@@ -88,7 +89,7 @@ pub fn run(cli: Cli, env: Env, out: &mut dyn std::io::Write) -> Result<u8> {
 pub const EXPLAIN_LIMIT: usize = 100;
 
 fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> {
-    let pack = pack::Pack::load(args.rules.as_deref())?;
+    let pack = config::load_pack(args.rules.as_deref(), &args.read)?;
     for id in &args.explain {
         if !pack.rules.iter().any(|r| &r.id == id) {
             bail!(

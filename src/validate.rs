@@ -4,7 +4,6 @@
 
 use crate::cli::ValidateArgs;
 use crate::input::{self, DatasetReader, ReadOptions, Row};
-use crate::pack::Pack;
 use crate::report::{issues, Format, Issue};
 use crate::{Env, Lang};
 use anyhow::{bail, Result};
@@ -38,7 +37,7 @@ struct Summary {
 }
 
 pub fn run(args: ValidateArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> {
-    let pack = Pack::load(args.rules.as_deref())?;
+    let pack = crate::config::load_pack(args.rules.as_deref(), &args.read)?;
     let mut bindings = input::bind(&args.inputs, &pack)?;
     bindings.sort_by_key(|b| b.dataset);
     let read = ReadOptions {

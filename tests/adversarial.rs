@@ -54,7 +54,12 @@ fn issues(json: &Value) -> Vec<(u64, String, String)> {
 #[test]
 fn empty_file() {
     reformcheck()
-        .args(["check", &format!("delegates={DIR}/empty.csv")])
+        .args([
+            "check",
+            "--lang",
+            "en",
+            &format!("delegates={DIR}/empty.csv"),
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("empty.csv: the file is empty"));

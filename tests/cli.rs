@@ -381,7 +381,8 @@ fn table_output_is_readable_in_both_languages() {
             "合计：通过 114 · 未达标 46 · 无法判定 2",
         ))
         .stdout(predicate::str::contains(
-            "  examples/taizhou-2017/committee.csv（1 处）\n    第 36 行 [是否基层一线] 单元格为空",
+            "  examples/taizhou-2017/committee.csv（3 处）\n    第 25 行 [是否基层一线] “否” 填的是“否”，\
+             但“单位类型”为“高校”，按方案应为“是”：已按填写的“否”计算，请核对\n    第 36 行 [是否基层一线] 单元格为空",
         ))
         .stdout(predicate::str::contains("\u{1b}[").not());
     reformcheck()
@@ -452,7 +453,7 @@ fn missing_key_column_names_file_column_and_headers() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(&dir, "delegates.csv", "代表,出生日期\n张三,1980-01-01\n");
     reformcheck()
-        .args(["check", &f])
+        .args(["check", "--lang", "en", &f])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
@@ -601,7 +602,7 @@ fn empty_and_header_only_files_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(&dir, "delegates.csv", "");
     reformcheck()
-        .args(["check", &f])
+        .args(["check", "--lang", "en", &f])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("the file is empty"));

@@ -289,6 +289,12 @@ fn an_excel_roster_with_a_title_row_merged_cells_and_date_cells() {
         vec![
             issue(6, "出生年月", "1975.1", AMBIGUOUS),
             issue(8, "身份证号", "3212**********0000", NUMERIC_ID),
+            issue(
+                9,
+                "是否基层一线",
+                "否",
+                "填的是“否”，但“单位类型”为“社会组织”，按方案应为“是”：已按填写的“否”计算，请核对"
+            ),
         ]
     );
     let file = format!("{}", book.display());
@@ -302,7 +308,7 @@ fn a_sheet_is_picked_by_name_or_the_first_is_read() {
     roster_workbook(&book, &["说明", "名单"], "名单");
     let path = book.display().to_string();
     // The first sheet holds only a note: no 姓名 column there.
-    let (code, _, err) = run(&["check", &path]);
+    let (code, _, err) = run(&["check", "--lang", "en", &path]);
     assert_eq!(code, 2);
     assert!(
         err.contains(
@@ -780,7 +786,7 @@ fn validate_exits_0_clean_1_with_issues_2_unusable() {
         )]
     );
     let unusable = write(&dir, "societies.csv", "名称\n甲\n".as_bytes());
-    let (code, _, err) = run(&["validate", &unusable]);
+    let (code, _, err) = run(&["validate", "--lang", "en", &unusable]);
     assert_eq!(code, 2);
     assert!(err.contains("no `society` column"), "{err}");
 }
@@ -859,7 +865,7 @@ fn broken_and_empty_workbooks_are_errors_not_panics() {
     let mut book = Workbook::new();
     book.add_worksheet();
     book.save(&empty).unwrap();
-    let (code, _, err) = run(&["check", empty.to_str().unwrap()]);
+    let (code, _, err) = run(&["check", "--lang", "en", empty.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(
         err.contains("the file is empty: it needs a header row and at least one data row"),
@@ -877,7 +883,7 @@ fn id_numbers_in_the_wrong_place_are_masked_too() {
         "society_council.csv",
         format!("甲学会,张三,{id}\n乙学会,李四,{id}\n").as_bytes(),
     );
-    let (code, out, err) = run(&["check", &headerless]);
+    let (code, out, err) = run(&["check", "--lang", "en", &headerless]);
     assert_eq!(code, 2);
     assert!(
         err.ends_with(&format!("headers found: 甲学会, 张三, {}\n", masked(&id))),

@@ -116,6 +116,15 @@ fn a_large_generated_roster_gives_exactly_the_generated_counts() {
         .unwrap()
         .iter()
         .filter(|i| !i["message"].as_str().unwrap().contains("重复登记"))
+        // The generated file's 性别, 民族, … are headers the pack does not know.
+        .filter(|i| {
+            !i["message"]
+                .as_str()
+                .unwrap()
+                .contains("不是本数据集认识的列")
+        })
+        // Some generated flags contradict their unit type (党政机关 but 是).
+        .filter(|i| !i["message"].as_str().unwrap().contains("已按填写的"))
         .collect();
     for (dataset, expected) in [
         ("delegates", delegates.issues),

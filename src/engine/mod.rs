@@ -219,7 +219,7 @@ fn check_dataset(
         let missing: Vec<String> = cols
             .iter()
             .filter(|c| !reader.has(**c))
-            .map(|c| describe_column(&dataset.columns[*c]))
+            .map(|c| reader.describe_missing(*c))
             .collect();
         if missing.is_empty() {
             reader.use_columns(&cols);
@@ -468,13 +468,6 @@ fn years(periods: &BTreeSet<Option<i64>>) -> String {
         .map(|y| y.to_string())
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn describe_column(c: &crate::pack::Column) -> String {
-    match c.headers.first() {
-        Some(h) => format!("{} ({h})", c.name),
-        None => c.name.clone(),
-    }
 }
 
 /// Decides status and shortfall from the measured range.

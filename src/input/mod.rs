@@ -1,166 +1,30 @@
 //! Inputs: binding command-line arguments to datasets, and reading a file's
 //! rows as typed values, one row at a time.
 
+mod bind;
 mod duplicates;
 pub mod encoding;
+mod headers;
 pub mod id;
 mod records;
 pub mod source;
+mod summary;
 pub mod value;
 pub mod workbook;
 
 use crate::num::Rational;
 use crate::pack::schema::ColumnType;
-use crate::pack::{ColId, Column, Dataset, Pack};
+use crate::pack::{ColId, Dataset};
 use crate::report::Issue;
 use crate::Lang;
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use source::{CellKind, Source};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use value::{Problem, Value};
 
-/// A file bound to a dataset.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Binding {
-    pub dataset: usize,
-    pub path: PathBuf,
-    /// The workbook sheet given as `book.xlsx#Sheet`.
-    pub sheet: Option<String>,
-}
-
-/// File extensions read as tables: CSV and workbooks.
-const TABLE_EXTENSIONS: &[&str] = &["csv", "xlsx", "xls"];
-
-/// Splits `book.xlsx#Sheet` into the workbook and the sheet, unless a file
-/// of that exact name exists.
-fn split_sheet(arg: &str) -> (PathBuf, Option<String>) {
-    if !Path::new(arg).exists() {
-        let lower = arg.to_ascii_lowercase();
-        for ext in source::WORKBOOK_EXTENSIONS {
-            if let Some(i) = lower.find(&format!(".{ext}#")) {
-                let cut = i + 1 + ext.len();
-                return (PathBuf::from(&arg[..cut]), Some(arg[cut + 1..].to_string()));
-            }
-        }
-    }
-    (PathBuf::from(arg), None)
-}
-
-/// Resolves `NAME=PATH`, bare `PATH` (file stem = dataset) and directories.
-pub fn bind(args: &[String], pack: &Pack) -> Result<Vec<Binding>> {
-    let names = || {
-        pack.datasets
-            .iter()
-            .map(|d| d.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut out: Vec<Binding> = Vec::new();
-    let add = |b: Binding, out: &mut Vec<Binding>| -> Result<()> {
-        if let Some(prev) = out.iter().find(|p| p.dataset == b.dataset) {
-            bail!(
-                "dataset `{}` is given twice ({} and {}): give one file per dataset",
-                pack.datasets[b.dataset].name,
-                prev.path.display(),
-                b.path.display()
-            );
-        }
-        if b.path == Path::new("-") {
-            if let Some(prev) = out.iter().find(|p| p.path == Path::new("-")) {
-                bail!(
-                    "standard input is given for both `{}` and `{}`: it can feed one dataset",
-                    pack.datasets[prev.dataset].name,
-                    pack.datasets[b.dataset].name
-                );
-            }
-        }
-        out.push(b);
-        Ok(())
-    };
-    for arg in args {
-        if arg == "-" {
-            bail!("`-` alone cannot tell which dataset standard input is: write NAME=-, e.g. delegates=-");
-        }
-        if let Some((name, path)) = arg.split_once('=') {
-            if !Path::new(arg).exists() {
-                let dataset = pack.dataset(name).ok_or_else(|| {
-                    anyhow!(
-                        "unknown dataset `{name}` in `{arg}` (datasets: {})",
-                        names()
-                    )
-                })?;
-                let (path, sheet) = split_sheet(path);
-                add(
-                    Binding {
-                        dataset,
-                        path,
-                        sheet,
-                    },
-                    &mut out,
-                )?;
-                continue;
-            }
-        }
-        let (path, sheet) = split_sheet(arg);
-        if path.is_dir() {
-            let mut found = Vec::new();
-            let entries = std::fs::read_dir(&path)
-                .with_context(|| format!("cannot read directory {}", path.display()))?;
-            for entry in entries {
-                let p = entry?.path();
-                if let Some(dataset) = dataset_of(&p, pack) {
-                    found.push(Binding {
-                        dataset,
-                        path: p,
-                        sheet: None,
-                    });
-                }
-            }
-            if found.is_empty() {
-                bail!(
-                    "{} holds no dataset file: name files after a dataset ({}), e.g. delegates.csv",
-                    path.display(),
-                    names()
-                );
-            }
-            found.sort_by(|a, b| a.path.cmp(&b.path));
-            for b in found {
-                add(b, &mut out)?;
-            }
-        } else {
-            let dataset = dataset_of(&path, pack).ok_or_else(|| {
-                if path.exists() {
-                    anyhow!(
-                        "cannot tell which dataset {} is: its name is not a dataset name; \
-                         write NAME={arg} with NAME one of {}",
-                        path.display(),
-                        names()
-                    )
-                } else {
-                    anyhow!("{}: no such file or directory", path.display())
-                }
-            })?;
-            add(
-                Binding {
-                    dataset,
-                    path,
-                    sheet,
-                },
-                &mut out,
-            )?;
-        }
-    }
-    Ok(out)
-}
-
-fn dataset_of(path: &Path, pack: &Pack) -> Option<usize> {
-    let ext = path.extension()?.to_str()?.to_lowercase();
-    if !TABLE_EXTENSIONS.contains(&ext.as_str()) {
-        return None;
-    }
-    pack.dataset(path.file_stem()?.to_str()?)
-}
+pub use bind::{bind, Binding};
+pub use headers::normalize_header;
 
 /// Cells longer than this many characters are shown cut short in reports.
 const SHOWN_CHARS: usize = 80;
@@ -170,66 +34,6 @@ fn clip(text: &str) -> String {
     match text.char_indices().nth(SHOWN_CHARS) {
         None => text.to_string(),
         Some((end, _)) => format!("{}… ({} chars)", &text[..end], text.chars().count()),
-    }
-}
-
-/// Normalises a header for matching: trimmed, full-width forms folded to
-/// half-width (so `（` = `(`), inner spaces removed, ASCII lower-cased.
-pub fn normalize_header(h: &str) -> String {
-    crate::num::halfwidth(h.trim_start_matches('\u{feff}'))
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_lowercase()
-}
-
-/// Splits a normalized header `name(unit)` into its name and unit.
-fn split_unit(h: &str) -> Option<(&str, &str)> {
-    let inner = h.strip_suffix(')')?;
-    let open = inner.rfind('(')?;
-    Some((&inner[..open], &inner[open + 1..]))
-        .filter(|(base, unit)| !base.is_empty() && !unit.is_empty())
-}
-
-/// How a file header matches a column: not at all, with a scale factor from
-/// its unit (`None` = 1), or by name but with a unit the pack does not know.
-enum HeaderMatch {
-    No,
-    Yes(Option<Rational>),
-    UnknownUnit(String),
-}
-
-fn match_header(col: &Column, norm: &str) -> HeaderMatch {
-    let factor = |unit: &str| {
-        col.units
-            .iter()
-            .find(|(u, _)| u == unit)
-            .map(|(_, f)| f.clone())
-    };
-    let scale = |f: Rational| (f != crate::num::int(1)).then_some(f);
-    let names = || {
-        std::iter::once(&col.name)
-            .chain(&col.headers)
-            .map(|h| normalize_header(h))
-    };
-    if names().any(|n| n == norm) {
-        let f = split_unit(norm).and_then(|(_, u)| factor(u));
-        return HeaderMatch::Yes(f.and_then(scale));
-    }
-    let Some((base, unit)) = split_unit(norm) else {
-        return HeaderMatch::No;
-    };
-    if col.units.is_empty() {
-        return HeaderMatch::No;
-    }
-    // The pack's own headers may carry a unit too (`财政科普经费（元）`).
-    let base_matches = names().any(|n| {
-        n == base || split_unit(&n).is_some_and(|(b, u)| b == base && factor(u).is_some())
-    });
-    match (base_matches, factor(unit)) {
-        (false, _) => HeaderMatch::No,
-        (true, Some(f)) => HeaderMatch::Yes(scale(f)),
-        (true, None) => HeaderMatch::UnknownUnit(unit.to_string()),
     }
 }
 
@@ -244,9 +48,6 @@ pub struct ReadOptions {
     /// `--sheet`: the sheet of workbooks bound without `#SHEET`.
     pub sheet: Option<String>,
 }
-
-/// How many non-empty rows may stand above the header row (titles, notes).
-const HEADER_SEARCH_ROWS: usize = 20;
 
 /// One parsed row: a value or unknown (`None`) per dataset column.
 #[derive(Debug, Default)]
@@ -276,6 +77,16 @@ pub struct DatasetReader<'p> {
     duplicates: duplicates::Duplicates,
     source: Source,
     opts: ReadOptions,
+    /// The source stands on a data row not yet handed out.
+    pending: bool,
+    /// Headers the dataset does not know.
+    unknown: Vec<headers::Unknown>,
+    /// Issues found before the first row (unknown headers), handed out with it.
+    header_issues: Vec<Issue>,
+    /// Field index → is it a row-number column (`序号`)?
+    row_numbers: Vec<bool>,
+    /// Rows holding only a row number: (first line, last line, count).
+    numbered_blanks: Option<(u64, u64, u64)>,
 }
 
 impl<'p> DatasetReader<'p> {
@@ -292,54 +103,30 @@ impl<'p> DatasetReader<'p> {
         let file = crate::privacy::shown(&file).into_owned();
         let sheet = binding.sheet.as_deref().or(opts.sheet.as_deref());
         let mut source = Source::open(path, sheet, opts.encoding)?;
-        let mut first_row: Option<Vec<String>> = None;
-        let mut looked = 0;
-        let (headers, fields, scale) = loop {
-            if !source.advance(&file)? {
-                match first_row {
-                    None => bail!(
-                        "{file}: the file is empty: it needs a header row and at least one data row"
-                    ),
-                    Some(_) => break (Vec::new(), Vec::new(), Vec::new()),
-                }
-            }
-            if source.is_blank() {
-                continue;
-            }
-            let texts = source.texts();
-            let (fields, scale, errors) = map_headers(dataset, &texts);
-            if fields[dataset.key].is_some() {
-                if let Some(e) = errors.into_iter().next() {
-                    bail!("{file}: {e}");
-                }
-                source.mark_header();
-                break (texts, fields, scale);
-            }
-            first_row.get_or_insert(texts);
-            looked += 1;
-            if looked >= HEADER_SEARCH_ROWS {
-                break (Vec::new(), Vec::new(), Vec::new());
-            }
-        };
-        if fields.is_empty() {
-            let key = &dataset.columns[dataset.key];
-            bail!(
-                "{file}: no `{}` column ({}), which every {} file needs; headers found: {}",
-                key.name,
-                key.headers.join(" / "),
-                dataset.name,
-                masked_row(&first_row.unwrap_or_default())
-            );
-        }
+        let header_row = headers::find_header_row(&mut source, dataset, &file)?;
+        let unknown = headers::unknown_headers(dataset, &header_row);
+        let headers::HeaderRow {
+            texts,
+            fields,
+            scale,
+            pending,
+            ..
+        } = header_row;
+        let headers: Vec<String> = texts
+            .into_iter()
+            .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+            .collect();
+        let row_numbers = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| !fields.contains(&Some(i)) && summary::is_row_number_header(h))
+            .collect();
         let n = dataset.columns.len();
         let mut reader = DatasetReader {
             dataset,
             format: source.describe(opts.lang),
             file,
-            headers: headers
-                .into_iter()
-                .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-                .collect(),
+            headers,
             fields,
             scale,
             parsed: vec![false; n],
@@ -348,7 +135,13 @@ impl<'p> DatasetReader<'p> {
             duplicates: duplicates::Duplicates::default(),
             source,
             opts: opts.clone(),
+            pending,
+            unknown,
+            header_issues: Vec::new(),
+            row_numbers,
+            numbered_blanks: None,
         };
+        reader.header_issues = reader.unknown_header_issues();
         if let Some(p) = dataset.period {
             if reader.fields[p].is_none() {
                 bail!(
@@ -460,14 +253,23 @@ impl<'p> DatasetReader<'p> {
     /// false at the end, having added an issue for every row that repeats
     /// an earlier one (known only then; callers sort the issues by line).
     pub fn next_row(&mut self, row: &mut Row, issues: &mut Vec<Issue>) -> Result<bool> {
+        issues.append(&mut self.header_issues);
         loop {
-            if !self.source.advance(&self.file)? {
+            if std::mem::take(&mut self.pending) {
+                // Read while looking for the header row.
+            } else if !self.source.advance(&self.file)? {
+                issues.extend(self.numbered_blanks_issue());
                 issues.extend(self.duplicate_issues());
                 return Ok(false);
             }
-            if !self.source.is_blank() && !self.repeats_header() {
-                break;
+            if self.source.is_blank() || self.repeats_header() {
+                continue;
             }
+            if let Some(notice) = self.not_a_record() {
+                issues.extend(notice);
+                continue;
+            }
+            break;
         }
         row.line = self.source.line();
         // The row is reused: every parsed column is overwritten below (text
@@ -503,6 +305,11 @@ impl<'p> DatasetReader<'p> {
             let scale = self.scale[c].as_ref();
             if let Err(p) = value::parse_into(column.kind, text, scale, &mut row.values[c]) {
                 problems.push((c, text.to_string(), p));
+            }
+            if let Some(Value::Text(t)) = &mut row.values[c] {
+                if let Some(v) = column.synonym(t) {
+                    *t = v.to_string();
+                }
             }
         }
         let extra = self.extra_cells();
@@ -546,6 +353,142 @@ impl<'p> DatasetReader<'p> {
             });
         }
         Ok(true)
+    }
+
+    /// The header the file has for a column that a rule needs but the file
+    /// lacks: an unknown header closest to it or to the column it derives from.
+    pub fn unknown_header_for(&self, col: ColId) -> Option<(&str, String)> {
+        let from = self.dataset.columns[col].derive.as_ref().map(|d| d.from);
+        self.unknown.iter().find_map(|u| {
+            let (c, known) = u.closest.as_ref()?;
+            (*c == col || Some(*c) == from).then_some((u.header.as_str(), known.clone()))
+        })
+    }
+
+    /// A column a rule needs that the file lacks, for a skip reason:
+    /// `frontline (是否基层一线)`, naming the file's unknown header that is
+    /// probably it.
+    pub fn describe_missing(&self, col: ColId) -> String {
+        let c = &self.dataset.columns[col];
+        let name = match c.headers.first() {
+            Some(h) => format!("{} ({h})", c.name),
+            None => c.name.clone(),
+        };
+        match self.unknown_header_for(col) {
+            None => name,
+            Some((header, known)) => crate::tr!(
+                "{}（文件中的“{}”是不是“{}”？可加 --map {}={}）",
+                "{} (is the file's `{}` meant as `{}`? add --map {}={})",
+                name,
+                shown_header(header),
+                known,
+                shown_header(header),
+                known
+            ),
+        }
+    }
+
+    /// One issue per header the dataset does not know, naming the closest
+    /// known header; the column is not read.
+    fn unknown_header_issues(&self) -> Vec<Issue> {
+        self.unknown
+            .iter()
+            .map(|u| {
+                let header = shown_header(&u.header);
+                let message = match &u.closest {
+                    Some((_, known)) => crate::tr!(
+                        "表头“{}”不是本数据集认识的列，本列未读取：是不是“{}”？如果是，请把表头改为“{}”，或加参数 --map {}={}",
+                        "header `{}` is not a column of this dataset, so the column is not read: did you mean `{}`? If so, rename the header to `{}` or add --map {}={}",
+                        header, known, known, header, known
+                    ),
+                    None => crate::tr!(
+                        "表头“{}”不是本数据集认识的列，本列未读取；如果它就是某一列，请用 --map {}=列名",
+                        "header `{}` is not a column of this dataset, so the column is not read; if it is one of them, add --map {}=COLUMN",
+                        header, header
+                    ),
+                };
+                Issue {
+                    dataset: self.dataset.name.clone(),
+                    file: self.file.clone(),
+                    line: u.line,
+                    column: header,
+                    value: String::new(),
+                    message,
+                }
+            })
+            .collect()
+    }
+
+    /// Is the current row a total, footnote or signature row, or one that
+    /// holds only a row number? Such a row is not a record: a total or note
+    /// row becomes a notice with its line; row-number-only rows are counted
+    /// and reported once, at the end.
+    fn not_a_record(&mut self) -> Option<Option<Issue>> {
+        let filled = || {
+            (0..self.source.width())
+                .filter(|i| !crate::num::trim(self.source.cell(*i).1).is_empty())
+        };
+        let text = |i: usize| crate::num::trim(self.source.cell(i).1);
+        // A number in the `序号` column, or alone in a column of no meaning.
+        let row_number = |i: usize| {
+            summary::is_row_number(text(i))
+                && (self.row_numbers.get(i).copied().unwrap_or(false)
+                    || (!self.fields.contains(&Some(i)) && filled().count() == 1))
+        };
+        let line = self.source.line();
+        let Some(first) = filled().find(|i| !row_number(*i)) else {
+            let (first, _, count) = self.numbered_blanks.unwrap_or((line, line, 0));
+            self.numbered_blanks = Some((first, line, count + 1));
+            return Some(None);
+        };
+        let text = text(first);
+        if summary::is_summary(text) {
+            let column = self
+                .headers
+                .get(first)
+                .filter(|h| !h.is_empty())
+                .map_or_else(
+                    || crate::tr!("第 {} 列", "column {}", first + 1),
+                    |h| shown_header(h),
+                );
+            return Some(Some(Issue {
+                dataset: self.dataset.name.clone(),
+                file: self.file.clone(),
+                line,
+                column,
+                value: clip(&id::mask_ids_in(text)),
+                message: crate::tr!(
+                    "合计、注释或签名行，不是记录，未计入",
+                    "a total, note or signature row, not a record: left out"
+                ),
+            }));
+        }
+        None
+    }
+
+    /// The notice for rows that hold nothing but a row number.
+    fn numbered_blanks_issue(&mut self) -> Option<Issue> {
+        let (first, last, count) = self.numbered_blanks.take()?;
+        let column = self
+            .row_numbers
+            .iter()
+            .position(|r| *r)
+            .and_then(|i| self.headers.get(i).cloned())
+            .unwrap_or_default();
+        Some(Issue {
+            dataset: self.dataset.name.clone(),
+            file: self.file.clone(),
+            line: first,
+            column,
+            value: String::new(),
+            message: crate::tr!(
+                "第 {} 至 {} 行中有 {} 行只填了序号，不是记录，未计入",
+                "{2} rows between lines {0} and {1} hold only a row number: not records, left out",
+                first,
+                last,
+                count
+            ),
+        })
     }
 
     /// Filled cells to the right of the header row's last column: they belong
@@ -648,6 +591,9 @@ impl<'p> DatasetReader<'p> {
                 continue;
             }
             // A bool from a text column's value.
+            if let Some(Value::Bool(flag)) = row.values[c] {
+                self.contradiction(c, d, flag, row, problems);
+            }
             if row.values[c].is_some() || (own.is_some() && !own_empty) {
                 continue;
             }
@@ -676,6 +622,34 @@ impl<'p> DatasetReader<'p> {
         }
     }
 
+    /// An explicit flag the value it derives from contradicts (是否基层一线
+    /// 是, 单位类型 党政机关) is an issue; the flag still counts.
+    fn contradiction(
+        &self,
+        c: ColId,
+        d: &crate::pack::Derive,
+        flag: bool,
+        row: &Row,
+        problems: &mut Vec<(ColId, String, Problem)>,
+    ) {
+        let Some(Value::Text(t)) = &row.values[d.from] else {
+            return;
+        };
+        let from = crate::num::halfwidth_cow(t);
+        let opposite = if flag { &d.when_false } else { &d.when_true };
+        if opposite.iter().any(|v| *v == *from) {
+            problems.push((
+                c,
+                self.raw(c),
+                Problem::Contradicts {
+                    from: self.header(d.from),
+                    value: shown(self.dataset, d.from, t.clone()),
+                    flag,
+                },
+            ));
+        }
+    }
+
     fn underivable(
         &self,
         c: ColId,
@@ -687,12 +661,18 @@ impl<'p> DatasetReader<'p> {
         if !self.needed[c] {
             return;
         }
+        // The accepted values are listed when a value was there but not one of them.
+        let accepted = match value.is_empty() {
+            true => Vec::new(),
+            false => crate::pack::accepted_values(&self.dataset.columns, from),
+        };
         problems.push((
             c,
             String::new(),
             Problem::Underivable {
                 from: self.header(from),
                 value,
+                accepted: accepted.join("、"),
             },
         ));
     }
@@ -820,6 +800,12 @@ fn shown(dataset: &Dataset, col: ColId, text: String) -> String {
     }
 }
 
+/// A header as reports show it: an ID number typed as a header masked, a
+/// long one cut short.
+fn shown_header(h: &str) -> String {
+    clip(&id::mask_ids_in(h))
+}
+
 /// A row for an error message: a file without a header row shows a data row,
 /// which may hold an ID number.
 fn masked_row(cells: &[String]) -> String {
@@ -828,52 +814,6 @@ fn masked_row(cells: &[String]) -> String {
         .map(|c| crate::privacy::shown(c).into_owned())
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Maps a header row to the dataset's columns; also returns problems that
-/// matter only if this is the header row (a column given twice, an unknown unit).
-fn map_headers(
-    dataset: &Dataset,
-    headers: &[String],
-) -> (Vec<Option<usize>>, Vec<Option<Rational>>, Vec<String>) {
-    let n = dataset.columns.len();
-    let mut fields: Vec<Option<usize>> = vec![None; n];
-    let (mut scale, mut errors) = (vec![None; n], Vec::new());
-    for (i, h) in headers.iter().enumerate() {
-        let norm = normalize_header(h);
-        if norm.is_empty() {
-            continue;
-        }
-        for (c, column) in dataset.columns.iter().enumerate() {
-            match match_header(column, &norm) {
-                HeaderMatch::No => continue,
-                HeaderMatch::UnknownUnit(unit) => {
-                    let known: Vec<&str> = column.units.iter().map(|(u, _)| u.as_str()).collect();
-                    errors.push(format!(
-                        "column `{}`: unit `{unit}` is not one the rule pack knows for `{}` ({}): \
-                         convert the values and use one of those units in the header",
-                        h.trim(),
-                        column.name,
-                        known.join(", ")
-                    ));
-                }
-                HeaderMatch::Yes(f) => {
-                    if let Some(prev) = fields[c] {
-                        errors.push(format!(
-                            "columns `{}` and `{}` both mean `{}`: keep one",
-                            headers[prev].trim(),
-                            h.trim(),
-                            column.name
-                        ));
-                    }
-                    fields[c] = Some(i);
-                    scale[c] = f;
-                }
-            }
-            break;
-        }
-    }
-    (fields, scale, errors)
 }
 
 /// A value for people: `1980-05-12`, `1980-05`, `是`, `12`.
@@ -887,49 +827,5 @@ fn value_text(v: Option<&Value>) -> String {
             Some(day) => format!("{:04}-{:02}-{day:02}", d.year, d.month),
             None => format!("{:04}-{:02}", d.year, d.month),
         },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_sheet_follows_the_workbook_after_a_hash() {
-        assert_eq!(
-            split_sheet("名单.xlsx#代表 名单"),
-            (PathBuf::from("名单.xlsx"), Some("代表 名单".to_string()))
-        );
-        assert_eq!(
-            split_sheet("dir/Book.XLS#Sheet#2"),
-            (PathBuf::from("dir/Book.XLS"), Some("Sheet#2".to_string()))
-        );
-        assert_eq!(split_sheet("a#b.csv"), (PathBuf::from("a#b.csv"), None));
-        assert_eq!(split_sheet("名单.xlsx"), (PathBuf::from("名单.xlsx"), None));
-    }
-
-    #[test]
-    fn headers_with_units_match_and_scale() {
-        let pack = Pack::embedded().unwrap();
-        let districts = &pack.datasets[pack.dataset("districts").unwrap()];
-        let headers: Vec<String> = [
-            "市（区）",
-            "常住人口（万人）",
-            "财政科普经费（元）",
-            "财政科普经费 (万元)",
-        ]
-        .map(String::from)
-        .to_vec();
-        let (fields, scale, errors) = map_headers(districts, &headers);
-        let col = |n: &str| districts.columns.iter().position(|c| c.name == n).unwrap();
-        assert_eq!(fields[col("district")], Some(0));
-        assert_eq!(fields[col("population")], Some(1));
-        assert_eq!(scale[col("population")], Some(crate::num::int(10_000)));
-        // Two headers for one column: an error once this is the header row.
-        assert_eq!(fields[col("popsci_funding")], Some(3));
-        assert_eq!(
-            errors,
-            ["columns `财政科普经费（元）` and `财政科普经费 (万元)` both mean `popsci_funding`: keep one"]
-        );
     }
 }

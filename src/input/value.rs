@@ -31,6 +31,16 @@ pub enum Problem {
     Underivable {
         from: String,
         value: String,
+        /// The values it may be derived from (`企业、高校、…`).
+        accepted: String,
+    },
+    /// An explicit flag that the column it derives from contradicts
+    /// (是否基层一线 是 with 单位类型 党政机关); the flag is kept.
+    Contradicts {
+        from: String,
+        value: String,
+        /// What the flag says: 是 or 否.
+        flag: bool,
     },
     /// Not a valid ID number.
     Id(IdProblem),
@@ -94,17 +104,35 @@ impl Problem {
             (Problem::NotRating, En) => {
                 "not a rating: write 1A to 5A (empty means not rated)".into()
             }
-            (Problem::Underivable { from, value }, Zh) if value.is_empty() => {
+            (Problem::Underivable { from, value, .. }, Zh) if value.is_empty() => {
                 format!("单元格为空，且“{from}”也为空，无法判断：请填写")
             }
-            (Problem::Underivable { from, value }, Zh) => {
+            (Problem::Underivable { from, value, accepted }, Zh) if !accepted.is_empty() => {
+                format!("单元格为空，且“{from}”为“{value}”，不在方案所列类型中，无法判断：请填写本列，或把“{from}”改为其中之一：{accepted}")
+            }
+            (Problem::Underivable { from, value, .. }, Zh) => {
                 format!("单元格为空，且“{from}”为“{value}”，不在方案所列类型中，无法判断：请填写")
             }
-            (Problem::Underivable { from, value }, En) if value.is_empty() => {
+            (Problem::Underivable { from, value, .. }, En) if value.is_empty() => {
                 format!("empty, and `{from}` is empty too, so it cannot be derived: fill it in")
             }
-            (Problem::Underivable { from, value }, En) => format!(
+            (Problem::Underivable { from, value, accepted }, En) if !accepted.is_empty() => format!(
+                "empty, and `{from}` is `{value}`, which is not one of the plan's types: fill it in, or change `{from}` to one of: {accepted}"
+            ),
+            (Problem::Underivable { from, value, .. }, En) => format!(
                 "empty, and `{from}` is `{value}`, which is not one of the plan's types: fill it in"
+            ),
+            (Problem::Contradicts { from, value, flag }, Zh) => format!(
+                "填的是“{}”，但“{from}”为“{value}”，按方案应为“{}”：已按填写的“{}”计算，请核对",
+                if *flag { "是" } else { "否" },
+                if *flag { "否" } else { "是" },
+                if *flag { "是" } else { "否" },
+            ),
+            (Problem::Contradicts { from, value, flag }, En) => format!(
+                "says {}, but `{from}` is `{value}`, which the plan counts as {}: counted as written ({}); check it",
+                if *flag { "yes" } else { "no" },
+                if *flag { "no" } else { "yes" },
+                if *flag { "yes" } else { "no" },
             ),
             (Problem::Id(p), Zh) => match p {
                 IdProblem::Length => "不是有效的身份证号：应为18位（末位可为X）或15位数字".into(),

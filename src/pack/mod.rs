@@ -17,6 +17,16 @@ pub const EMBEDDED: &str = include_str!("../../rules/taizhou-2017.yaml");
 /// The name errors in the embedded pack are reported under.
 pub const EMBEDDED_NAME: &str = "rules/taizhou-2017.yaml (embedded)";
 
+/// Normalises a header for matching: trimmed, full-width forms folded to
+/// half-width (so `（` = `(`), inner spaces removed, ASCII lower-cased.
+pub fn normalize_header(h: &str) -> String {
+    crate::num::halfwidth(h.trim_start_matches('\u{feff}'))
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase()
+}
+
 /// Index of a column within its dataset.
 pub type ColId = usize;
 
@@ -55,6 +65,60 @@ pub struct Column {
     pub example: Option<String>,
     /// The column this value may not exceed in the same row.
     pub at_most: Option<ColId>,
+    /// Other spellings of a text value (folded by [`normalize_header`]) and
+    /// the value each stands for: `民营企业` → `企业`.
+    pub synonyms: Vec<(String, String)>,
+}
+
+impl Column {
+    /// The value a text cell stands for, if it is a synonym of another.
+    pub fn synonym(&self, text: &str) -> Option<&str> {
+        // Most cells are spelled as the pack spells them.
+        if self.synonyms.is_empty() || self.synonyms.iter().any(|(_, v)| v == text) {
+            return None;
+        }
+        let folded = normalize_header(text);
+        self.synonyms
+            .iter()
+            .find(|(s, _)| *s == folded)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Adds a synonym; a later one for the same spelling replaces it.
+    pub fn add_synonym(&mut self, spelling: &str, value: &str) {
+        let folded = normalize_header(spelling);
+        self.synonyms.retain(|(s, _)| *s != folded);
+        self.synonyms.push((folded, value.to_string()));
+    }
+}
+
+/// The values a text column's cell may take when a bool column derives from
+/// it (`企业`, `高校`, … `党政机关`): empty if none does.
+pub fn accepted_values(columns: &[Column], col: ColId) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    let lists = columns
+        .iter()
+        .filter_map(|c| c.derive.as_ref())
+        .filter(|d| d.from == col)
+        .flat_map(|d| d.when_true.iter().chain(&d.when_false));
+    for v in lists {
+        if !out.contains(&v.as_str()) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// Is `value` one a synonym of column `col` may stand for? Any value, unless
+/// a bool column derives from `col`: then one of its lists' values. The error
+/// lists the accepted ones.
+pub fn check_value(columns: &[Column], col: ColId, value: &str) -> Result<(), String> {
+    let accepted = accepted_values(columns, col);
+    if accepted.is_empty() || accepted.contains(&crate::num::halfwidth(value).as_str()) {
+        Ok(())
+    } else {
+        Err(accepted.join("、"))
+    }
 }
 
 #[derive(Debug)]
@@ -351,7 +415,7 @@ impl Compiler<'_> {
                                 "unit `{unit}`: factor `{factor}` is not a positive number"
                             ))
                         })?;
-                    units.push((crate::input::normalize_header(unit), f));
+                    units.push((normalize_header(unit), f));
                 }
             }
             let valid_until = match &c.valid_until {
@@ -397,7 +461,32 @@ impl Compiler<'_> {
                 valid_until,
                 example: c.example.clone(),
                 at_most,
+                synonyms: Vec::new(),
             });
+        }
+        for (col, (col_name, c)) in def.columns.iter().enumerate() {
+            let Some(syn) = &c.synonyms else { continue };
+            let fail = |message: String| {
+                self.err(Located {
+                    at: syn.referenced,
+                    rule: None,
+                    message: format!("dataset `{name}`, column `{col_name}`: {message}"),
+                })
+            };
+            if c.kind != ColumnType::Text {
+                return Err(fail(format!(
+                    "`synonyms` applies to text columns, not {}",
+                    type_name(c.kind)
+                )));
+            }
+            for (spelling, value) in &syn.value {
+                if let Err(accepted) = check_value(&columns, col, value) {
+                    return Err(fail(format!(
+                        "synonym `{spelling}` stands for `{value}`, which is not an accepted value ({accepted})"
+                    )));
+                }
+                columns[col].add_synonym(spelling, value);
+            }
         }
         let mut unique = Vec::new();
         for set in &def.unique {

@@ -99,6 +99,10 @@ pub struct ColumnDef {
     /// counts as unknown.
     #[serde(default)]
     pub at_most: Option<Name>,
+    /// Other spellings of a text column's values and the value each means
+    /// (`民营企业: 企业`); cells are compared after folding width, spaces and case.
+    #[serde(default)]
+    pub synonyms: Option<Spanned<IndexMap<String, String>>>,
 }
 
 /// How cells of a column are read.

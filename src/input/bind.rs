@@ -1,0 +1,168 @@
+//! Binding command-line arguments to datasets: `NAME=PATH`, a bare PATH
+//! named after a dataset, a directory of such files, `book.xlsx#Sheet`.
+
+use super::source;
+use crate::pack::Pack;
+use anyhow::{anyhow, bail, Context, Result};
+use std::path::{Path, PathBuf};
+
+/// A file bound to a dataset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Binding {
+    pub dataset: usize,
+    pub path: PathBuf,
+    /// The workbook sheet given as `book.xlsx#Sheet`.
+    pub sheet: Option<String>,
+}
+
+/// File extensions read as tables: CSV and workbooks.
+const TABLE_EXTENSIONS: &[&str] = &["csv", "xlsx", "xls"];
+
+/// Splits `book.xlsx#Sheet` into the workbook and the sheet, unless a file
+/// of that exact name exists.
+fn split_sheet(arg: &str) -> (PathBuf, Option<String>) {
+    if !Path::new(arg).exists() {
+        let lower = arg.to_ascii_lowercase();
+        for ext in source::WORKBOOK_EXTENSIONS {
+            if let Some(i) = lower.find(&format!(".{ext}#")) {
+                let cut = i + 1 + ext.len();
+                return (PathBuf::from(&arg[..cut]), Some(arg[cut + 1..].to_string()));
+            }
+        }
+    }
+    (PathBuf::from(arg), None)
+}
+
+/// Resolves `NAME=PATH`, bare `PATH` (file stem = dataset) and directories.
+pub fn bind(args: &[String], pack: &Pack) -> Result<Vec<Binding>> {
+    let names = || {
+        pack.datasets
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out: Vec<Binding> = Vec::new();
+    let add = |b: Binding, out: &mut Vec<Binding>| -> Result<()> {
+        if let Some(prev) = out.iter().find(|p| p.dataset == b.dataset) {
+            bail!(
+                "dataset `{}` is given twice ({} and {}): give one file per dataset",
+                pack.datasets[b.dataset].name,
+                prev.path.display(),
+                b.path.display()
+            );
+        }
+        if b.path == Path::new("-") {
+            if let Some(prev) = out.iter().find(|p| p.path == Path::new("-")) {
+                bail!(
+                    "standard input is given for both `{}` and `{}`: it can feed one dataset",
+                    pack.datasets[prev.dataset].name,
+                    pack.datasets[b.dataset].name
+                );
+            }
+        }
+        out.push(b);
+        Ok(())
+    };
+    for arg in args {
+        if arg == "-" {
+            bail!("`-` alone cannot tell which dataset standard input is: write NAME=-, e.g. delegates=-");
+        }
+        if let Some((name, path)) = arg.split_once('=') {
+            if !Path::new(arg).exists() {
+                let dataset = pack.dataset(name).ok_or_else(|| {
+                    anyhow!(
+                        "unknown dataset `{name}` in `{arg}` (datasets: {})",
+                        names()
+                    )
+                })?;
+                let (path, sheet) = split_sheet(path);
+                add(
+                    Binding {
+                        dataset,
+                        path,
+                        sheet,
+                    },
+                    &mut out,
+                )?;
+                continue;
+            }
+        }
+        let (path, sheet) = split_sheet(arg);
+        if path.is_dir() {
+            let mut found = Vec::new();
+            let entries = std::fs::read_dir(&path)
+                .with_context(|| format!("cannot read directory {}", path.display()))?;
+            for entry in entries {
+                let p = entry?.path();
+                if let Some(dataset) = dataset_of(&p, pack) {
+                    found.push(Binding {
+                        dataset,
+                        path: p,
+                        sheet: None,
+                    });
+                }
+            }
+            if found.is_empty() {
+                bail!(
+                    "{} holds no dataset file: name files after a dataset ({}), e.g. delegates.csv",
+                    path.display(),
+                    names()
+                );
+            }
+            found.sort_by(|a, b| a.path.cmp(&b.path));
+            for b in found {
+                add(b, &mut out)?;
+            }
+        } else {
+            let dataset = dataset_of(&path, pack).ok_or_else(|| {
+                if path.exists() {
+                    anyhow!(
+                        "cannot tell which dataset {} is: its name is not a dataset name; \
+                         write NAME={arg} with NAME one of {}",
+                        path.display(),
+                        names()
+                    )
+                } else {
+                    anyhow!("{}: no such file or directory", path.display())
+                }
+            })?;
+            add(
+                Binding {
+                    dataset,
+                    path,
+                    sheet,
+                },
+                &mut out,
+            )?;
+        }
+    }
+    Ok(out)
+}
+
+fn dataset_of(path: &Path, pack: &Pack) -> Option<usize> {
+    let ext = path.extension()?.to_str()?.to_lowercase();
+    if !TABLE_EXTENSIONS.contains(&ext.as_str()) {
+        return None;
+    }
+    pack.dataset(path.file_stem()?.to_str()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sheet_follows_the_workbook_after_a_hash() {
+        assert_eq!(
+            split_sheet("名单.xlsx#代表 名单"),
+            (PathBuf::from("名单.xlsx"), Some("代表 名单".to_string()))
+        );
+        assert_eq!(
+            split_sheet("dir/Book.XLS#Sheet#2"),
+            (PathBuf::from("dir/Book.XLS"), Some("Sheet#2".to_string()))
+        );
+        assert_eq!(split_sheet("a#b.csv"), (PathBuf::from("a#b.csv"), None));
+        assert_eq!(split_sheet("名单.xlsx"), (PathBuf::from("名单.xlsx"), None));
+    }
+}

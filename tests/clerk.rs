@@ -1,0 +1,343 @@
+//! A clerk's own roster: headers the pack does not know, total and note rows,
+//! contact lines above the table, two-row headers, `--map`, `reformcheck.toml`,
+//! value synonyms, binding by headers — each as an office would make it.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+/// Issues as (line, column, value, message).
+fn issues(json: &Value) -> Vec<(u64, String, String, String)> {
+    json["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["line"].as_u64().unwrap(),
+                i["column"].as_str().unwrap().to_string(),
+                i["value"].as_str().unwrap().to_string(),
+                i["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn issue(line: u64, column: &str, value: &str, message: &str) -> (u64, String, String, String) {
+    (line, column.into(), value.into(), message.into())
+}
+
+fn counts(r: &Value) -> (String, String, String, u64) {
+    (
+        r["status"].as_str().unwrap().to_string(),
+        r["numerator"].to_string(),
+        r["denominator"].to_string(),
+        r["unknown"].as_u64().unwrap(),
+    )
+}
+
+fn c(status: &str, num: u64, den: u64, unknown: u64) -> (String, String, String, u64) {
+    (status.into(), num.to_string(), den.to_string(), unknown)
+}
+
+const UNKNOWN_单位类别: &str = "表头“单位类别”不是本数据集认识的列，本列未读取：是不是“单位类型”？\
+如果是，请把表头改为“单位类型”，或加参数 --map 单位类别=单位类型";
+const SUMMARY: &str = "合计、注释或签名行，不是记录，未计入";
+
+#[test]
+fn an_unknown_header_is_an_issue_with_the_closest_known_one_and_names_the_skip() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "delegates.csv",
+        "姓名,性别,单位类别\n张三,男,企业\n李四,女,党政机关\n",
+    );
+    let (_, json) = check_json(&[&f, "--as-of", "2024-01-01"]);
+    assert_eq!(
+        issues(&json),
+        vec![
+            issue(
+                1,
+                "性别",
+                "",
+                "表头“性别”不是本数据集认识的列，本列未读取；如果它就是某一列，请用 --map 性别=列名"
+            ),
+            issue(1, "单位类别", "", UNKNOWN_单位类别),
+        ]
+    );
+    let r = result(&json, "delegates.frontline", None);
+    assert_eq!(r["status"], "skipped");
+    let (_, out, _) = run(&["check", &f, "--as-of", "2024-01-01"]);
+    assert!(
+        out.contains(
+            "文件缺少列：frontline (是否基层一线)（文件中的“单位类别”是不是“单位类型”？可加 --map 单位类别=单位类型）"
+        ),
+        "{out}"
+    );
+    let (_, out, _) = run(&["check", &f, "--as-of", "2024-01-01", "--lang", "en"]);
+    assert!(
+        out.contains("frontline (是否基层一线) (is the file's `单位类别` meant as `单位类型`? add --map 单位类别=单位类型)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn total_note_and_signature_rows_are_notices_not_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "delegates.csv",
+        "序号,姓名,单位类型\n1,张三,企业\n2,注册会计师,企业\n3,李四,党政机关\n,合计,3人\n\
+         注：单位类型按统计口径填写,,\n填表人：王五,,\n",
+    );
+    let (code, json) = check_json(&[&f, "--as-of", "2024-01-01"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        counts(result(&json, "delegates.frontline", None)),
+        c("fail", 2, 3, 0)
+    );
+    assert_eq!(
+        issues(&json),
+        vec![
+            issue(5, "姓名", "合计", SUMMARY),
+            issue(6, "序号", "注：单位类型按统计口径填写", SUMMARY),
+            issue(7, "序号", "填表人：王五", SUMMARY),
+        ]
+    );
+}
+
+#[test]
+fn pre_numbered_blank_rows_and_a_city_total_are_not_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "delegates.csv",
+        "序号,姓名,是否基层一线\n1,张三,是\n2,李四,否\n3,,\n4,,\n5,,\n",
+    );
+    let (_, json) = check_json(&[&f, "--as-of", "2024-01-01"]);
+    assert_eq!(
+        counts(result(&json, "delegates.frontline", None)),
+        c("fail", 1, 2, 0)
+    );
+    assert_eq!(
+        issues(&json),
+        vec![issue(
+            4,
+            "序号",
+            "",
+            "第 4 至 6 行中有 3 行只填了序号，不是记录，未计入"
+        )]
+    );
+    let f = write(
+        &dir,
+        "districts.csv",
+        "市（区）,年度,乡镇（街道）数,已建科协组织的乡镇（街道）数\n\
+         海陵区,2024,10,10\n高港区,2024,8,8\n全市合计,2024,18,17\n",
+    );
+    let (code, json) = check_json(&[&f, "--as-of", "2024-12-31"]);
+    assert_eq!(code, 0);
+    let r = result(&json, "districts.township_coverage", Some("total"));
+    assert_eq!(counts(r), c("pass", 18, 18, 0));
+    assert!(json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["group"] != "全市合计"));
+    assert_eq!(
+        issues(&json),
+        vec![issue(4, "市（区）", "全市合计", SUMMARY)]
+    );
+}
+
+#[test]
+fn a_contact_line_above_the_table_is_not_the_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "delegates.csv",
+        "单位,泰州市科协,姓名,王五,电话,0523-86000000\n\
+         \n\
+         姓名,工作单位,单位类型,是否基层一线\n\
+         张三,甲公司,企业,是\n李四,乙局,党政机关,否\n",
+    );
+    let (code, json) = check_json(&[&f, "--as-of", "2024-01-01"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        counts(result(&json, "delegates.frontline", None)),
+        c("fail", 1, 2, 0)
+    );
+    assert_eq!(issues(&json), vec![]);
+}
+
+#[test]
+fn a_two_row_header_sub_row_is_not_a_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "delegates.csv",
+        "姓名,单位情况,,\n,工作单位,单位类型,是否基层一线\n张三,甲公司,企业,是\n李四,乙局,党政机关,否\n",
+    );
+    let (code, json) = check_json(&[&f, "--as-of", "2024-01-01"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        counts(result(&json, "delegates.frontline", None)),
+        c("fail", 1, 2, 0)
+    );
+    assert_eq!(issues(&json), vec![]);
+}
+
+#[test]
+fn a_front_line_flag_the_unit_type_contradicts_is_an_issue_and_still_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "delegates.csv",
+        "姓名,单位类型,是否基层一线\n张三,党政机关,是\n李四,企业,否\n王五,企业,是\n赵六,医院,否\n",
+    );
+    let (_, json) = check_json(&[&f, "--as-of", "2024-01-01"]);
+    // The flags win: 张三 and 王五 are front-line.
+    assert_eq!(
+        counts(result(&json, "delegates.frontline", None)),
+        c("fail", 2, 4, 0)
+    );
+    assert_eq!(
+        issues(&json),
+        vec![
+            issue(
+                2,
+                "是否基层一线",
+                "是",
+                "填的是“是”，但“单位类型”为“党政机关”，按方案应为“否”：已按填写的“是”计算，请核对"
+            ),
+            issue(
+                3,
+                "是否基层一线",
+                "否",
+                "填的是“否”，但“单位类型”为“企业”，按方案应为“是”：已按填写的“否”计算，请核对"
+            ),
+        ]
+    );
+}
+
+const ACCEPTED: &str = "企业、高校、科研院所、乡镇(街道)、乡镇、街道、社会组织、党政机关";
+
+#[test]
+fn the_pack_knows_common_spellings_and_lists_the_accepted_values_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "delegates.csv",
+        "姓名,单位类型\n甲,民营企业\n乙,国有企业\n丙,私营企业\n丁,高等院校\n戊,大 学\n\
+         己,研究所\n庚,研究院\n辛,机关\n壬,医院\n",
+    );
+    let (_, json) = check_json(&[&f, "--as-of", "2024-01-01"]);
+    assert_eq!(
+        counts(result(&json, "delegates.frontline", None)),
+        c("pass", 7, 9, 1)
+    );
+    assert_eq!(
+        issues(&json),
+        vec![issue(
+            10,
+            "是否基层一线",
+            "",
+            &format!(
+                "单元格为空，且“单位类型”为“医院”，不在方案所列类型中，无法判断：\
+                 请填写本列，或把“单位类型”改为其中之一：{ACCEPTED}"
+            )
+        )]
+    );
+}
+
+/// A roster headed 单位类别, with 民营企业 and 私企.
+const CLERK_ROSTER: &str = "姓名,单位类别\n张三,民营企业\n李四,党政机关\n王五,私企\n";
+
+#[test]
+fn map_flag_reads_a_header_as_a_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(&dir, "delegates.csv", CLERK_ROSTER);
+    let (_, json) = check_json(&[&f, "--as-of", "2024-01-01", "--map", "单位类别=单位类型"]);
+    let r = result(&json, "delegates.frontline", None);
+    assert_eq!(counts(r), c("fail", 1, 3, 1));
+    // The canonical name works too; an unknown column is exit 2.
+    let (_, json) = check_json(&[&f, "--as-of", "2024-01-01", "--map", "单位类别=unit_type"]);
+    assert_eq!(
+        counts(result(&json, "delegates.frontline", None)),
+        c("fail", 1, 3, 1)
+    );
+    let (code, _, err) = run(&["check", &f, "--map", "单位类别=单位种类"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "--map 单位类别=单位种类: “单位种类”不是规则包里的列名或表头；可用的有：姓名、"
+        ),
+        "{err}"
+    );
+    let (code, _, err) = run(&["check", &f, "--map", "单位类别", "--lang", "en"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--map 单位类别: write HEADER=COLUMN, e.g. --map 单位类别=单位类型"),
+        "{err}"
+    );
+}
+
+#[test]
+fn reformcheck_toml_maps_headers_and_values_and_its_errors_name_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir, "delegates.csv", CLERK_ROSTER);
+    write(
+        &dir,
+        "reformcheck.toml",
+        "# 本单位的表头和写法\n[headers]\n单位类别 = \"单位类型\"\n\n[values.unit_type]\n私企 = \"企业\"\n",
+    );
+    let out = reformcheck()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "delegates.csv",
+            "--as-of",
+            "2024-01-01",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        counts(result(&json, "delegates.frontline", None)),
+        c("fail", 2, 3, 0)
+    );
+    assert_eq!(issues(&json), vec![]);
+    // --config names another file; its mistakes are placed exactly.
+    for (text, place, message) in [
+        (
+            "[values.单位类型]\n私企 = \"公司\"\n",
+            "bad.toml:2:6",
+            format!("“公司”不是“单位类型”可用的值，应为其中之一：{ACCEPTED}"),
+        ),
+        (
+            "[headers]\n  单位类别 = \"单位种类\"\n",
+            "bad.toml:2:10",
+            "“单位种类”不是规则包里的列名或表头".to_string(),
+        ),
+        (
+            "[headers]\n单位类别 = 单位类型\n",
+            "bad.toml:2:8",
+            "配置文件写法有误".to_string(),
+        ),
+        ("[header]\n", "bad.toml:1:2", "配置文件写法有误".to_string()),
+    ] {
+        let bad = write(&dir, "bad.toml", text);
+        let out = reformcheck()
+            .current_dir(dir.path())
+            .args(["check", "delegates.csv", "--config", &bad])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8(out.stderr).unwrap();
+        let bad_place = format!("{}{}", bad.trim_end_matches("bad.toml"), place);
+        assert!(err.contains(&bad_place), "{err}");
+        assert!(err.contains(&message), "{err}");
+    }
+}
