@@ -79,6 +79,10 @@ pub struct CheckArgs {
     /// List every data issue in the table, not only the first 20.
     #[arg(long)]
     pub all_issues: bool,
+    /// List every rule in table, markdown and html, also those whose data were not given
+    /// (otherwise one line counts them).
+    #[arg(long)]
+    pub all_rules: bool,
 }
 
 /// How input files are read (check and validate).

@@ -125,6 +125,7 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
         color: false,
         view: args.view,
         all_issues: args.all_issues,
+        all_rules: args.all_rules,
     };
     for (path, format) in &outputs {
         let text = format.renderer().render(&report, &file_opts)?;
@@ -136,6 +137,7 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
             color: env.color && args.format == report::Format::Table,
             view: args.view,
             all_issues: args.all_issues,
+            all_rules: args.all_rules,
         };
         ignore_broken_pipe(args.format.renderer().write(&report, &opts, out))?;
     }

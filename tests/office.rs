@@ -535,7 +535,8 @@ fn the_same_person_twice_is_an_issue_naming_both_lines() {
     );
     // Duplicates are reported, not removed: all 7 rows count.
     assert_eq!(result(&json, "delegates.youth", None)["denominator"], 7);
-    assert_eq!(code, 0);
+    // Without a front-line column delegates.frontline is not checked: exit 1 (issue 10.3).
+    assert_eq!(code, 1);
     let (_, out, _) = run(&["validate", &path, "--lang", "en"]);
     assert!(
         out.contains("    line 5 [姓名] \"乙, 1980-01-02\" same 姓名, 出生日期 as line 3: listed twice; check and delete one of the two rows\n"),
