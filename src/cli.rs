@@ -134,9 +134,13 @@ pub struct TemplateArgs {
     /// Write an Excel workbook instead of CSV.
     #[arg(long)]
     pub xlsx: bool,
-    /// File to write (default: CSV to standard output, .xlsx to DATASET.xlsx).
+    /// File to write, in the format its extension names (.xlsx or .csv; default: CSV to
+    /// standard output, with --xlsx DATASET.xlsx).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Replace FILE even if it is not an untouched template (it may hold a filled roster).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
