@@ -79,6 +79,10 @@ pub struct CheckArgs {
     /// List every data issue in the table, not only the first 20.
     #[arg(long)]
     pub all_issues: bool,
+    /// List every rule in table, markdown and html, also those whose data were not given
+    /// (otherwise one line counts them).
+    #[arg(long)]
+    pub all_rules: bool,
 }
 
 /// How input files are read (check and validate).
@@ -138,9 +142,13 @@ pub struct TemplateArgs {
     /// Write an Excel workbook instead of CSV.
     #[arg(long)]
     pub xlsx: bool,
-    /// File to write (default: CSV to standard output, .xlsx to DATASET.xlsx).
+    /// File to write, in the format its extension names (.xlsx or .csv; default: CSV to
+    /// standard output, with --xlsx DATASET.xlsx).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Replace FILE even if it is not an untouched template (it may hold a filled roster).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -103,7 +103,10 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
         }
     }
     let bindings = input::bind(&args.inputs, &pack)?;
-    let outputs = output::plan(&args.output, &bindings)?;
+    // Every input is protected from the reports: data files, the pack.
+    let mut inputs: Vec<&std::path::Path> = bindings.iter().map(|b| b.path.as_path()).collect();
+    inputs.extend(args.rules.as_deref());
+    let outputs = output::plan(&args.output, &inputs)?;
     let opts = engine::CheckOptions {
         as_of: args.as_of.unwrap_or(env.today),
         year: args.year,
@@ -127,17 +130,21 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
         color: false,
         view: args.view,
         all_issues: args.all_issues,
+        all_rules: args.all_rules,
     };
-    for (path, format) in &outputs {
+    let mut files = Vec::with_capacity(outputs.len());
+    for (path, format) in outputs {
         let text = format.renderer().render(&report, &file_opts)?;
-        output::write(path, text.as_bytes())?;
+        files.push((path, text.into_bytes()));
     }
+    output::write_all(&files)?;
     if !args.quiet {
         let opts = report::RenderOptions {
             lang: args.lang,
             color: env.color && args.format == report::Format::Table,
             view: args.view,
             all_issues: args.all_issues,
+            all_rules: args.all_rules,
         };
         ignore_broken_pipe(args.format.renderer().write(&report, &opts, out))?;
     }

@@ -662,5 +662,5 @@ fn bad_arguments_exit_2() {
     reformcheck()
         .args(["check", &named, "--format", "json"])
         .assert()
-        .code(0);
+        .code(1); // its columns are missing: not checked (issue 10.3)
 }

@@ -541,7 +541,8 @@ fn the_same_person_twice_is_an_issue_naming_both_lines() {
     );
     // Duplicates are reported, not removed: all 7 rows count.
     assert_eq!(result(&json, "delegates.youth", None)["denominator"], 7);
-    assert_eq!(code, 0);
+    // Without a front-line column delegates.frontline is not checked: exit 1 (issue 10.3).
+    assert_eq!(code, 1);
     let (_, out, _) = run(&["validate", &path, "--lang", "en"]);
     assert!(
         out.contains("    line 5 [姓名] \"乙, 1980-01-02\" same 姓名, 出生日期 as line 3: listed twice; check and delete one of the two rows\n"),
@@ -811,7 +812,10 @@ fn template_writes_a_bom_csv_with_headers_and_an_example_row() {
     );
     let (code, _, err) = run(&["template", "people"]);
     assert_eq!(code, 2);
-    assert!(err.contains("unknown dataset `people` (datasets: delegates, committee"));
+    assert!(
+        err.contains("没有名为“people”的数据集（可用：delegates, committee"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -839,15 +843,18 @@ fn every_template_validates_clean_as_csv_and_as_xlsx() {
             assert!(code == 0 || code == 1, "{dataset}.{ext}: {err}");
         }
     }
-    // Without --output, .xlsx goes to DATASET.xlsx in the current directory,
-    // and an existing file is not overwritten.
+    // Without --output, .xlsx goes to DATASET.xlsx in the current directory;
+    // an untouched template there is replaced (a filled one is not: tests/outputs.rs).
     let out = reformcheck()
         .current_dir(dir.path())
         .args(["template", "delegates", "--xlsx"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("delegates.xlsx already exists"));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "已写入 delegates.xlsx\n"
+    );
 }
 
 #[test]

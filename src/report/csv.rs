@@ -106,7 +106,9 @@ impl Render for Csv {
                 opt(m.map(|m| exact(&m.numerator))),
                 opt(m.map(|m| exact(&m.denominator))),
                 m.map_or(0, |m| m.unknown).to_string(),
-                opt(m.and_then(|m| m.ratio()).map(|x| num::short_text(&x, 6))),
+                opt(m
+                    .and_then(|m| m.ratio())
+                    .map(|x| super::ratio_text(&x, &r.target))),
                 opt(r
                     .shortfall
                     .as_ref()
@@ -127,7 +129,7 @@ impl Render for Csv {
                 opt(p.map(|p| exact(&p.measured.denominator))),
                 opt(p
                     .and_then(|p| p.measured.ratio())
-                    .map(|x| num::short_text(&x, 6))),
+                    .map(|x| super::ratio_text(&x, &r.target))),
                 opt(p.map(|p| p.trend.as_str().to_string())),
                 opt(r.explanation.as_ref().map(|x| x.total.to_string())),
                 opt(failing),

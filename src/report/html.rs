@@ -47,7 +47,7 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .st { display: inline-block; padding: 0 1.6mm; border-radius: 2mm; color: #fff; white-space: nowrap; font-size: 9pt; }
 .st-pass { background: #1a7f37; } .st-fail { background: #cf222e; }
 .st-indeterminate { background: #9a6700; } .st-pending { background: #0969da; }
-.st-skipped, .st-not_applicable { background: #6e7781; }
+.st-skipped, .st-not_applicable { background: #6e7781; } .st-not-checked { background: #9a6700; }
 .cards { display: flex; flex-wrap: wrap; gap: 2mm; margin: 2mm 0 3mm; }
 .card { border: 1px solid #d0d7de; border-radius: 2mm; padding: 1.5mm 3mm; min-width: 24mm; }
 .card b { display: block; font-size: 15pt; }
@@ -89,10 +89,8 @@ fn words(lang: Lang) -> Words {
             basis: "依据",
             more: "另有",
             more_tail: "处，用 --format json 查看全部",
-            not_checked: "未检查的指标",
             overview: "分组总览",
             total: "全市合计",
-            sep: ("：", "，", "。"),
             generated: "由 reformcheck 生成；数值精确计算，条形图仅供示意。",
         },
         Lang::En => Words {
@@ -119,10 +117,8 @@ fn words(lang: Lang) -> Words {
             basis: "values",
             more: "and",
             more_tail: "more; --format json lists them all",
-            not_checked: "Targets not checked",
             overview: "Overview by group",
             total: "total",
-            sep: (": ", ", ", "."),
             generated: "Made by reformcheck; figures are exact, bars are only a picture of them.",
         },
     }
@@ -152,16 +148,14 @@ struct Words {
     basis: &'static str,
     more: &'static str,
     more_tail: &'static str,
-    not_checked: &'static str,
     overview: &'static str,
     total: &'static str,
-    /// Colon, comma and full stop.
-    sep: (&'static str, &'static str, &'static str),
     generated: &'static str,
 }
 
-fn badge(s: Status, lang: Lang) -> Markup {
-    html! { span class={ "st st-" (s.as_str()) } { (s.label(lang)) } }
+fn badge(r: &RuleResult, lang: Lang) -> Markup {
+    let s = r.status;
+    html! { span class={ "st st-" (s.as_str()) @if r.not_checked() { " st-not-checked" } } { (r.status_label(lang)) } }
 }
 
 fn color(s: Status) -> &'static str {
@@ -233,8 +227,12 @@ impl Render for Html {
             report.plan.title.get(lang),
             report.plan.document
         );
-        let checked: Vec<&RuleResult> = report.results.iter().filter(|r| !no_input(r)).collect();
-        let unchecked: Vec<&RuleResult> = report.results.iter().filter(|r| no_input(r)).collect();
+        let unchecked = super::not_given(report, opts);
+        let checked: Vec<&RuleResult> = report
+            .results
+            .iter()
+            .filter(|r| opts.all_rules || !no_input(r))
+            .collect();
         // Clauses in pack order, each with its rules in order.
         let mut clauses: Vec<(&str, Vec<Vec<&RuleResult>>)> = Vec::new();
         for r in &checked {
@@ -291,15 +289,8 @@ impl Render for Html {
                                 }
                             }
                         }
-                        @if !unchecked.is_empty() {
-                            p.muted.small {
-                                (w.not_checked) (w.sep.0)
-                                @for (i, r) in unchecked.iter().enumerate() {
-                                    @if i > 0 { (w.sep.1) }
-                                    (r.title.get(lang)) " (" (r.rule) ")"
-                                }
-                                (w.sep.2)
-                            }
+                        @if let Some(line) = super::not_given_line(&unchecked, lang) {
+                            p.muted.small.not-given { (line) }
                         }
                     }
                     @if opts.view == View::Matrix {
@@ -364,7 +355,7 @@ fn rule_article(results: &[&RuleResult], lang: Lang, w: &Words) -> Markup {
                     @for r in results {
                         tr {
                             @if grouped { td { @if r.pooled { strong { (group_label(r, lang)) } } @else { (group_label(r, lang)) } } }
-                            td { (badge(r.status, lang)) }
+                            td { (badge(r, lang)) }
                             td.actual {
                                 @if let (Some(m), false) = (&r.measured, r.status == Status::NotApplicable) { (bar(r, m, lang)) }
                                 span.small { (actual_text(r, lang)) }

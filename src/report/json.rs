@@ -33,6 +33,8 @@ struct Summary {
     pending: usize,
     skipped: usize,
     not_applicable: usize,
+    /// Skipped although the dataset was given (a missing column): unmet.
+    not_checked: usize,
 }
 
 #[derive(Serialize)]
@@ -45,6 +47,9 @@ struct Result<'a> {
     pooled: bool,
     year: Option<i64>,
     status: &'static str,
+    /// False for `skipped`; with a `missing_column` reason (the dataset was
+    /// given) such a result counts as unmet for the exit code.
+    checked: bool,
     severity: &'static str,
     target: Target,
     numerator: Option<Box<RawValue>>,
@@ -135,6 +140,7 @@ fn result<'a>(r: &'a RuleResult, opts: &RenderOptions) -> Result<'a> {
         pooled: r.pooled,
         year: r.period,
         status: r.status.as_str(),
+        checked: r.status != Status::Skipped,
         severity: r.severity.as_str(),
         target: Target {
             op: r.target.op.ascii(),
@@ -146,7 +152,7 @@ fn result<'a>(r: &'a RuleResult, opts: &RenderOptions) -> Result<'a> {
         unknown: m.map_or(0, |m| m.unknown),
         ratio: m
             .and_then(|m| m.ratio())
-            .map(|x| raw(num::short_text(&x, 6))),
+            .map(|x| raw(super::ratio_text(&x, &r.target))),
         shortfall: r.shortfall.as_ref().map(|s| Shortfall {
             numerator: s.numerator.as_ref().map(exact),
             add: s.add.as_ref().map(|a| raw(a.to_string())),
@@ -162,7 +168,10 @@ fn result<'a>(r: &'a RuleResult, opts: &RenderOptions) -> Result<'a> {
             numerator: exact(&p.measured.numerator),
             denominator: exact(&p.measured.denominator),
             unknown: p.measured.unknown,
-            ratio: p.measured.ratio().map(|x| raw(num::short_text(&x, 6))),
+            ratio: p
+                .measured
+                .ratio()
+                .map(|x| raw(super::ratio_text(&x, &r.target))),
             trend: p.trend.as_str(),
         }),
         explanation: r.explanation.as_ref().map(|x| Explanation {
@@ -227,6 +236,7 @@ fn doc<'a>(report: &'a Report, opts: &RenderOptions) -> Doc<'a> {
             pending,
             skipped,
             not_applicable,
+            not_checked: report.results.iter().filter(|r| r.not_checked()).count(),
         },
         results: report.results.iter().map(|r| result(r, opts)).collect(),
         issues: report

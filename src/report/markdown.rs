@@ -63,7 +63,7 @@ impl Render for Markdown {
             report.as_of,
             esc(&summary.join(" · "))
         )?;
-        let (matrices, listed) = matrix::split(report, opts.view);
+        let (matrices, listed) = matrix::split(report, opts);
         for m in &matrices {
             write_matrix(&mut out, report, m, lang)?;
         }
@@ -76,6 +76,9 @@ impl Render for Markdown {
                 )?;
             }
             write_list(&mut out, &listed, lang)?;
+        }
+        if let Some(line) = super::not_given_line(&super::not_given(report, opts), lang) {
+            writeln!(out, "\n{}", esc(&line))?;
         }
         write_explanations(&mut out, report, lang)?;
         if !report.issues.is_empty() {
@@ -130,7 +133,7 @@ fn write_list(out: &mut String, results: &[&RuleResult], lang: Lang) -> anyhow::
                 format!(
                     "{} {}",
                     super::status_symbol(r.status),
-                    r.status.label(lang)
+                    r.status_label(lang)
                 ),
                 esc(&r.clause),
                 esc(&title),

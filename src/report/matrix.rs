@@ -138,14 +138,26 @@ pub fn legend(lang: crate::Lang) -> &'static str {
 /// What a renderer shows in `view`: the matrices (none in list view) and the
 /// results listed one by one — in matrix view, those not in a matrix, less
 /// rules skipped for want of a file (the summary counts them).
-pub fn split(report: &Report, view: super::View) -> (Vec<Matrix<'_>>, Vec<&RuleResult>) {
-    match view {
-        super::View::List => (Vec::new(), report.results.iter().collect()),
+/// Rules skipped for want of a file are left out of the list unless
+/// `--all-rules` (the renderer writes one line for them).
+pub fn split<'a>(
+    report: &'a Report,
+    opts: &super::RenderOptions,
+) -> (Vec<Matrix<'a>>, Vec<&'a RuleResult>) {
+    match opts.view {
+        super::View::List => (
+            Vec::new(),
+            report
+                .results
+                .iter()
+                .filter(|r| opts.all_rules || !no_input(r))
+                .collect(),
+        ),
         super::View::Matrix => {
             let listed = report
                 .results
                 .iter()
-                .filter(|r| !in_matrix(r) && !no_input(r))
+                .filter(|r| !in_matrix(r) && (opts.all_rules || !no_input(r)))
                 .collect();
             (matrices(report), listed)
         }

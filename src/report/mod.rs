@@ -330,6 +330,62 @@ pub struct Issue {
     pub message: String,
 }
 
+impl RuleResult {
+    /// Its dataset was given but the rule could not be checked (a column
+    /// is missing): unmet for the exit code, unlike a rule whose dataset
+    /// was not given at all.
+    pub fn not_checked(&self) -> bool {
+        self.status == Status::Skipped && self.reason != Some(Reason::NoInput)
+    }
+
+    /// The status for people: "未检查" for a rule that could not be checked
+    /// although its data were given, else the status's own label.
+    pub fn status_label(&self, lang: Lang) -> &'static str {
+        match (self.not_checked(), lang) {
+            (true, Lang::Zh) => "未检查",
+            (true, Lang::En) => "not checked",
+            (false, _) => self.status.label(lang),
+        }
+    }
+}
+
+/// Rules skipped because no file was given for their dataset: table,
+/// markdown and html show them as one line unless `--all-rules`.
+pub fn not_given<'a>(report: &'a Report, opts: &RenderOptions) -> Vec<&'a RuleResult> {
+    if opts.all_rules {
+        return Vec::new();
+    }
+    report
+        .results
+        .iter()
+        .filter(|r| matrix::no_input(r))
+        .collect()
+}
+
+/// "未提供数据的 22 项指标未检查（数据集：delegates、committee；--all-rules 逐项列出）".
+pub fn not_given_line(results: &[&RuleResult], lang: Lang) -> Option<String> {
+    if results.is_empty() {
+        return None;
+    }
+    let mut datasets: Vec<&str> = Vec::new();
+    for r in results {
+        if !datasets.contains(&r.dataset.as_str()) {
+            datasets.push(&r.dataset);
+        }
+    }
+    let n = results.len();
+    Some(match lang {
+        Lang::Zh => format!(
+            "未提供数据的 {n} 项指标未检查（数据集：{}；加 --all-rules 逐项列出）",
+            datasets.join("、")
+        ),
+        Lang::En => format!(
+            "{n} targets not checked: no data given (datasets: {}; --all-rules lists them)",
+            datasets.join(", ")
+        ),
+    })
+}
+
 impl Report {
     /// How many results have each status, in [`Status::ALL`] order.
     pub fn counts(&self) -> [usize; 6] {
@@ -341,11 +397,12 @@ impl Report {
         self.fails(FailOn::Error)
     }
 
-    /// Does a result that is `fail` or `indeterminate` make the run fail
-    /// under `fail_on`?
+    /// Does a result that is `fail` or `indeterminate`, or could not be
+    /// checked although its data were given, make the run fail under
+    /// `fail_on`?
     pub fn fails(&self, fail_on: FailOn) -> bool {
         self.results.iter().any(|r| {
-            matches!(r.status, Status::Fail | Status::Indeterminate)
+            (matches!(r.status, Status::Fail | Status::Indeterminate) || r.not_checked())
                 && match fail_on {
                     FailOn::Error => r.severity == Severity::Error,
                     FailOn::Warning => true,
@@ -401,6 +458,9 @@ pub struct RenderOptions {
     pub view: View,
     /// List every data issue in the table (`--all-issues`).
     pub all_issues: bool,
+    /// List rules whose dataset was not given one by one (`--all-rules`)
+    /// instead of one line.
+    pub all_rules: bool,
 }
 
 /// One output format.
@@ -484,11 +544,11 @@ pub fn measured_text(m: &Measured, target: &Target, lang: Lang) -> String {
     let d = num::exact_text(&m.denominator);
     let mut text = match (m.ratio(), m.kind, target.style) {
         (None, _, _) => format!("{n}/{d}"),
-        (Some(x), Kind::Weighted, _) => format!("{}%", num::short_text(&(x * num::int(100)), 2)),
+        (Some(x), Kind::Weighted, _) => shown(&x, target, Scale::Percent, 2),
         (Some(x), _, Style::Percent | Style::Fraction) => {
-            format!("{n}/{d} = {}%", num::short_text(&(x * num::int(100)), 2))
+            format!("{n}/{d} = {}", shown(&x, target, Scale::Percent, 2))
         }
-        (Some(x), _, Style::Plain) => format!("{} ({n} / {d})", num::round_text(&x, 2)),
+        (Some(x), _, Style::Plain) => format!("{} ({n} / {d})", shown(&x, target, Scale::Plain, 2)),
     };
     if m.unknown > 0 {
         text.push_str(&match lang {
@@ -501,14 +561,97 @@ pub fn measured_text(m: &Measured, target: &Target, lang: Lang) -> String {
 
 /// A short value for matrix cells: `94.3%`, `3.42`, or empty.
 pub fn short_value(m: &Measured, target: &Target) -> String {
-    use crate::num;
     use crate::target::Style;
     match (m.ratio(), m.kind, target.style) {
         (None, _, _) => String::new(),
         (Some(x), Kind::Weighted, _) | (Some(x), _, Style::Percent | Style::Fraction) => {
-            format!("{}%", num::short_text(&(x * num::int(100)), 1))
+            shown(&x, target, Scale::Percent, 1)
         }
-        (Some(x), _, Style::Plain) => num::short_text(&x, 2),
+        (Some(x), _, Style::Plain) => shown(&x, target, Scale::Plain, 2),
+    }
+}
+
+/// How a ratio is written for people.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scale {
+    /// `68.67%` (trailing zeros dropped).
+    Percent,
+    /// `3.00` (two decimals kept, like money).
+    Plain,
+}
+
+/// The most digits a displayed value grows to before it is rounded toward
+/// the side of the target the exact value is on.
+const EXTRA_PLACES: usize = 6;
+
+/// `x` written with `places` decimals, or more where the rounded figure
+/// would land on the other side of the target than the exact value (a
+/// failing 20999/30000 is `69.997%`, never `70%`; 1500000/500100 is `2.999`,
+/// never `3.00`). Only a value exactly equal to a target that no decimal
+/// can write (1/3) is written as a fraction.
+pub fn shown(x: &Rational, target: &Target, scale: Scale, places: usize) -> String {
+    let (factor, suffix) = match scale {
+        Scale::Percent => (crate::num::int(100), "%"),
+        Scale::Plain => (crate::num::int(1), ""),
+    };
+    if *x == target.value && decimal_near(x, target, &factor, places).is_none() {
+        return crate::num::fraction_text(x);
+    }
+    let text = decimal_near(x, target, &factor, places)
+        .unwrap_or_else(|| directed(x, target, &factor, places + EXTRA_PLACES));
+    let text = match scale {
+        Scale::Percent => strip_zeros(text),
+        Scale::Plain => text,
+    };
+    format!("{text}{suffix}")
+}
+
+/// A ratio for machines (JSON and CSV `ratio`): six decimals, more where six
+/// would cross the target, rounded toward the exact value's side at the end.
+pub fn ratio_text(x: &Rational, target: &Target) -> String {
+    let one = crate::num::int(1);
+    let last = if *x == target.value {
+        6
+    } else {
+        6 + EXTRA_PLACES
+    };
+    strip_zeros(decimal_near(x, target, &one, 6).unwrap_or_else(|| directed(x, target, &one, last)))
+}
+
+/// The half-away rounding of `x × factor` with the fewest decimals from
+/// `places` on that is on the same side of the target as `x`.
+fn decimal_near(x: &Rational, target: &Target, factor: &Rational, places: usize) -> Option<String> {
+    let met = target.holds(x);
+    (places..=places + EXTRA_PLACES).find_map(|p| {
+        let text = crate::num::round_text(&(x * factor), p);
+        let back = crate::num::parse_decimal(&text)? / factor;
+        (target.holds(&back) == met).then_some(text)
+    })
+}
+
+/// `x × factor` rounded to `places` decimals toward the side of the target
+/// `x` is on: up when a larger figure keeps the verdict, else down.
+fn directed(x: &Rational, target: &Target, factor: &Rational, places: usize) -> String {
+    use crate::target::Op;
+    let scale = Rational::from_integer(BigInt::from(10).pow(places as u32));
+    let scaled = x * factor * &scale;
+    let met = target.holds(x);
+    let up = match target.op {
+        Op::Ge | Op::Gt => met,
+        Op::Le | Op::Lt => !met,
+        Op::Eq => *x > target.value,
+    };
+    let n = if up { scaled.ceil() } else { scaled.floor() };
+    // `n / scale` has exactly `places` decimals: writing it rounds nothing.
+    crate::num::round_text(&(n / scale), places)
+}
+
+/// `68.670` → `68.67`, `70.00` → `70`.
+fn strip_zeros(s: String) -> String {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
     }
 }
 
@@ -638,5 +781,69 @@ pub fn list_headings(lang: Lang) -> [&'static str; 8] {
             "shortfall",
             "due",
         ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(a: i64, b: i64) -> Rational {
+        Rational::new(a.into(), b.into())
+    }
+
+    fn target(text: &str) -> Target {
+        Target::parse(text).unwrap()
+    }
+
+    #[test]
+    fn a_shown_percent_never_crosses_the_target() {
+        let t = target(">= 70%");
+        // Exactly the target, just below, just above.
+        assert_eq!(shown(&q(7, 10), &t, Scale::Percent, 2), "70%");
+        assert_eq!(shown(&q(20999, 30000), &t, Scale::Percent, 2), "69.997%");
+        // Passing, and shown as the target it meets.
+        assert_eq!(shown(&q(21001, 30000), &t, Scale::Percent, 2), "70%");
+        // Matrix cells show one decimal.
+        assert_eq!(shown(&q(20999, 30000), &t, Scale::Percent, 1), "69.997%");
+        assert_eq!(shown(&q(2099, 3000), &t, Scale::Percent, 1), "69.97%");
+        assert_eq!(shown(&q(206, 300), &t, Scale::Percent, 2), "68.67%");
+        // Far below: rounding more digits would not help, directed rounding does.
+        let below = q(7, 10) - q(1, 10_i64.pow(15));
+        assert_eq!(shown(&below, &t, Scale::Percent, 2), "69.99999999%");
+        // An upper bound: a value just above passes nothing it should not.
+        let le = target("<= 70%");
+        assert_eq!(shown(&q(21001, 30000), &le, Scale::Percent, 2), "70.003%");
+    }
+
+    #[test]
+    fn a_shown_amount_never_crosses_the_target() {
+        let t = target(">= 3");
+        assert_eq!(shown(&q(1_500_000, 500_100), &t, Scale::Plain, 2), "2.999");
+        assert_eq!(shown(&q(1_500_000, 500_000), &t, Scale::Plain, 2), "3.00");
+        assert_eq!(shown(&q(1_500_001, 500_000), &t, Scale::Plain, 2), "3.00");
+        assert_eq!(shown(&q(3_612_345, 1_200_000), &t, Scale::Plain, 2), "3.01");
+    }
+
+    #[test]
+    fn exactly_one_third_is_written_as_a_fraction() {
+        let t = target(">= 1/3");
+        assert_eq!(shown(&q(10, 30), &t, Scale::Percent, 2), "1/3");
+        assert_eq!(shown(&q(9, 30), &t, Scale::Percent, 2), "30%");
+        assert_eq!(shown(&q(11, 30), &t, Scale::Percent, 2), "36.67%");
+        // For machines a number: rounded toward the passing side.
+        assert_eq!(ratio_text(&q(1, 3), &t), "0.333334");
+        assert_eq!(ratio_text(&q(1, 3), &target("> 1/3")), "0.333333");
+        assert_eq!(ratio_text(&q(33_333_333, 100_000_000), &t), "0.333333");
+        assert_eq!(ratio_text(&q(3_333_335, 10_000_000), &t), "0.333334");
+    }
+
+    #[test]
+    fn the_machine_ratio_keeps_the_side_too() {
+        let t = target(">= 70%");
+        assert_eq!(ratio_text(&q(20999, 30000), &t), "0.699967");
+        assert_eq!(ratio_text(&q(69_999_999, 100_000_000), &t), "0.69999999");
+        assert_eq!(ratio_text(&q(7, 10), &t), "0.7");
+        assert_eq!(ratio_text(&q(206, 300), &t), "0.686667");
     }
 }

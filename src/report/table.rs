@@ -27,12 +27,15 @@ impl Render for Table {
                 format!("as of {}", report.as_of)
             }
         )?;
-        let (matrices, listed) = matrix::split(report, opts.view);
+        let (matrices, listed) = matrix::split(report, opts);
         for m in &matrices {
             write_matrix(&mut out, report, m, opts)?;
         }
         if !listed.is_empty() {
             writeln!(out, "{}", list(&listed, opts))?;
+        }
+        if let Some(line) = super::not_given_line(&super::not_given(report, opts), lang) {
+            writeln!(out, "{line}")?;
         }
         write_explanations(&mut out, report, lang)?;
         let counts = report.counts();
@@ -74,7 +77,7 @@ fn list(results: &[&RuleResult], opts: &RenderOptions) -> Grid {
     let header = super::list_headings(lang);
     grid.set_header(header);
     for r in results {
-        let status = Cell::new(r.status.label(lang));
+        let status = Cell::new(r.status_label(lang));
         let status = if opts.color {
             status.fg(color(r.status))
         } else {

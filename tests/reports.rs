@@ -1,0 +1,202 @@
+//! What the reader of a report sees: exit codes for rules that could not be
+//! checked, the one line for datasets not given, and displayed values that
+//! never cross the target (issue 10, items 3 and 5).
+
+mod common;
+
+use common::{check_json, result, run, write};
+
+/// A roster with names and the front-line flag but no birth dates: the
+/// front-line share is checked, the youth share cannot be.
+fn roster_without_birth_dates(dir: &tempfile::TempDir) -> String {
+    write(
+        dir,
+        "delegates.csv",
+        "姓名,是否基层一线\r\n张三,是\r\n李四,是\r\n王五,是\r\n",
+    )
+}
+
+#[test]
+fn a_rule_skipped_for_a_missing_column_is_not_checked_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = roster_without_birth_dates(&dir);
+    let (code, json) = check_json(&[&roster, "--as-of", "2025-01-01"]);
+    assert_eq!(code, 1, "the youth share never ran: not a pass");
+    let youth = result(&json, "delegates.youth", None);
+    assert_eq!(youth["status"], "skipped");
+    assert_eq!(youth["checked"], false);
+    assert_eq!(youth["reason"]["code"], "missing_column");
+    let frontline = result(&json, "delegates.frontline", None);
+    assert_eq!(frontline["status"], "pass");
+    assert_eq!(frontline["checked"], true);
+    // Rules on datasets not given are skipped too, but never unmet.
+    let committee = result(&json, "committee.frontline", None);
+    assert_eq!(committee["status"], "skipped");
+    assert_eq!(committee["checked"], false);
+    assert_eq!(committee["reason"]["code"], "no_input");
+    assert_eq!(json["summary"]["skipped"], 23);
+    assert_eq!(json["summary"]["not_checked"], 1);
+    assert_eq!(json["results"].as_array().unwrap().len(), 24);
+    // --fail-on never still exits 0; the table names the rule "未检查".
+    let (code, out, _) = run(&[
+        "check",
+        &roster,
+        "--as-of",
+        "2025-01-01",
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("未检查"), "{out}");
+}
+
+#[test]
+fn rules_without_data_are_one_line_unless_all_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = write(
+        &dir,
+        "delegates.csv",
+        "姓名,出生日期,是否基层一线\n张三,1990-01-01,是\n李四,1960-01-01,是\n",
+    );
+    let (code, out, _) = run(&["check", &roster, "--as-of", "2025-01-01"]);
+    assert_eq!(code, 0, "rules whose data were not given never fail a run");
+    assert!(
+        out.contains("未提供数据的 22 项指标未检查"),
+        "one line for the 22 rules: {out}"
+    );
+    assert!(!out.contains("committee.frontline"), "{out}");
+    assert!(!out.contains("跳过 ┆"), "{out}");
+    let (_, en, _) = run(&["check", &roster, "--as-of", "2025-01-01", "--lang", "en"]);
+    assert!(en.contains("22 targets not checked: no data given"), "{en}");
+    for format in ["markdown", "html"] {
+        let (_, text, _) = run(&[
+            "check",
+            &roster,
+            "--as-of",
+            "2025-01-01",
+            "--format",
+            format,
+        ]);
+        assert!(text.contains("未提供数据的 22 项指标未检查"), "{format}");
+        assert!(!text.contains("committee.frontline"), "{format}: {text}");
+    }
+    // --all-rules lists each of them; JSON, CSV and JUnit always do.
+    let (_, all, _) = run(&["check", &roster, "--as-of", "2025-01-01", "--all-rules"]);
+    assert!(all.contains("committee.frontline"), "{all}");
+    assert!(!all.contains("未提供数据的"), "{all}");
+    for format in ["csv", "junit"] {
+        let (_, text, _) = run(&[
+            "check",
+            &roster,
+            "--as-of",
+            "2025-01-01",
+            "--format",
+            format,
+        ]);
+        assert!(text.contains("districts.annual_report"), "{format}");
+    }
+}
+
+/// 30000 delegates, `yes` of them front-line (the target is ≥ 70%).
+fn roster_of_30000(dir: &tempfile::TempDir, yes: usize) -> String {
+    let mut text = String::from("姓名,是否基层一线\n");
+    for i in 0..30000 {
+        let flag = if i < yes { "是" } else { "否" };
+        text.push_str(&format!("代表{i},{flag}\n"));
+    }
+    write(dir, "delegates.csv", &text)
+}
+
+#[test]
+fn a_failing_share_is_never_shown_as_the_target() {
+    let dir = tempfile::tempdir().unwrap();
+    for (yes, status, shown, ratio) in [
+        (21000, "pass", "21000/30000 = 70%", "0.7"),
+        (20999, "fail", "20999/30000 = 69.997%", "0.699967"),
+        (21001, "pass", "21001/30000 = 70%", "0.700033"),
+        (20000, "fail", "20000/30000 = 66.67%", "0.666667"),
+    ] {
+        let roster = roster_of_30000(&dir, yes);
+        let (_, json) = check_json(&[&roster, "--as-of", "2025-01-01"]);
+        let r = result(&json, "delegates.frontline", None);
+        assert_eq!(r["status"], status, "{yes}");
+        assert_eq!(r["ratio"].to_string(), ratio, "{yes}");
+        for format in ["table", "markdown", "html", "junit"] {
+            let (_, text, _) = run(&[
+                "check",
+                &roster,
+                "--as-of",
+                "2025-01-01",
+                "--format",
+                format,
+            ]);
+            assert!(text.contains(shown), "{yes} {format}: {shown}");
+        }
+    }
+}
+
+/// Matrix cells show one decimal, and still never cross the target.
+#[test]
+fn a_matrix_cell_is_never_shown_as_the_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("学会名称,姓名,是否基层一线\n");
+    // 甲学会 3 of 5 = 60% passes ≥ 3/5; 乙学会 2999 of 5000 = 59.98% fails.
+    for i in 0..5 {
+        text.push_str(&format!(
+            "甲学会,理事{i},{}\n",
+            if i < 3 { "是" } else { "否" }
+        ));
+    }
+    for i in 0..5000 {
+        text.push_str(&format!(
+            "乙学会,理事{i},{}\n",
+            if i < 2999 { "是" } else { "否" }
+        ));
+    }
+    let council = write(&dir, "society_council.csv", &text);
+    let (_, json) = check_json(&[&council, "--as-of", "2025-01-01"]);
+    assert_eq!(
+        result(&json, "society_council.frontline", Some("乙学会"))["status"],
+        "fail"
+    );
+    let (_, matrix, _) = run(&[
+        "check",
+        &council,
+        "--as-of",
+        "2025-01-01",
+        "--view",
+        "matrix",
+    ]);
+    assert!(matrix.contains("✓ 60%"), "{matrix}");
+    assert!(matrix.contains("✗ 59.98%"), "{matrix}");
+}
+
+#[test]
+fn a_failing_amount_is_never_shown_as_the_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let districts = write(
+        &dir,
+        "districts.csv",
+        "市（区）,年度,常住人口,财政科普经费（元）\r\n甲区,2024,500100,\"1,500,000\"\r\n乙区,2024,500000,1500000\r\n",
+    );
+    let (_, json) = check_json(&[&districts, "--as-of", "2025-01-01"]);
+    let a = result(&json, "districts.popsci_funding", Some("甲区"));
+    assert_eq!(a["status"], "fail");
+    assert_eq!(a["ratio"].to_string(), "2.9994");
+    let b = result(&json, "districts.popsci_funding", Some("乙区"));
+    assert_eq!(b["status"], "pass");
+    assert_eq!(b["ratio"].to_string(), "3");
+    let (_, table, _) = run(&["check", &districts, "--as-of", "2025-01-01"]);
+    assert!(table.contains("2.999 (1500000 / 500100)"), "{table}");
+    assert!(table.contains("3.00 (1500000 / 500000)"), "{table}");
+    assert!(table.contains("2.9997 (3000000 / 1000100)"), "{table}");
+    let (_, csv, _) = run(&[
+        "check",
+        &districts,
+        "--as-of",
+        "2025-01-01",
+        "--format",
+        "csv",
+    ]);
+    assert!(csv.contains(",2.9994,"), "{csv}");
+}
