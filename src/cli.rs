@@ -79,6 +79,10 @@ pub struct CheckArgs {
     /// List every data issue in the table, not only the first 20.
     #[arg(long)]
     pub all_issues: bool,
+    /// The previous congress for rules measured against it: DATASET=FILE (the
+    /// previous roster) or DATASET=SHARE (e.g. delegates=68.5%); repeatable.
+    #[arg(long, value_name = "DATASET=FILE|SHARE")]
+    pub previous: Vec<String>,
 }
 
 /// How input files are read (check and validate).

@@ -8,7 +8,7 @@ use crate::num;
 
 pub struct Csv;
 
-const HEADER: [&str; 30] = [
+const HEADER: [&str; 32] = [
     "rule",
     "clause",
     "title",
@@ -38,6 +38,8 @@ const HEADER: [&str; 30] = [
     "previous_ratio",
     "trend",
     "failing_rows",
+    "binding",
+    "note",
     "failing",
 ];
 
@@ -90,7 +92,7 @@ impl Render for Csv {
                     .collect::<Vec<_>>()
                     .join(" | ")
             });
-            let record: [String; 30] = [
+            let record: [String; 32] = [
                 r.rule.clone(),
                 r.clause.clone(),
                 r.title.get(lang).to_string(),
@@ -131,6 +133,8 @@ impl Render for Csv {
                 opt(p.map(|p| p.trend.as_str().to_string())),
                 opt(r.explanation.as_ref().map(|x| x.total.to_string())),
                 opt(failing),
+                opt(r.binding.clone()),
+                opt(r.note.as_ref().map(|n| n.get(lang).to_string())),
             ];
             w.write_record(record.iter().map(|c| neutralise(c)))?;
         }
