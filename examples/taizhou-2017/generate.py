@@ -32,7 +32,7 @@
 #                     海陵区 has no parks; 医药高新区 is not a 市(区) for 八(一).
 #   societies         also two 市级 societies with an unreadable rating (one linked both
 #                     ways: pass; one not: indeterminate) and a 县级 3A society (out of 四(一)).
-#   city              2023-2025; no report in 2024 (city.annual_report fails naming 2024);
+#   city              2019, 2023-2025 (2019 is before the 2020 due date); no report in 2024 (city.annual_report fails naming 2024);
 #                     2025 funding exactly 3.00 yuan/person.
 #   previous/         the previous congress: 180/250 = 72% front-line (206/300 is below it).
 
@@ -422,13 +422,15 @@ def gen_districts():
 
 
 # ======================================================================================
-# city.csv — the 市科协's own items, 2023-2025
+# city.csv — the 市科协's own items, 2019 and 2023-2025
 # ======================================================================================
 def gen_city():
     Y, N = "是", "否"
     # year, annual_report, population, popsci_funding (市本级), plate, transfer group,
     # maker alliance, advisory committee, university federation, joint party committee
     rows = [
+        # 2019 ends before the 2020 due date: its 2.50 yuan/person is pending, not a failure
+        [2019, Y, 4600000, "11500000.00", N, Y, N, Y, N, N],
         [2023, Y, 4520000, "11800000.00", Y, Y, N, Y, N, Y],
         [2024, N, 4510000, "12000000.00", Y, Y, N, Y, N, Y],   # no report in 2024
         [2025, Y, 4500000, "13500000.00", Y, Y, N, Y, Y, Y],   # exactly 3.00 yuan/person
