@@ -479,8 +479,15 @@ fn check_dataset(
             }
         }
         if rule.every_period && baselines.is_some() {
-            let results =
-                every_period(pack, rule, &state.accs, &groups, period, first_period, opts);
+            let results = every_period(
+                pack,
+                rule,
+                &state.accs,
+                &groups,
+                (period, first_period),
+                opts,
+                state.explain.as_mut().map(|x| (x, reader.file.as_str())),
+            );
             if results.is_empty() {
                 out.push(unmeasured(
                     pack,
@@ -612,9 +619,9 @@ fn every_period(
     rule: &Rule,
     accs: &IndexMap<Key, Acc, Hasher>,
     groups: &IndexSet<String, Hasher>,
-    period: Option<i64>,
-    first: Option<i64>,
+    (period, first): (Option<i64>, Option<i64>),
     opts: &CheckOptions,
+    mut explain: Option<(&mut explain::Explainer, &str)>,
 ) -> Vec<RuleResult> {
     let in_range = |p: &Option<i64>| {
         p.is_some_and(|p| first.is_none_or(|f| p >= f) && period.is_none_or(|c| p <= c))
@@ -665,6 +672,10 @@ fn every_period(
         );
         result.periods_unmet = unmet;
         result.periods_unknown = unknown;
+        if let Some((x, file)) = explain.as_mut() {
+            let keys: Vec<Key> = years.iter().map(|(p, _)| (Some(*p), g)).collect();
+            result.explanation = Some(x.take_all(&keys, file));
+        }
         out.push(result);
     }
     out

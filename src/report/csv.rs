@@ -38,9 +38,9 @@ const HEADER: [&str; 32] = [
     "previous_ratio",
     "trend",
     "failing_rows",
+    "failing",
     "binding",
     "note",
-    "failing",
 ];
 
 /// A plain number as this renderer writes numbers (`-3`, `0.686667`): never

@@ -424,7 +424,7 @@ fn matrix_section(report: &Report, m: &Matrix<'_>, lang: Lang, w: &Words) -> Mar
             p.small.muted { (matrix::legend(lang)) }
             ol.small {
                 @for r in &m.rules {
-                    li { (r.title.get(lang)) " " (super::target_text(r, lang)) " · " (r.clause) " · " (r.rule) }
+                    li { (r.title.get(lang)) " " (super::target_text(r, lang)) " · " (r.clause) " · " (r.rule) @if let Some(n) = &r.note { br; span.muted { (n.get(lang)) } } }
                 }
             }
         }

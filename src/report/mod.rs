@@ -757,12 +757,13 @@ pub fn severity_mark(severity: Severity, lang: Lang) -> &'static str {
 }
 
 /// The pack's readings behind the results shown: each rule with a note once,
-/// in result (plan) order.
+/// in result (plan) order; rules skipped for want of a file are left out.
 pub fn notes(report: &Report) -> Vec<&RuleResult> {
     let mut seen = std::collections::HashSet::new();
     report
         .results
         .iter()
+        .filter(|r| r.reason != Some(Reason::NoInput))
         .filter(|r| r.note.is_some() && seen.insert(r.rule.as_str()))
         .collect()
 }

@@ -168,7 +168,7 @@ fn write_matrix(
             r.rule,
             r.clause,
             r.title.get(lang),
-            r.target
+            super::target_text(r, lang)
         )?;
     }
     Ok(())
