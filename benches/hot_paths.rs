@@ -83,6 +83,7 @@ fn engine(c: &mut Criterion) {
         explain: Default::default(),
         encoding: None,
         sheet: None,
+        previous: Vec::new(),
     };
     let mut g = c.benchmark_group("engine");
     g.sample_size(20);

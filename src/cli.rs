@@ -83,6 +83,10 @@ pub struct CheckArgs {
     /// (otherwise one line counts them).
     #[arg(long)]
     pub all_rules: bool,
+    /// The previous congress for rules measured against it: DATASET=FILE (the
+    /// previous roster) or DATASET=SHARE (e.g. delegates=68.5%); repeatable.
+    #[arg(long, value_name = "DATASET=FILE|SHARE")]
+    pub previous: Vec<String>,
 }
 
 /// How input files are read (check and validate).

@@ -118,6 +118,7 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
         },
         encoding: args.read.encoding,
         sheet: args.read.sheet.clone(),
+        previous: previous_inputs(&args.previous, &pack)?,
     };
     // A bar only for people watching: never in pipes, JSON or --quiet.
     let report = if env.progress && !args.quiet && args.format != report::Format::Json {
@@ -149,6 +150,54 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
         ignore_broken_pipe(args.format.renderer().write(&report, &opts, out))?;
     }
     Ok(u8::from(report.fails(args.fail_on)))
+}
+
+/// Reads `--previous DATASET=FILE|SHARE`: an existing file is the previous
+/// roster, otherwise the value must be a share such as `68.5%` or `206/300`.
+fn previous_inputs(args: &[String], pack: &pack::Pack) -> Result<Vec<engine::PreviousInput>> {
+    let mut out: Vec<engine::PreviousInput> = Vec::new();
+    for arg in args {
+        let Some((name, value)) = arg.split_once('=') else {
+            bail!(tr!(
+                "--previous {arg}：请写成 数据集=文件 或 数据集=比例，如 --previous delegates=上届名单.xlsx",
+                "--previous {arg}: write DATASET=FILE or DATASET=SHARE, e.g. --previous delegates=old.xlsx"
+            ));
+        };
+        let Some(dataset) = pack.dataset(name.trim()) else {
+            let known: Vec<&str> = pack.datasets.iter().map(|d| d.name.as_str()).collect();
+            let known = known.join(", ");
+            bail!(tr!(
+                "--previous {arg}：没有名为 {name} 的数据集（可用：{known}）",
+                "--previous {arg}: no dataset named {name} (datasets: {known})"
+            ));
+        };
+        if out.iter().any(|p| p.dataset == dataset) {
+            bail!(tr!(
+                "--previous：数据集 {name} 给了两次，每个数据集只能给一次",
+                "--previous: dataset {name} is given twice; give it once"
+            ));
+        }
+        let source = if std::path::Path::new(value).exists() || value == "-" {
+            let mut bound = input::bind(std::slice::from_ref(arg), pack)?;
+            match bound.pop() {
+                Some(b) => engine::PreviousSource::File(b),
+                None => bail!(tr!(
+                    "--previous {arg}：读不到文件",
+                    "--previous {arg}: cannot read the file"
+                )),
+            }
+        } else {
+            match num::parse_number(value).filter(|x| *x >= num::int(0) && *x <= num::int(1)) {
+                Some(x) => engine::PreviousSource::Share(x),
+                None => bail!(tr!(
+                    "--previous {arg}：{value} 既不是已有的文件，也不是 0%–100% 之间的比例；请给出上届名单文件路径或比例（如 68.5%）",
+                    "--previous {arg}: {value} is neither an existing file nor a share between 0% and 100%; give the previous roster's path or its share (e.g. 68.5%)"
+                )),
+            }
+        };
+        out.push(engine::PreviousInput { dataset, source });
+    }
+    Ok(out)
 }
 
 /// The man page: one page that documents every subcommand and flag (a

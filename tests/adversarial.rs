@@ -136,8 +136,9 @@ fn a_20_mb_cell_is_read_and_shown_cut_short() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
+    // The report itself is about 30 kB (every rule's reading is in it).
     assert!(
-        out.stdout.len() < 20_000,
+        out.stdout.len() < 60_000,
         "the report repeats the huge cell"
     );
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();

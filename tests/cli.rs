@@ -119,7 +119,22 @@ fn pooled_per_capita_is_exactly_three_yuan() {
     // summed as floats it is 2999999.9999999995, just below 3.
     let float_sum: f64 = 1172161.97 + 1066542.42 + 761295.61;
     assert!(float_sum / 1_000_000.0 < 3.0);
-    let (_, json) = check_json(&[&fixture("boundary/districts.csv"), "--as-of", "2026-11-28"]);
+    // The Taizhou pack shows no pooled funding figure (各级 holds each level);
+    // a pack that pools it must pool exactly.
+    let dir = tempfile::tempdir().unwrap();
+    let pack = std::fs::read_to_string("rules/taizhou-2017.yaml").unwrap().replace(
+        "    measure: {ratio: {numerator: popsci_funding, denominator: population}}\n    target: 3元以上\n    due: 到2020年\n    unit: {zh: 元, en: yuan|yuan}\n\n  - id: districts.science_literacy",
+        "    total: true\n    measure: {ratio: {numerator: popsci_funding, denominator: population}}\n    target: 3元以上\n    due: 到2020年\n    unit: {zh: 元, en: yuan|yuan}\n\n  - id: districts.science_literacy",
+    );
+    assert!(pack.contains("    total: true\n    measure: {ratio: {numerator: popsci_funding"));
+    let rules = write(&dir, "pooled.yaml", &pack);
+    let (_, json) = check_json(&[
+        &fixture("boundary/districts.csv"),
+        "--as-of",
+        "2026-11-28",
+        "--rules",
+        &rules,
+    ]);
     let total = result(&json, "districts.popsci_funding", Some("total"));
     assert_result(total, "pass", "3000000", "1000000", "null");
     assert_eq!(total["ratio"].to_string(), "3");
@@ -196,11 +211,38 @@ fn missing_columns_skip_rules_and_say_which() {
 }
 
 #[test]
-fn unmet_targets_before_their_deadline_are_pending() {
+fn dated_statistics_are_due_by_their_year_not_by_as_of() {
+    // 2020 statistics end on 2020-12-31, the due date itself: they are due even
+    // when checked on 2020-06-30 (issue 11, item 6; before, --as-of made them pending).
     let (code, json) = check_json(&[&fixture("boundary/districts.csv"), "--as-of", "2020-06-30"]);
     let r = result(&json, "districts.hitech_coverage", Some("甲区"));
-    assert_result(r, "pending", "5", "10", r#"{"numerator":1,"add":null}"#);
+    assert_result(r, "fail", "5", "10", r#"{"numerator":1,"add":null}"#);
     assert_eq!(r["due"], "2020-12-31");
+    assert_eq!(
+        result(&json, "districts.popsci_funding", Some("甲区"))["status"],
+        "fail"
+    );
+    assert_eq!(code, 1);
+    // The issue's case: 2024 statistics checked "on" 2020-06-30 are due, not pending.
+    let (_, json) = check_json(&[
+        "examples/taizhou-2017/districts.csv",
+        "--year",
+        "2024",
+        "--as-of",
+        "2020-06-30",
+    ]);
+    assert_eq!(
+        result(&json, "districts.above_scale_coverage", Some("兴化市"))["status"],
+        "fail"
+    );
+    assert_eq!(json["summary"]["pending"], 0);
+    // 2019 statistics end before the due date: pending, even long after it.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("boundary/districts.csv")).unwrap();
+    let path = write(&dir, "districts.csv", &text.replace(",2020,", ",2019,"));
+    let (code, json) = check_json(&[&path, "--as-of", "2026-11-28"]);
+    let r = result(&json, "districts.hitech_coverage", Some("甲区"));
+    assert_result(r, "pending", "5", "10", r#"{"numerator":1,"add":null}"#);
     assert_eq!(
         result(&json, "districts.popsci_funding", Some("甲区"))["status"],
         "pending"
@@ -211,17 +253,27 @@ fn unmet_targets_before_their_deadline_are_pending() {
         "fail"
     );
     assert_eq!(code, 1);
-    // On the due date itself it is still pending; the day after it fails.
-    let (_, json) = check_json(&[&fixture("boundary/districts.csv"), "--as-of", "2020-12-31"]);
-    assert_eq!(
-        result(&json, "districts.hitech_coverage", Some("甲区"))["status"],
-        "pending"
+}
+
+#[test]
+fn undated_rosters_are_due_by_as_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        &dir,
+        "societies.csv",
+        "学会名称,级别,评估等级,上联国家或省级学会,下带县级学会\n甲学会,市级,4A,是,否\n",
     );
-    let (_, json) = check_json(&[&fixture("boundary/districts.csv"), "--as-of", "2021-01-01"]);
+    // 3年内 from 2017-03-24: pending on 2020-03-24 itself, failing the day after.
+    let (code, json) = check_json(&[&path, "--as-of", "2020-03-24"]);
+    let r = result(&json, "societies.upper_lower_link", Some("甲学会"));
+    assert_result(r, "pending", "0", "1", r#"{"numerator":1,"add":null}"#);
+    assert_eq!(code, 0);
+    let (code, json) = check_json(&[&path, "--as-of", "2020-03-25"]);
     assert_eq!(
-        result(&json, "districts.hitech_coverage", Some("甲区"))["status"],
+        result(&json, "societies.upper_lower_link", Some("甲学会"))["status"],
         "fail"
     );
+    assert_eq!(code, 1);
 }
 
 #[test]
@@ -242,7 +294,7 @@ fn all_passing_exits_zero() {
         "null",
     );
     assert_eq!(json["summary"]["pass"], 1);
-    assert_eq!(json["summary"]["skipped"], 23);
+    assert_eq!(json["summary"]["skipped"], 34);
     assert_eq!(code, 0);
 }
 
@@ -261,7 +313,7 @@ fn examples_match_the_hand_checked_figures() {
             &s["not_applicable"]
         ]
         .map(|v| v.as_u64().unwrap()),
-        [114, 46, 2, 0, 0, 2]
+        [145, 56, 4, 0, 1, 4]
     );
     // share
     let r = result(&json, "delegates.frontline", None);
@@ -283,13 +335,18 @@ fn examples_match_the_hand_checked_figures() {
         result(&json, "committee.vice_chair_fields", None)["severity"],
         "warning"
     );
-    // ratio of sums, pooled
+    // ratio of sums; 各级 holds each level: no pooled "全市合计" of the budgets
+    assert!(!json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["rule"] == "districts.popsci_funding" && r["pooled"] == true));
     assert_result(
-        result(&json, "districts.popsci_funding", Some("total")),
+        result(&json, "districts.popsci_funding", Some("姜堰区")),
         "fail",
-        "14348365.59",
-        "4959000",
-        r#"{"numerator":528634.41,"add":null}"#,
+        "2029612.35",
+        "688000",
+        r#"{"numerator":34387.65,"add":null}"#,
     );
     assert_result(
         result(&json, "districts.popsci_funding", Some("高港区")),
@@ -308,6 +365,15 @@ fn examples_match_the_hand_checked_figures() {
         "150834",
         "1093000",
         r#"{"numerator":13116,"add":null}"#,
+    );
+    // 全市 target: the districts' figures are for reference only, the city's is judged.
+    assert_eq!(
+        result(&json, "districts.science_literacy", Some("兴化市"))["severity"],
+        "info"
+    );
+    assert_eq!(
+        result(&json, "districts.science_literacy", Some("total"))["severity"],
+        "error"
     );
     // strict "> 1/2" at exactly one half fails
     assert_result(
@@ -374,11 +440,11 @@ fn table_output_is_readable_in_both_languages() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "需再增加 4 名基层一线代表（替换），或增补 14 名",
+            "需再增加 4 名基层一线代表（替换），或增补 14 名基层一线代表",
         ))
         .stdout(predicate::str::contains("206/300 = 68.67%"))
         .stdout(predicate::str::contains(
-            "合计：通过 114 · 未达标 46 · 无法判定 2",
+            "合计：通过 145 · 未达标 56 · 无法判定 4",
         ))
         .stdout(predicate::str::contains(
             "  examples/taizhou-2017/committee.csv（3 处）\n    第 25 行 [是否基层一线] “否” 填的是“否”，\
@@ -397,10 +463,10 @@ fn table_output_is_readable_in_both_languages() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "needs 4 more front-line delegates, or add 14",
+            "needs 4 more front-line delegates (by replacement), or add 14 front-line delegates",
         ))
         .stdout(predicate::str::contains(
-            "summary: pass 114 · fail 46 · indeterminate 2",
+            "summary: pass 145 · fail 56 · indeterminate 4",
         ));
 }
 

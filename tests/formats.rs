@@ -96,10 +96,11 @@ fn junit_parses_as_xml_with_one_case_per_result() {
     let doc = roxmltree::Document::parse(&xml).expect("JUnit output is well-formed XML");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    assert_eq!(root.attribute("tests"), Some("164"));
-    // 46 fail + 2 indeterminate are failures; 2 not_applicable are skipped.
-    assert_eq!(root.attribute("failures"), Some("48"));
-    assert_eq!(root.attribute("skipped"), Some("2"));
+    assert_eq!(root.attribute("tests"), Some("210"));
+    // 56 fail + 4 indeterminate are failures; 4 not_applicable and
+    // delegates.frontline_growth (no previous congress given) are skipped.
+    assert_eq!(root.attribute("failures"), Some("60"));
+    assert_eq!(root.attribute("skipped"), Some("5"));
     assert_eq!(root.attribute("errors"), Some("0"));
     let suites: Vec<_> = root
         .children()
@@ -109,24 +110,26 @@ fn junit_parses_as_xml_with_one_case_per_result() {
     assert_eq!(
         names,
         [
+            // in the plan's clause order of each dataset's first rule
             "delegates",
             "committee",
-            "society_delegates",
-            "society_council",
+            "city",
             "societies",
-            "districts"
+            "districts",
+            "society_delegates",
+            "society_council"
         ]
     );
     let cases: Vec<_> = doc
         .descendants()
         .filter(|n| n.has_tag_name("testcase"))
         .collect();
-    assert_eq!(cases.len(), 164);
+    assert_eq!(cases.len(), 210);
     let suite_total: usize = suites
         .iter()
         .map(|s| s.attribute("tests").unwrap().parse::<usize>().unwrap())
         .sum();
-    assert_eq!(suite_total, 164);
+    assert_eq!(suite_total, 210);
 
     let frontline = cases
         .iter()
@@ -143,7 +146,7 @@ fn junit_parses_as_xml_with_one_case_per_result() {
     assert_eq!(failure.attribute("type"), Some("fail"));
     assert_eq!(
         failure.attribute("message"),
-        Some("未达标: 206/300 = 68.67% (≥ 70%); 需再增加 4 名基层一线代表（替换），或增补 14 名")
+        Some("未达标: 206/300 = 68.67% (≥ 70%); 需再增加 4 名基层一线代表（替换），或增补 14 名基层一线代表")
     );
     assert!(failure
         .text()
@@ -208,13 +211,14 @@ fn csv_parses_back_with_exact_fields() {
     );
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
     let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(headers.len(), 30);
+    assert_eq!(headers.len(), 32);
+    assert_eq!(&headers[30..], ["binding", "note"]);
     assert_eq!(
         &headers[..8],
         ["rule", "clause", "title", "dataset", "group", "pooled", "year", "status"]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
-    assert_eq!(rows.len(), 164, "one row per result");
+    assert_eq!(rows.len(), 210, "one row per result");
     let field = |row: &csv::StringRecord, name: &str| -> String {
         let i = headers.iter().position(|h| h == name).unwrap();
         row[i].to_string()
@@ -241,7 +245,7 @@ fn csv_parses_back_with_exact_fields() {
         ("shortfall_add", "14"),
         (
             "shortfall_text",
-            "需再增加 4 名基层一线代表（替换），或增补 14 名",
+            "需再增加 4 名基层一线代表（替换），或增补 14 名基层一线代表",
         ),
         ("previous_year", ""),
         ("trend", ""),
@@ -339,8 +343,9 @@ fn html_is_self_contained() {
     }
     assert!(html.starts_with("<!DOCTYPE html><html lang=\"zh-CN\">"));
     assert!(html.contains("@page { size: A4;"));
-    // One bar per measured result with a value (not the two not-applicable ones).
-    assert_eq!(html.matches("<svg").count(), 162);
+    // One bar per measured result with a value (not the four not-applicable ones,
+    // the skipped one, nor the two societies whose rating is unreadable: 0/0).
+    assert_eq!(html.matches("<svg").count(), 203);
     assert!(html.contains("aria-label=\"实际 206/300 = 68.67%，目标 ≥ 70%\""));
     assert!(html.contains("需再增加 4 名基层一线代表（替换），或增补 14 名"));
     // The data issues with file and line.

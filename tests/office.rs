@@ -625,12 +625,17 @@ fn full_width_values_and_units_in_headers_are_read_exactly() {
         0,
         r#"{"numerator":1,"add":null}"#,
     );
-    // The city: 2,100,002 yuan for 700,001 people, one yuan short of 3 each.
+    // 各级: each level is held on its own; no pooled funding figure is shown.
+    assert!(!json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["rule"] == "districts.popsci_funding" && r["pooled"] == true));
     assert_result(
-        result(&json, "districts.popsci_funding", Some("total")),
+        result(&json, "districts.township_coverage", Some("total")),
         "fail",
-        "2100002",
-        "700001",
+        "21",
+        "22",
         0,
         r#"{"numerator":1,"add":null}"#,
     );

@@ -29,7 +29,12 @@
 #   societies         12 societies; 船舶 growth exactly 10/200 = 5% (pass); one new society
 #                     with 0 members at the end of last year (not_applicable).
 #   districts         7 districts x 2024/2025; 高港区 2025 funding exactly 3.00 yuan/person;
-#                     海陵区 has no parks; the 2025 city total funding is ~2.89 yuan (fail).
+#                     海陵区 has no parks; 医药高新区 is not a 市(区) for 八(一).
+#   societies         also two 市级 societies with an unreadable rating (one linked both
+#                     ways: pass; one not: indeterminate) and a 县级 3A society (out of 四(一)).
+#   city              2019, 2023-2025 (2019 is before the 2020 due date); no report in 2024 (city.annual_report fails naming 2024);
+#                     2025 funding exactly 3.00 yuan/person.
+#   previous/         the previous congress: 180/250 = 72% front-line (206/300 is below it).
 
 import csv
 import datetime as dt
@@ -340,25 +345,31 @@ def gen_society_council():
 def gen_societies():
     Y, N = "是", "否"
     # name, level, rating, members_start, members_new, upper, lower, sec_prof, sec_entity,
-    # supervisory, party_working_group, party_branch
+    # supervisory, party_working_group, party_branch, decoupled
     rows = [
-        [S_BIO, "市级", "5A", 680, 52, Y, Y, Y, Y, Y, Y, Y],
-        [S_MECH, "市级", "4A", 420, 18, Y, N, Y, Y, Y, Y, Y],
-        [S_SHIP, "市级", "3A", 200, 10, Y, Y, N, Y, Y, Y, N],   # growth exactly 5%
-        [S_AGRI, "市级", "4A", 960, 75, Y, Y, Y, Y, N, Y, Y],
-        [S_ELEC, "市级", "3A", 310, 22, N, N, Y, N, Y, N, Y],
-        [S_CHEM, "市级", "2A", 265, 11, N, Y, Y, Y, "", Y, Y],  # 监事会 not filled in
-        ["泰州市计算机学会", "市级", "", 350, 41, N, N, Y, Y, Y, Y, Y],
-        ["泰州市土木建筑学会", "市级", "3A", 540, 30, Y, Y, Y, Y, Y, Y, Y],
-        ["泰州市中医药学会", "市级", "4A", 430, 20, Y, Y, N, N, N, Y, N],
-        ["泰州市人工智能学会", "市级", "", 0, 38, N, N, N, Y, Y, N, N],  # founded 2025
-        ["兴化市农学会", "县级", "2A", 150, 9, Y, N, N, N, N, Y, Y],
-        ["靖江市机械工程学会", "县级", "", 120, 4, N, N, N, N, N, N, Y],
+        [S_BIO, "市级", "5A", 680, 52, Y, Y, Y, Y, Y, Y, Y, Y],
+        [S_MECH, "市级", "4A", 420, 18, Y, N, Y, Y, Y, Y, Y, Y],
+        [S_SHIP, "市级", "3A", 200, 10, Y, Y, N, Y, Y, Y, N, N],   # growth exactly 5%
+        [S_AGRI, "市级", "4A", 960, 75, Y, Y, Y, Y, N, Y, Y, Y],
+        [S_ELEC, "市级", "3A", 310, 22, N, N, Y, N, Y, N, Y, Y],
+        [S_CHEM, "市级", "2A", 265, 11, N, Y, Y, Y, "", Y, Y, ""],  # 监事会 not filled in
+        ["泰州市计算机学会", "市级", "", 350, 41, N, N, Y, Y, Y, Y, Y, Y],
+        ["泰州市土木建筑学会", "市级", "3A", 540, 30, Y, Y, Y, Y, Y, Y, Y, Y],
+        ["泰州市中医药学会", "市级", "4A", 430, 20, Y, Y, N, N, N, Y, N, N],
+        ["泰州市人工智能学会", "市级", "", 0, 38, N, N, N, Y, Y, N, N, Y],  # founded 2025
+        ["兴化市农学会", "县级", "2A", 150, 9, Y, N, N, N, N, Y, Y, N],
+        ["靖江市机械工程学会", "县级", "", 120, 4, N, N, N, N, N, N, Y, N],
+        # rating unreadable: linked both ways, so pass whatever the rating (3A+ or not)
+        ["泰州市物理学会", "市级", "待评", 180, 12, Y, Y, Y, Y, Y, Y, Y, Y],
+        # rating unreadable and not linked down: fails only if rated 3A+ -> indeterminate
+        ["泰州市光学学会", "市级", "待评", 90, 3, Y, N, N, N, Y, Y, Y, Y],
+        # 县级 and 3A: outside 四(一)'s 市级学会, so no link result
+        ["泰兴市电子学会", "县级", "3A", 110, 6, N, N, N, N, Y, N, Y, N],
     ]
     write_csv("societies.csv",
               ["学会名称", "级别", "评估等级", "上年末个人会员数", "本年新增个人会员数",
                "上联国家或省级学会", "下带县级学会", "秘书长职业化", "秘书处实体化", "设立监事会",
-               "理事会党的工作小组", "办事机构党支部"],
+               "理事会党的工作小组", "办事机构党支部", "与行政机关脱钩"],
               rows)
 
 
@@ -390,17 +401,60 @@ def gen_districts():
         "靖江市": (Y, Y, N, 10, 10, 10, 4, 4, 720, 402, 290, 188, 673000, "2099745.60", "16.5%"),
         "泰兴市": (Y, Y, Y, 16, 16, 16, 6, 5, 890, 470, 330, 205, 963000, "2465291.06", "14.6%"),
     }
+    # 科协负责人参加同级人大常委会 / 政协常委会 (八(一)); 医药高新区 has neither body.
+    heads = {
+        2024: {"海陵区": (Y, Y), "高港区": (Y, N), "医药高新区": (N, N), "姜堰区": (Y, Y),
+               "兴化市": (Y, Y), "靖江市": (Y, Y), "泰兴市": (N, N)},
+        2025: {"海陵区": (Y, Y), "高港区": (Y, Y), "医药高新区": (N, N), "姜堰区": (Y, Y),
+               "兴化市": (Y, N), "靖江市": (Y, Y), "泰兴市": (Y, Y)},
+    }
     rows = []
     for year, table in [(2024, y2024), (2025, y2025)]:
         for d in D:
-            rows.append([d, year, *table[d]])
+            rows.append([d, year, *table[d], *heads[year][d]])
     write_csv("districts.csv",
               ["市（区）", "年度", "独立建制", "设立党组", "听取科协工作汇报", "乡镇（街道）数",
                "已建科协组织的乡镇（街道）数", "农技协覆盖的乡镇（街道）数", "园区数",
                "已建科协组织的园区数", "规模以上工业企业数", "已建科协组织的规模以上工业企业数",
                "高新技术企业数", "已建科协组织的高新技术企业数", "常住人口", "财政科普经费（元）",
-               "公民具备科学素质比例"],
+               "公民具备科学素质比例", "科协负责人参加同级人大常委会", "科协负责人参加同级政协常委会"],
               rows)
+
+
+# ======================================================================================
+# city.csv — the 市科协's own items, 2019 and 2023-2025
+# ======================================================================================
+def gen_city():
+    Y, N = "是", "否"
+    # year, annual_report, population, popsci_funding (市本级), plate, transfer group,
+    # maker alliance, advisory committee, university federation, joint party committee
+    rows = [
+        # 2019 ends before the 2020 due date: its 2.50 yuan/person is pending, not a failure
+        [2019, Y, 4600000, "11500000.00", N, Y, N, Y, N, N],
+        [2023, Y, 4520000, "11800000.00", Y, Y, N, Y, N, Y],
+        [2024, N, 4510000, "12000000.00", Y, Y, N, Y, N, Y],   # no report in 2024
+        [2025, Y, 4500000, "13500000.00", Y, Y, N, Y, Y, Y],   # exactly 3.00 yuan/person
+    ]
+    write_csv("city.csv",
+              ["年度", "市委、市政府听取科协工作汇报", "常住人口", "市本级财政科普经费（元）",
+               "市科技馆增挂青少年科技创新活动中心牌子", "成立承接政府转移职能工作协调小组",
+               "成立青少年科学创客联盟", "成立专家决策咨询委员会", "成立高校科协联合会",
+               "成立科技社团联合党委"],
+              rows)
+
+
+# ======================================================================================
+# previous/delegates.csv — the previous congress (250 delegates, 180 front-line = 72%)
+# ======================================================================================
+def gen_previous_delegates():
+    names = NamePool()
+    rows = [[names.new(), "企业", ""] for _ in range(150)]
+    rows += [[names.new(), "高校", "是"] for _ in range(30)]
+    rows += [[names.new(), "党政机关", ""] for _ in range(60)]
+    rows += [[names.new(), "医院", "否"] for _ in range(10)]
+    rng.shuffle(rows)
+    (OUT / "previous").mkdir(exist_ok=True)
+    write_csv("previous/delegates.csv", ["姓名", "单位类型", "是否基层一线"], rows)
 
 
 if __name__ == "__main__":
@@ -410,3 +464,5 @@ if __name__ == "__main__":
     gen_society_council()
     gen_societies()
     gen_districts()
+    gen_city()
+    gen_previous_delegates()

@@ -2,15 +2,20 @@
 # -*- coding: utf-8 -*-
 """Independent oracle for the invented Taizhou sample data in this folder.
 
-Reads the six CSV files back (it shares no code with generate.py) and computes, for each
-of the 24 rules of the Taizhou pack, every result row with exact rational arithmetic
-(fractions.Fraction; floats are used only for the display-only ratio column).
+Reads the CSV files back (it shares no code with generate.py) and computes, for each of
+the 35 rules of the Taizhou pack, every result row with exact rational arithmetic
+(fractions.Fraction; floats are used only for the display-only ratio column), and the
+readings of the plan: severity from the plan's modal word (应/确保/要/必须 bind; 力争/一般应/
+普遍/指导/推动/推进/主要 are aspirations), whose target (the city figure for 全市 targets),
+addressees (医药高新区 is not a 市(区)), due dates against the data's period, and 每年.
 
-    python3 oracle.py > EXPECTED.md        # markdown (default)
+    python3 oracle.py --previous previous/delegates.csv > EXPECTED.md   # markdown (default)
     python3 oracle.py --json               # the same rows as JSON (exact values as strings)
-    python3 oracle.py --year 2024          # check another year of districts.csv
+    python3 oracle.py --year 2024          # check another year of districts.csv and city.csv
+    python3 oracle.py --as-of 2019-06-30   # another reference date
+    python3 oracle.py --previous previous/delegates.csv   # or --previous 65%
 
-As-of date 2026-11-28; the districts file is checked for its latest year (2025).
+Default as-of date 2026-11-28; dated files are checked for their latest year.
 Python 3.11 standard library only.
 """
 
@@ -25,7 +30,15 @@ from fractions import Fraction as F
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-AS_OF = dt.date(2026, 11, 28)
+
+
+def arg(name, default=None):
+    argv = sys.argv[1:]
+    return argv[argv.index(name) + 1] if name in argv else default
+
+
+AS_OF = dt.date.fromisoformat(arg("--as-of", "2026-11-28"))
+PLAN_DATE = dt.date(2017, 3, 24)
 
 # ------------------------------------------------------------------------------------
 # reading
@@ -158,11 +171,43 @@ def ratio_of_sums(rule, group, num, den, t, count=True):
     return emit(rule, group, num, den, 0, "fail", need, None)
 
 
-def emit(rule, group, num, den, unk, status, sf_num, sf_add):
-    results.append(dict(rule=rule, group=group, numerator=F(num), denominator=F(den),
+def emit(rule, group, num, den, unk, status, sf_num, sf_add, **extra):
+    no_change = sf_num == 0 and not sf_add
+    results.append(dict(rule=rule, group=group,
+                        numerator=None if num is None else F(num),
+                        denominator=None if den is None else F(den),
                         unknown=unk, status=status,
-                        shortfall=None if status in ("pass", "not_applicable")
-                        else {"numerator": F(sf_num), "add": sf_add}))
+                        shortfall=None if status in ("pass", "not_applicable", "skipped")
+                        or no_change else {"numerator": F(sf_num), "add": sf_add},
+                        **extra))
+
+
+def not_addressed(rule, group):
+    """八(一)'s 市(区) sentences do not hold 医药高新区 (listed apart from the 市(区))."""
+    emit(rule, group, None, None, 0, "not_applicable", None, None)
+
+
+def one_row(rule, group, row, cond):
+    """A yes/no rule on one row whose scope may be unknown. cond(row) -> (scope, met), each
+    True/False/None. Every filling of the unknown cells is tried: pass if each filling
+    passes or leaves nothing in scope, fail if each fails, indeterminate otherwise."""
+    scope, met = cond(row)
+    outcomes = set()
+    for s_ in ([scope] if scope is not None else [True, False]):
+        for m_ in ([met] if met is not None else [True, False]):
+            outcomes.add("na" if not s_ else ("pass" if m_ else "fail"))
+    if outcomes == {"na"}:
+        return
+    num = 1 if scope is True and met is True else 0
+    den = 1 if scope is True else 0
+    unk = 1 if scope is None or (scope is True and met is None) or (scope is None) else 0
+    if outcomes <= {"pass", "na"}:
+        status = "pass"
+    elif outcomes == {"fail"}:
+        status = "fail"
+    else:
+        status = "indeterminate"
+    emit(rule, group, num, den, unk, status, den - num, None)
 
 
 def grouped(rows, key):
@@ -227,34 +272,72 @@ def main():
             return True
         return f
 
-    rated = {"3A": 3, "4A": 4, "5A": 5, "2A": 2, "1A": 1, "": 0}
+    def rating(cell):
+        c = cell.strip().upper().replace("级", "")
+        if c == "":
+            return 0
+        m = re.fullmatch(r"([1-5])A", c) or re.fullmatch(r"(A{1,5})", c)
+        if not m:
+            return None   # unreadable: unknown
+        return int(m[1]) if m[1][0].isdigit() else len(m[1])
+
+    def linked_city_3a(r):
+        # 四(一): 市级 societies rated 3A or above; 和 read as national or provincial.
+        lvl, rt = r["级别"].strip() == "市级", rating(r["评估等级"])
+        scope = False if not lvl else (None if rt is None else rt >= 3)
+        return scope, both("上联国家或省级学会", "下带县级学会")(r)
+
     for r in socs:
-        if rated[r["评估等级"].strip().upper()] >= 3:
-            share("societies.upper_lower_link", r["学会名称"], [r],
-                  both("上联国家或省级学会", "下带县级学会"), ">=", F(1))
+        one_row("societies.upper_lower_link", r["学会名称"], r, linked_city_3a)
     for r in socs:
         if r["级别"].strip() == "市级":
             share("societies.two_reforms", r["学会名称"], [r], both("秘书长职业化", "秘书处实体化"),
                   ">=", F(1))
     for rule, col in [("societies.supervisory_board", "设立监事会"),
+                      ("societies.decoupled", "与行政机关脱钩"),
                       ("societies.party_working_group", "理事会党的工作小组"),
                       ("societies.party_branch", "办事机构党支部")]:
         for r in socs:
             share(rule, r["学会名称"], [r], lambda x, c=col: boolean(x[c]), ">=", F(1))
 
-    # ---- districts (latest year) ----------------------------------------------------
+    # ---- districts (latest year, or --year) ------------------------------------------
     dist_all = read("districts.csv")
-    year = max(int(r["年度"]) for r in dist_all)
-    if "--year" in sys.argv[1:]:
-        year = int(sys.argv[sys.argv.index("--year") + 1])
+    year = int(arg("--year", max(int(r["年度"]) for r in dist_all)))
     dist = [r for r in dist_all if int(r["年度"]) == year]
-    for r in dist:
-        share("districts.independent_party_group", r["市（区）"], [r], both("独立建制", "设立党组"),
-              ">=", F(1))
+    if dist:
+        district_rules(dist, dist_all, year)
+    city_year = city_rules()
+    frontline_growth(dele)
+    readings({"districts": year, "city": city_year})
+    return year
 
-    def coverage(rule, num_col, den_col, t, count=True, weight=None):
+
+def district_rules(dist, dist_all, year):
+    def both(a, b):
+        def f(r):
+            x, y = boolean(r[a]), boolean(r[b])
+            if x is False or y is False:
+                return False
+            if x is None or y is None:
+                return None
+            return True
+        return f
+
+    NOT_DISTRICTS = {"医药高新区", "泰州医药高新区", "市本级"}
+    for rule, a, b in [("districts.independent_party_group", "独立建制", "设立党组"),
+                       ("districts.kx_head_in_congress", "科协负责人参加同级人大常委会",
+                        "科协负责人参加同级政协常委会")]:
+        for r in dist:
+            if r["市（区）"].strip() in NOT_DISTRICTS:
+                not_addressed(rule, r["市（区）"])
+            else:
+                share(rule, r["市（区）"], [r], both(a, b), ">=", F(1))
+
+    def coverage(rule, num_col, den_col, t, count=True, weight=None, total=True):
         tn = td = F(0)
         for r in dist:
+            if r["市（区）"].strip() == "市本级":
+                continue
             if weight:   # rate x weight / weight
                 w = rational(r[weight])
                 num, den = rational(r[num_col]) * w, w
@@ -263,7 +346,8 @@ def main():
             tn += num
             td += den
             ratio_of_sums(rule, r["市（区）"], num, den, t, count)
-        ratio_of_sums(rule, "(total)", tn, td, t, count)
+        if total:
+            ratio_of_sums(rule, "(total)", tn, td, t, count)
 
     coverage("districts.township_coverage", "已建科协组织的乡镇（街道）数", "乡镇（街道）数", F(1))
     coverage("districts.park_coverage", "已建科协组织的园区数", "园区数", F(1))
@@ -271,33 +355,173 @@ def main():
     coverage("districts.above_scale_coverage", "已建科协组织的规模以上工业企业数", "规模以上工业企业数",
              F(1, 2))
     coverage("districts.hitech_coverage", "已建科协组织的高新技术企业数", "高新技术企业数", F(3, 5))
-    coverage("districts.popsci_funding", "财政科普经费（元）", "常住人口", F(3), count=False)
+    # 各级: every level on its own budget; Σ budgets / Σ population is no level's figure.
+    coverage("districts.popsci_funding", "财政科普经费（元）", "常住人口", F(3), count=False,
+             total=False)
     coverage("districts.science_literacy", "公民具备科学素质比例", None, F(15, 100), count=True,
              weight="常住人口")
-    for r in dist:
-        share("districts.annual_report", r["市（区）"], [r], lambda x: boolean(x["听取科协工作汇报"]),
-              ">=", F(1))
+    every_year("districts.annual_report", dist_all, "市（区）", "听取科协工作汇报", year)
 
-    # Every due date (2020-03-24, 2020-12-31) is before AS_OF, so nothing is pending.
-    assert AS_OF > dt.date(2020, 12, 31)
-    return year
+
+def city_rules():
+    # ---- city (the 市科协's own items) ----------------------------------------------
+    city_all = read("city.csv")
+    city_year = int(arg("--year", max(int(r["年度"]) for r in city_all)))
+    row = next(r for r in city_all if int(r["年度"]) == city_year)
+    for rule, col in [("city.science_museum_plate", "市科技馆增挂青少年科技创新活动中心牌子"),
+                      ("city.function_transfer_group", "成立承接政府转移职能工作协调小组"),
+                      ("city.maker_alliance", "成立青少年科学创客联盟"),
+                      ("city.advisory_committee", "成立专家决策咨询委员会"),
+                      ("city.university_federation", "成立高校科协联合会"),
+                      ("city.party_committee", "成立科技社团联合党委")]:
+        share(rule, None, [row], lambda x, c=col: boolean(x[c]), ">=", F(1))
+    every_year("city.annual_report", city_all, None, "市委、市政府听取科协工作汇报", city_year)
+    ratio_of_sums("city.popsci_funding", None, rational(row["市本级财政科普经费（元）"]),
+                  rational(row["常住人口"]), F(3), count=False)
+    return city_year
+
+
+def frontline_growth(dele):
+    # ---- delegates.frontline_growth: against the previous congress --------------------
+    prev = arg("--previous")
+    if prev is None:
+        emit("delegates.frontline_growth", None, None, None, 0, "skipped", None, None)
+    else:
+        if (HERE / prev).exists():
+            old = read(prev)
+            vals = [frontline(r) for r in old]
+            assert None not in vals, "the sample's previous roster has no unknown cells"
+            p_share = F(sum(1 for v in vals if v), len(vals))
+        else:
+            p_share = rational(prev)
+        share("delegates.frontline_growth", None, dele, frontline, ">", p_share)
+
+
+def every_year(rule, rows, key, col, upto):
+    """每年: every year in the file from the plan's year up to `upto` must say 是; the years
+    that say 否 are named (unknown years make it indeterminate)."""
+    groups = {}
+    for r in rows:
+        y = int(r["年度"])
+        g = r[key].strip() if key else None
+        if g == "市本级" or not (PLAN_DATE.year <= y <= upto):
+            continue
+        groups.setdefault(g, []).append((y, boolean(r[col])))
+    for g, years in groups.items():
+        years.sort()
+        k = sum(1 for _, v in years if v is True)
+        n = len(years)
+        unmet = [y for y, v in years if v is False]
+        unknown = [y for y, v in years if v is None]
+        status = "pass" if k == n else ("fail" if unmet else "indeterminate")
+        emit(rule, g, k, n, len(unknown), status, n - k, None, years_unmet=unmet,
+             years_unknown=unknown)
+
+
+# ------------------------------------------------------------------------------------
+# readings: severity from the modal word, whose target, due against the period
+# ------------------------------------------------------------------------------------
+BINDS = {"应", "确保", "要", "必须"}
+ASPIRES = {"力争", "一般应", "普遍", "指导", "推动", "推进", "主要"}
+# The plan's modal word in each rule's sentence (None: a figure stated without one).
+WORD = {
+    "committee.vice_chair_fields": "主要",              # 兼职副主席主要从…产生
+    "societies.upper_lower_link": "要",                 # 3A级及以上学会要实现上联下带
+    "districts.science_literacy": "确保",               # 确保到 2020 年全市…达到 15%
+    "society_delegates.frontline": "应",                # 应主要为
+    "society_council.frontline": "应",
+    "society_council.standing_frontline": "应",
+    "society_council.young_middle": "一般应",
+    "societies.member_growth": "力争",
+    "societies.two_reforms": "推动",                    # 推动市级学会实现“两化”目标
+    "societies.supervisory_board": "指导",
+    "societies.decoupled": "推进",                      # 稳步推进学会与行政机关脱钩
+    "districts.independent_party_group": "应",
+    "districts.township_coverage": "应",
+    "districts.park_coverage": "应",
+    "districts.above_scale_coverage": "力争",
+    "districts.hitech_coverage": "力争",
+    "districts.annual_report": "应",
+    "city.annual_report": "应",
+    "societies.party_working_group": "推进",            # 推进…全面覆盖
+    "societies.party_branch": "普遍",
+    "districts.popsci_funding": "确保",
+    "city.popsci_funding": "确保",
+}
+# Due dates: 2020年年底前 / 到2020年 -> 2020-12-31; 3年内 from the plan's date.
+DUE = {r: dt.date(2020, 12, 31) for r in (
+    "districts.above_scale_coverage", "districts.hitech_coverage", "districts.popsci_funding",
+    "districts.science_literacy", "city.popsci_funding")}
+DUE["societies.upper_lower_link"] = PLAN_DATE.replace(year=PLAN_DATE.year + 3)
+DATED = {"districts", "city"}
+
+
+def readings(years):
+    for r in results:
+        word = WORD.get(r["rule"])
+        r["binding"] = word
+        sev = "warning" if word in ASPIRES else "error"
+        assert word is None or word in BINDS | ASPIRES
+        # 全市 target: only the city figure is judged; districts for reference.
+        if r["rule"] == "districts.science_literacy" and r["group"] != "(total)":
+            sev = "info"
+        r["severity"] = sev
+        due = DUE.get(r["rule"])
+        if due and r["status"] in ("fail", "indeterminate"):
+            dataset = r["rule"].split(".")[0]
+            if dataset in DATED:
+                # a year's statistics are due when the year ends on or after the due date
+                pending = dt.date(years[dataset], 12, 31) < due
+            else:
+                pending = AS_OF <= due
+            if pending:
+                r["status"] = "pending"
 
 
 # ------------------------------------------------------------------------------------
 # output
 # ------------------------------------------------------------------------------------
+# The plan's clause order (三 … 九); within a clause the order is the pack's own.
 RULE_ORDER = [
-    "delegates.frontline", "delegates.youth", "committee.frontline",
-    "committee.standing_frontline", "committee.vice_chair_fields",
+    # 三(一)
+    "delegates.frontline", "delegates.youth", "delegates.frontline_growth",
+    "committee.frontline", "committee.standing_frontline", "committee.vice_chair_fields",
+    "city.science_museum_plate",                                          # 三(四)
+    "societies.upper_lower_link",                                         # 四(一)
+    "city.function_transfer_group",                                       # 四(三)
+    "districts.science_literacy",                                         # 五(一)
+    "city.maker_alliance",                                                # 五(二)
+    "city.advisory_committee",                                            # 六(一)
+    # 七(一)
     "society_delegates.frontline", "society_council.frontline",
     "society_council.standing_frontline", "society_council.young_middle",
-    "societies.member_growth", "societies.upper_lower_link", "societies.two_reforms",
-    "societies.supervisory_board", "societies.party_working_group", "societies.party_branch",
-    "districts.independent_party_group", "districts.township_coverage",
-    "districts.park_coverage", "districts.agri_coverage", "districts.above_scale_coverage",
-    "districts.hitech_coverage", "districts.popsci_funding", "districts.science_literacy",
-    "districts.annual_report",
+    "societies.member_growth",
+    # 七(二)
+    "societies.two_reforms", "societies.supervisory_board", "societies.decoupled",
+    # 八(一)
+    "districts.independent_party_group", "districts.kx_head_in_congress",
+    "districts.township_coverage", "districts.park_coverage",
+    # 八(二)
+    "city.university_federation", "districts.agri_coverage", "districts.above_scale_coverage",
+    "districts.hitech_coverage",
+    # 九(一)
+    "districts.annual_report", "city.annual_report",
+    # 九(二)
+    "city.party_committee", "societies.party_working_group", "societies.party_branch",
+    # 九(三)
+    "districts.popsci_funding", "city.popsci_funding",
 ]
+CLAUSE = {}
+for _clause, _ids in [
+        ("三(一)", RULE_ORDER[:6]), ("三(四)", ["city.science_museum_plate"]),
+        ("四(一)", ["societies.upper_lower_link"]), ("四(三)", ["city.function_transfer_group"]),
+        ("五(一)", ["districts.science_literacy"]), ("五(二)", ["city.maker_alliance"]),
+        ("六(一)", ["city.advisory_committee"]), ("七(一)", RULE_ORDER[12:17]),
+        ("七(二)", RULE_ORDER[17:20]), ("八(一)", RULE_ORDER[20:24]), ("八(二)", RULE_ORDER[24:28]),
+        ("九(一)", RULE_ORDER[28:30]), ("九(二)", RULE_ORDER[30:33]), ("九(三)", RULE_ORDER[33:])]:
+    for _id in _ids:
+        CLAUSE[_id] = _clause
+assert len(CLAUSE) == len(RULE_ORDER) == 35
 
 
 def exact(x):
@@ -324,7 +548,7 @@ def exact(x):
 
 
 def ratio_text(r):
-    if r["denominator"] == 0:
+    if not r["denominator"]:
         return ""
     return f"{float(r['numerator'] / r['denominator']):.6f}"
 
@@ -334,13 +558,17 @@ def markdown(year):
     p = out.append
     p("# Expected results — invented Taizhou sample data")
     p("")
-    p("Generated by `python3 oracle.py > EXPECTED.md` (exact arithmetic with "
+    p("Generated by `python3 oracle.py --previous previous/delegates.csv > EXPECTED.md` "
+      "(exact arithmetic with "
       "`fractions.Fraction`; independent of `generate.py`). **All data in this folder is "
       "invented.**")
     p("")
-    p(f"- as-of date: {AS_OF.isoformat()} (every due date is earlier, so no result is "
-      f"`pending`)")
-    p(f"- districts: year {year} (`--year`; default the latest in `districts.csv`)")
+    p(f"- as-of date: {AS_OF.isoformat()}; previous congress: `{arg('--previous')}`")
+    p(f"- districts and city: year {year} (`--year`; default the latest in each file)")
+    p("- `severity`: from the plan's modal word (`binding`): 应/确保/要/必须 → error; "
+      "力争/一般应/普遍/指导/推动/推进/主要 → warning; district figures of a 全市 target → info")
+    p("- `pending`: unmet before its due date — by the data's year for dated files, by the "
+      "as-of date for rosters; `years unmet`: 每年 rules name the years without a report")
     p("- `group`: society or district name; `(total)` = pooled city total "
       "(Σnumerator / Σdenominator); empty = ungrouped rule")
     p("- `sf num` / `sf add`: shortfall numerator / add; empty when the result needs no "
@@ -350,31 +578,30 @@ def markdown(year):
     p("")
     p("## Summary")
     p("")
-    p("| rule | pass | fail | indeterminate | not_applicable |")
-    p("|---|---:|---:|---:|---:|")
+    states = ("pass", "fail", "indeterminate", "pending", "skipped", "not_applicable")
+    p("| clause | rule | binding | " + " | ".join(states) + " |")
+    p("|---|---|---|" + "---:|" * len(states))
     for rule in RULE_ORDER:
         rs = [r for r in results if r["rule"] == rule]
-        c = {s: sum(1 for r in rs if r["status"] == s)
-             for s in ("pass", "fail", "indeterminate", "not_applicable")}
-        p(f"| `{rule}` | {c['pass']} | {c['fail']} | {c['indeterminate']} | "
-          f"{c['not_applicable']} |")
-    tot = {s: sum(1 for r in results if r["status"] == s)
-           for s in ("pass", "fail", "indeterminate", "not_applicable")}
-    p(f"| **all {len(results)} result rows** | {tot['pass']} | {tot['fail']} | "
-      f"{tot['indeterminate']} | {tot['not_applicable']} |")
+        c = [str(sum(1 for r in rs if r["status"] == s)) for s in states]
+        p(f"| {CLAUSE[rule]} | `{rule}` | {WORD.get(rule) or ''} | " + " | ".join(c) + " |")
+    tot = [str(sum(1 for r in results if r["status"] == s)) for s in states]
+    p(f"| | **all {len(results)} result rows** | | " + " | ".join(tot) + " |")
     p("")
     p("## Result rows")
     p("")
-    p("| rule | group | numerator | denominator | unknown | ratio | status | sf num | sf add |")
-    p("|---|---|---:|---:|---:|---:|---|---:|---:|")
+    p("| rule | group | numerator | denominator | unknown | ratio | status | severity | sf num "
+      "| sf add | years unmet |")
+    p("|---|---|---:|---:|---:|---:|---|---|---:|---:|---|")
     for rule in RULE_ORDER:
         for r in (x for x in results if x["rule"] == rule):
             sf = r["shortfall"]
             sfn = exact(sf["numerator"]) if sf else ""
             sfa = ("null" if sf["add"] is None else str(sf["add"])) if sf else ""
-            p(f"| `{rule}` | {r['group'] or ''} | {exact(r['numerator'])} | "
-              f"{exact(r['denominator'])} | {r['unknown']} | {ratio_text(r)} | "
-              f"{r['status']} | {sfn} | {sfa} |")
+            unmet = ", ".join(str(y) for y in r.get("years_unmet", []))
+            p(f"| `{rule}` | {r['group'] or ''} | {exact(r['numerator']) or ''} | "
+              f"{exact(r['denominator']) or ''} | {r['unknown']} | {ratio_text(r)} | "
+              f"{r['status']} | {r['severity']} | {sfn} | {sfa} | {unmet} |")
     return "\n".join(out) + "\n"
 
 
@@ -386,7 +613,10 @@ def as_json(year):
             rows.append({
                 "rule": rule, "group": r["group"], "status": r["status"],
                 "numerator": exact(r["numerator"]), "denominator": exact(r["denominator"]),
-                "unknown": r["unknown"],
+                "unknown": r["unknown"], "severity": r["severity"], "binding": r["binding"],
+                "clause": CLAUSE[rule],
+                "years_unmet": r.get("years_unmet", []),
+                "years_unknown": r.get("years_unknown", []),
                 "shortfall": None if sf is None else {
                     "numerator": exact(sf["numerator"]),
                     "add": sf["add"]},
@@ -397,5 +627,5 @@ def as_json(year):
 
 if __name__ == "__main__":
     y = main()
-    assert sorted({r["rule"] for r in results}) == sorted(RULE_ORDER)
+    assert {r["rule"] for r in results} <= set(RULE_ORDER)
     sys.stdout.write(as_json(y) if "--json" in sys.argv[1:] else markdown(y))

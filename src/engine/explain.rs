@@ -156,6 +156,23 @@ impl Explainer {
         x.file = file.to_string();
         x
     }
+
+    /// The rows of several (period, group) lists as one, in file order and
+    /// within the limit ("每年" rules span every year of a group).
+    pub(super) fn take_all(&mut self, keys: &[Key], file: &str) -> Explanation {
+        let mut out = Explanation {
+            file: file.to_string(),
+            ..Explanation::default()
+        };
+        for key in keys {
+            let x = self.lists.remove(key).unwrap_or_default();
+            out.total += x.total;
+            out.rows.extend(x.rows);
+        }
+        out.rows.sort_by_key(|r| r.line);
+        out.rows.truncate(self.limit);
+        out
+    }
 }
 
 fn age_columns(c: &Condition, out: &mut Vec<ColId>) {

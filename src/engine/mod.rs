@@ -23,7 +23,7 @@ use crate::report::{
 use crate::target::{Op, Target, Verdict};
 use crate::Lang;
 use anyhow::{bail, Result};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use condition::{eval, Truth};
 use indexmap::{IndexMap, IndexSet};
 use num_traits::ToPrimitive;
@@ -44,7 +44,26 @@ pub struct CheckOptions {
     /// `--encoding` and `--sheet`.
     pub encoding: Option<crate::input::encoding::Forced>,
     pub sheet: Option<String>,
+    /// The previous congress's rosters or shares (`--previous`), for rules
+    /// with `baseline: previous`.
+    pub previous: Vec<PreviousInput>,
 }
+
+/// One `--previous DATASET=…`: a previous roster, or the share itself.
+#[derive(Clone, Debug)]
+pub struct PreviousInput {
+    pub dataset: usize,
+    pub source: PreviousSource,
+}
+
+#[derive(Clone, Debug)]
+pub enum PreviousSource {
+    File(Binding),
+    Share(crate::num::Rational),
+}
+
+/// The range a baseline rule's previous share may take (equal ends when exact).
+type Range = (crate::num::Rational, crate::num::Rational);
 
 impl CheckOptions {
     /// How input files are read in this run.
@@ -109,14 +128,25 @@ pub fn check_with_progress(
                 }
             }
             Some(binding) => {
+                let baselines = baselines(pack, d, &rules, opts, &mut issues)?;
                 let reader = DatasetReader::open(dataset, binding, &opts.read_options())?;
                 progress.start(&reader.file, reader.size());
-                let checked = check_dataset(pack, &rules, reader, opts, &mut issues, progress);
+                let checked = check_dataset(
+                    pack,
+                    &rules,
+                    reader,
+                    opts,
+                    &mut issues,
+                    progress,
+                    Some(&baselines),
+                );
                 progress.finish();
                 results.extend(checked?);
             }
         }
     }
+    // The plan's clause order across datasets (the pack's rules are sorted by clause).
+    results.sort_by_key(|r| pack.rules.iter().position(|x| x.id == r.rule));
     Ok(Report {
         plan: PlanInfo {
             id: pack.id.clone(),
@@ -135,6 +165,47 @@ pub fn check_with_progress(
         results,
         issues,
     })
+}
+
+/// The previous share of each `baseline: previous` rule of dataset `d`
+/// that `--previous` gives: read from the previous roster (its data issues
+/// join the run's) or taken as given.
+fn baselines(
+    pack: &Pack,
+    d: usize,
+    rules: &[&Rule],
+    opts: &CheckOptions,
+    issues: &mut Vec<Issue>,
+) -> Result<Vec<(String, Range)>> {
+    let wanted: Vec<&Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| r.baseline.is_some())
+        .collect();
+    let Some(previous) = opts.previous.iter().find(|p| p.dataset == d) else {
+        return Ok(Vec::new());
+    };
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    match &previous.source {
+        PreviousSource::Share(x) => Ok(wanted
+            .iter()
+            .map(|r| (r.id.clone(), (x.clone(), x.clone())))
+            .collect()),
+        PreviousSource::File(binding) => {
+            let reader = DatasetReader::open(&pack.datasets[d], binding, &opts.read_options())?;
+            let measured = check_dataset(pack, &wanted, reader, opts, issues, &NoProgress, None)?;
+            Ok(measured
+                .into_iter()
+                .filter_map(|r| {
+                    let m = r.measured.filter(|m| !m.empty)?;
+                    let hi = m.max.unwrap_or_else(|| m.min.clone());
+                    Some((r.rule, (m.min, hi)))
+                })
+                .collect())
+        }
+    }
 }
 
 /// An accumulator's (period, group): group `None` is the ungrouped result or
@@ -193,6 +264,22 @@ impl Acc {
         }
     }
 
+    /// Could every row be out of scope (unknown scopes only)? Then one way
+    /// of filling the unknowns leaves nothing to measure (not applicable).
+    fn may_be_empty(&self) -> bool {
+        match self {
+            Acc::Share(a) => a.may_be_empty(),
+            _ => false,
+        }
+    }
+
+    /// Adds another period's counts (every-year rules; shares only).
+    fn merge(&mut self, other: &Acc) {
+        if let (Acc::Share(a), Acc::Share(b)) = (self, other) {
+            a.merge(b);
+        }
+    }
+
     fn finish(&self) -> Measured {
         match self {
             Acc::Share(a) => a.finish(),
@@ -210,6 +297,8 @@ fn check_dataset(
     opts: &CheckOptions,
     issues: &mut Vec<Issue>,
     progress: &dyn Progress,
+    // `None`: measure only (a previous roster); else the baselines known.
+    baselines: Option<&[(String, Range)]>,
 ) -> Result<Vec<RuleResult>> {
     let dataset = reader.dataset;
     let mut skipped = Vec::new();
@@ -301,6 +390,16 @@ fn check_dataset(
                 None => [Some(None), None],
                 Some(g) => {
                     let group = group_of(g, &row.values, &mut groups, &mut row_groups);
+                    if let (Some(i), Some((names, _))) = (group, &rule.not_for) {
+                        if groups.get_index(i).is_some_and(|n| names.contains(n)) {
+                            // Not addressed: listed (not applicable), never counted.
+                            state
+                                .accs
+                                .entry((period, Some(i)))
+                                .or_insert_with(|| Acc::new(rule, pack));
+                            continue;
+                        }
+                    }
                     [group.map(Some), rule.total.then_some(None)]
                 }
             };
@@ -364,8 +463,43 @@ fn check_dataset(
     // The period before the one checked, for trends.
     let previous = period.and_then(|p| periods.range(..Some(p)).next_back().copied().flatten());
     let mut out = Vec::new();
+    let first_period = pack.date.map(|d| i64::from(d.year()));
     for state in &mut states {
         let rule = state.rule;
+        if let (Some(b), Some(_)) = (baselines, rule.baseline) {
+            if !b.iter().any(|(id, _)| *id == rule.id) {
+                out.push(unmeasured(
+                    pack,
+                    rule,
+                    Status::Skipped,
+                    Reason::NoPrevious,
+                    period,
+                ));
+                continue;
+            }
+        }
+        if rule.every_period && baselines.is_some() {
+            let results = every_period(
+                pack,
+                rule,
+                &state.accs,
+                &groups,
+                (period, first_period),
+                opts,
+                state.explain.as_mut().map(|x| (x, reader.file.as_str())),
+            );
+            if results.is_empty() {
+                out.push(unmeasured(
+                    pack,
+                    rule,
+                    Status::NotApplicable,
+                    Reason::NothingToMeasure,
+                    period,
+                ));
+            }
+            out.extend(results);
+            continue;
+        }
         let mut any = false;
         let mut pooled = None;
         for ((p, group), acc) in &state.accs {
@@ -373,11 +507,26 @@ fn check_dataset(
                 continue;
             }
             any = true;
+            let raw = group.and_then(|g| groups.get_index(g));
             // Printed in every format: IDs masked, terminal controls escaped.
-            let name = group
-                .and_then(|g| groups.get_index(g))
-                .map(|g| crate::privacy::shown(g).into_owned());
-            let mut result = decide(pack, rule, name, acc.finish(), period, opts);
+            let name = raw.map(|g| crate::privacy::shown(g).into_owned());
+            if let Some(why) = not_addressed(rule, raw.map(String::as_str)) {
+                let mut result = unmeasured(pack, rule, Status::NotApplicable, why, period);
+                result.group = name;
+                out.push(result);
+                continue;
+            }
+            let target = baseline_of(rule, baselines);
+            let mut result = decide(
+                pack,
+                rule,
+                name,
+                acc.finish(),
+                period,
+                opts,
+                acc.may_be_empty(),
+                &target,
+            );
             if let Some(prev) = previous {
                 if let Some(acc) = state.accs.get(&(Some(prev), *group)) {
                     result.previous = Some(previous_result(pack, rule, &result, acc, prev, opts));
@@ -418,6 +567,120 @@ fn check_dataset(
     // Keep the pack's rule order.
     out.sort_by_key(|r| pack.rules.iter().position(|x| x.id == r.rule));
     Ok(out)
+}
+
+/// Why a rule does not hold `group`, if the pack says it does not.
+fn not_addressed(rule: &Rule, group: Option<&str>) -> Option<Reason> {
+    let (names, why) = rule.not_for.as_ref()?;
+    let group = group?;
+    names
+        .iter()
+        .any(|n| n == group)
+        .then(|| Reason::NotAddressed(why.clone()))
+}
+
+/// The target a result is decided against: the rule's, or for a baseline
+/// rule its comparison with the previous share (both ends of its range).
+fn baseline_of(rule: &Rule, baselines: Option<&[(String, Range)]>) -> Targets {
+    let found = baselines.and_then(|b| b.iter().find(|(id, _)| *id == rule.id));
+    match (rule.baseline, found) {
+        (Some(_), Some((_, (lo, hi)))) => {
+            let at = |v: &crate::num::Rational| Target {
+                value: v.clone(),
+                written: format!(
+                    "{}%",
+                    crate::num::short_text(&(v * crate::num::int(100)), 2)
+                ),
+                ..rule.target.clone()
+            };
+            Targets {
+                strict: at(hi),
+                loose: at(lo),
+            }
+        }
+        _ => Targets {
+            strict: rule.target.clone(),
+            loose: rule.target.clone(),
+        },
+    }
+}
+
+/// A target known exactly (`strict == loose`) or, for a previous share with
+/// unknown cells, its hardest and easiest values: pass needs the hardest,
+/// fail misses even the easiest.
+struct Targets {
+    strict: Target,
+    loose: Target,
+}
+
+/// A "每年" rule: each group's periods from the plan's year up to the one
+/// checked, merged; the periods that did not (or may not) meet the target
+/// are named.
+fn every_period(
+    pack: &Pack,
+    rule: &Rule,
+    accs: &IndexMap<Key, Acc, Hasher>,
+    groups: &IndexSet<String, Hasher>,
+    (period, first): (Option<i64>, Option<i64>),
+    opts: &CheckOptions,
+    mut explain: Option<(&mut explain::Explainer, &str)>,
+) -> Vec<RuleResult> {
+    let in_range = |p: &Option<i64>| {
+        p.is_some_and(|p| first.is_none_or(|f| p >= f) && period.is_none_or(|c| p <= c))
+    };
+    let mut order: Vec<Option<usize>> = Vec::new();
+    for (p, g) in accs.keys() {
+        if in_range(p) && !order.contains(g) && !(g.is_none() && rule.group_by.is_some()) {
+            order.push(*g);
+        }
+    }
+    let mut out = Vec::new();
+    for g in order {
+        let name = g.and_then(|i| groups.get_index(i)).cloned();
+        if let Some(why) = not_addressed(rule, name.as_deref()) {
+            let mut result = unmeasured(pack, rule, Status::NotApplicable, why, period);
+            result.group = name;
+            out.push(result);
+            continue;
+        }
+        let mut years: Vec<(i64, &Acc)> = accs
+            .iter()
+            .filter(|((p, k), _)| *k == g && in_range(p))
+            .filter_map(|((p, _), a)| p.map(|p| (p, a)))
+            .collect();
+        years.sort_by_key(|(p, _)| *p);
+        let mut merged = Acc::new(rule, pack);
+        let (mut unmet, mut unknown) = (Vec::new(), Vec::new());
+        for (p, acc) in &years {
+            merged.merge(acc);
+            let m = acc.finish();
+            match rule.target.verdict(&m.min, m.max.as_ref()) {
+                _ if m.empty => {}
+                Verdict::Fail => unmet.push(*p),
+                Verdict::Indeterminate => unknown.push(*p),
+                Verdict::Pass => {}
+            }
+        }
+        let targets = baseline_of(rule, None);
+        let mut result = decide(
+            pack,
+            rule,
+            name,
+            merged.finish(),
+            period,
+            opts,
+            merged.may_be_empty(),
+            &targets,
+        );
+        result.periods_unmet = unmet;
+        result.periods_unknown = unknown;
+        if let Some((x, file)) = explain.as_mut() {
+            let keys: Vec<Key> = years.iter().map(|(p, _)| (Some(*p), g)).collect();
+            result.explanation = Some(x.take_all(&keys, file));
+        }
+        out.push(result);
+    }
+    out
 }
 
 /// The index of the row's group in the `group_by` column `g` (`None` if the
@@ -471,6 +734,11 @@ fn years(periods: &BTreeSet<Option<i64>>) -> String {
 }
 
 /// Decides status and shortfall from the measured range.
+///
+/// A result whose unknown cells might put every row out of scope is
+/// indeterminate only if some filling fails: not applicable is no failure,
+/// so "pass or not applicable" is a pass.
+#[allow(clippy::too_many_arguments)]
 fn decide(
     pack: &Pack,
     rule: &Rule,
@@ -478,10 +746,17 @@ fn decide(
     m: Measured,
     period: Option<i64>,
     opts: &CheckOptions,
+    may_be_empty: bool,
+    targets: &Targets,
 ) -> RuleResult {
     let mut result = unmeasured(pack, rule, Status::Pass, Reason::NothingToMeasure, period);
     result.reason = None;
+    // A city-wide target: each group's figure is for reference only.
+    if rule.judged_on == crate::pack::schema::JudgedOn::Total && group.is_some() {
+        result.severity = crate::pack::schema::Severity::Info;
+    }
     result.group = group;
+    result.target = targets.strict.clone();
     if m.empty {
         result.status = Status::NotApplicable;
         result.reason = Some(
@@ -497,18 +772,40 @@ fn decide(
         result.measured = Some(m);
         return result;
     }
-    let verdict = rule.target.verdict(&m.min, m.max.as_ref());
+    let verdict = match (
+        targets.strict.verdict(&m.min, m.max.as_ref()),
+        targets.loose.verdict(&m.min, m.max.as_ref()),
+    ) {
+        (Verdict::Pass, _) => Verdict::Pass,
+        (_, Verdict::Fail) if may_be_empty => Verdict::Indeterminate,
+        (_, Verdict::Fail) => Verdict::Fail,
+        _ => Verdict::Indeterminate,
+    };
     result.status = match verdict {
         Verdict::Pass => Status::Pass,
-        _ if rule.due.is_some_and(|due| opts.as_of <= due) => Status::Pending,
+        _ if not_yet_due(rule.due, period, opts.as_of) => Status::Pending,
         Verdict::Fail => Status::Fail,
         Verdict::Indeterminate => Status::Indeterminate,
     };
     if verdict != Verdict::Pass {
-        result.shortfall = shortfall::compute(&rule.target, &m);
+        result.shortfall = shortfall::compute(&targets.strict, &m);
     }
     result.measured = Some(m);
     result
+}
+
+/// Is an unmet result still only pending? A dataset with periods (years)
+/// is judged by its period: due when the period ends on or after the due
+/// date, whatever `--as-of`. `--as-of` decides for undated rosters only.
+fn not_yet_due(due: Option<NaiveDate>, period: Option<i64>, as_of: NaiveDate) -> bool {
+    let Some(due) = due else { return false };
+    match period {
+        Some(year) => i32::try_from(year)
+            .ok()
+            .and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31))
+            .is_some_and(|end| end < due),
+        None => as_of <= due,
+    }
 }
 
 /// A result without measurements (skipped, or nothing to measure).
@@ -536,6 +833,11 @@ fn unmeasured(
         reason: Some(reason),
         unit: rule.unit.clone(),
         quote: rule.quote.clone(),
+        note: rule.note.clone(),
+        binding: rule.binding.clone(),
+        advice: rule.advice.clone(),
+        periods_unmet: Vec::new(),
+        periods_unknown: Vec::new(),
         previous: None,
         explanation: None,
     }
@@ -558,6 +860,8 @@ fn previous_result(
         measured.clone(),
         Some(period),
         opts,
+        acc.may_be_empty(),
+        &baseline_of(rule, None),
     );
     let trend = match &now.measured {
         Some(m) => trend(&rule.target, m, &measured),

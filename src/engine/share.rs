@@ -32,12 +32,32 @@ impl Share {
         *slot += 1;
     }
 
+    /// Could every row be out of scope? True when no row is in scope for
+    /// certain but some may be: one filling leaves nothing to measure.
+    pub fn may_be_empty(&self) -> bool {
+        self.t + self.f + self.u == 0 && self.st + self.sf + self.su > 0
+    }
+
+    /// Adds the counts of another accumulator (another period of the same group).
+    pub fn merge(&mut self, other: &Share) {
+        self.t += other.t;
+        self.f += other.f;
+        self.u += other.u;
+        self.st += other.st;
+        self.sf += other.sf;
+        self.su += other.su;
+    }
+
     pub fn finish(&self) -> Measured {
         let n = self.t + self.f + self.u;
         // Fewest qualifying: unknown conditions false; scope-unknown rows that
-        // fail (or may fail) included, those that meet it excluded.
+        // fail (or may fail) included, those that meet it excluded. Over the
+        // fillings that leave something to measure: when only rows that meet
+        // it may be in scope, every such filling measures 100%.
         let min_den = n + self.sf + self.su;
-        let min = if min_den == 0 {
+        let min = if min_den == 0 && self.st > 0 {
+            Rational::one()
+        } else if min_den == 0 {
             Rational::zero()
         } else {
             Rational::new(self.t.into(), min_den.into())
@@ -102,6 +122,27 @@ mod tests {
         assert_eq!(m.min, r(1, 3));
         assert_eq!(m.max, Some(r(2, 3)));
         assert_eq!(m.unknown, 2);
+    }
+
+    #[test]
+    fn a_met_row_of_unknown_scope_measures_full() {
+        // A society whose rating is unreadable but which is linked up and down:
+        // in scope it meets the target, out of scope there is nothing to measure.
+        let mut s = Share::default();
+        s.add(Truth::Unknown, Truth::True);
+        let m = s.finish();
+        assert_eq!((m.min.clone(), m.max.clone()), (r(1, 1), Some(r(1, 1))));
+        assert!(s.may_be_empty() && !m.empty);
+        let mut failing = Share::default();
+        failing.add(Truth::Unknown, Truth::False);
+        let m = failing.finish();
+        assert_eq!((m.min.clone(), m.max.clone()), (r(0, 1), Some(r(1, 1))));
+        let mut certain = Share::default();
+        certain.add(Truth::True, Truth::False);
+        certain.add(Truth::Unknown, Truth::True);
+        assert!(!certain.may_be_empty());
+        certain.merge(&s);
+        assert_eq!(certain.finish().unknown, 2);
     }
 
     #[test]

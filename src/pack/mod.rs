@@ -8,7 +8,9 @@ use crate::num::Rational;
 use crate::target::Target;
 use anyhow::{anyhow, Result};
 use chrono::NaiveDate;
-use schema::{ColumnType, ConditionDef, MeasureDef, Name, PackFile, Severity, Text};
+use schema::{
+    Baseline, ColumnType, ConditionDef, JudgedOn, MeasureDef, Name, PackFile, Severity, Text,
+};
 use serde_saphyr::{Budget, Location};
 use std::collections::HashSet;
 
@@ -137,9 +139,16 @@ pub struct Rule {
     pub clause: String,
     pub title: Text,
     pub quote: String,
-    pub note: Option<String>,
+    pub note: Option<Text>,
     pub dataset: usize,
+    /// The plan's modal word, if the sentence has one.
+    pub binding: Option<String>,
     pub severity: Severity,
+    pub judged_on: JudgedOn,
+    /// Groups the rule does not hold, and why.
+    pub not_for: Option<(Vec<String>, Text)>,
+    pub every_period: bool,
+    pub baseline: Option<Baseline>,
     pub scope: Option<Condition>,
     pub group_by: Option<ColId>,
     pub total: bool,
@@ -147,6 +156,43 @@ pub struct Rule {
     pub target: Target,
     pub due: Option<NaiveDate>,
     pub unit: Option<Text>,
+    pub advice: Option<Text>,
+}
+
+/// Modal words that bind (severity `error`).
+pub const BINDING_WORDS: &[&str] = &["应", "确保", "要", "必须"];
+/// Modal words of aspiration (severity `warning`): 推进 is read like 推动.
+pub const ASPIRATION_WORDS: &[&str] = &["力争", "一般应", "普遍", "指导", "推动", "推进", "主要"];
+
+/// The severity a modal word gives, or `None` for a word the pack does not know.
+pub fn severity_of(word: &str) -> Option<Severity> {
+    if BINDING_WORDS.contains(&word) {
+        Some(Severity::Error)
+    } else if ASPIRATION_WORDS.contains(&word) {
+        Some(Severity::Warning)
+    } else {
+        None
+    }
+}
+
+/// Sort key of a clause such as `三(一)` or `九（三）`: the chapter and item
+/// numbers, so that reports follow the plan (三 … 九) whatever the pack's order.
+/// A clause in another form sorts after all others.
+pub fn clause_key(clause: &str) -> (u32, u32) {
+    let digit = |c: char| {
+        "一二三四五六七八九十"
+            .chars()
+            .position(|d| d == c)
+            .map(|i| i as u32 + 1)
+    };
+    let mut chars = clause.chars();
+    let Some(chapter) = chars.next().and_then(digit) else {
+        return (u32::MAX, u32::MAX);
+    };
+    let item = chars
+        .find_map(|c| digit(c).or_else(|| c.to_digit(10)))
+        .unwrap_or(0);
+    (chapter, item)
 }
 
 #[derive(Debug)]
@@ -315,6 +361,8 @@ impl Compiler<'_> {
             }
             rules.push(rule);
         }
+        // Reports list rules in the plan's clause order (stable within a clause).
+        rules.sort_by_key(|r| clause_key(&r.clause));
         Ok(Pack {
             id: file.plan.id,
             title: file.plan.title,
@@ -537,8 +585,79 @@ impl Compiler<'_> {
             id: &id,
             plan_date,
         };
-        let target =
-            Target::parse(&def.target.value).map_err(|m| fail(def.target.referenced, m))?;
+        let target = match def.baseline {
+            None => Target::parse(&def.target.value),
+            Some(Baseline::Previous) => baseline_target(&def.target.value),
+        }
+        .map_err(|m| fail(def.target.referenced, m))?;
+        let severity = match (&def.binding, &def.severity) {
+            (None, None) => Severity::Error,
+            (None, Some(s)) => s.value,
+            (Some(word), explicit) => {
+                let implied = severity_of(&word.value).ok_or_else(|| {
+                    fail(
+                        word.referenced,
+                        format!(
+                            "`binding: {}` is not a modal word the pack knows: binding {};                              aspiration {}",
+                            word.value,
+                            BINDING_WORDS.join("、"),
+                            ASPIRATION_WORDS.join("、")
+                        ),
+                    )
+                })?;
+                if !def.quote.contains(&word.value) {
+                    return Err(fail(
+                        word.referenced,
+                        format!(
+                            "`binding: {}` does not occur in the rule's quote",
+                            word.value
+                        ),
+                    ));
+                }
+                match explicit {
+                    Some(s) if s.value != implied => {
+                        return Err(fail(
+                            s.referenced,
+                            format!(
+                                "`severity: {}` contradicts `binding: {}` (which means {})",
+                                s.value.as_str(),
+                                word.value,
+                                implied.as_str()
+                            ),
+                        ))
+                    }
+                    _ => implied,
+                }
+            }
+        };
+        if def.judged_on == JudgedOn::Total && !def.total {
+            return Err(fail(
+                def.id.referenced,
+                "`judged_on: total` needs `total: true` (the figure the target is judged on)"
+                    .into(),
+            ));
+        }
+        if def.every_period && !matches!(def.measure, MeasureDef::Share(_)) {
+            return Err(fail(
+                def.id.referenced,
+                "`every_period: true` counts periods: the measure must be `share`".into(),
+            ));
+        }
+        if def.every_period && ds.period.is_none() {
+            return Err(fail(
+                def.id.referenced,
+                format!(
+                    "`every_period: true` needs a dataset with a `period` column; `{}` has none",
+                    ds.name
+                ),
+            ));
+        }
+        if def.baseline.is_some() && !matches!(def.measure, MeasureDef::Share(_)) {
+            return Err(fail(
+                def.id.referenced,
+                "`baseline: previous` compares shares: the measure must be `share`".into(),
+            ));
+        }
         let due = match &def.due {
             None => None,
             Some(d) => {
@@ -570,9 +689,17 @@ impl Compiler<'_> {
             clause: def.clause.clone(),
             title: def.title.clone(),
             quote: def.quote.clone(),
-            note: def.note.clone(),
+            note: def.note.clone().map(Text::from),
             dataset: ds_index,
-            severity: def.severity,
+            binding: def.binding.as_ref().map(|b| b.value.clone()),
+            severity,
+            judged_on: def.judged_on,
+            not_for: def
+                .not_for
+                .as_ref()
+                .map(|n| (n.groups.clone(), n.reason.clone())),
+            every_period: def.every_period,
+            baseline: def.baseline,
             scope: def.scope.as_ref().map(|c| cx.condition(c)).transpose()?,
             group_by: def
                 .group_by
@@ -584,9 +711,33 @@ impl Compiler<'_> {
             target,
             due,
             unit: def.unit.clone(),
+            advice: def.advice.clone(),
             id,
         })
     }
+}
+
+/// The comparison of a `baseline: previous` rule (`超过上届`, `不低于上届`,
+/// `>`); its value is filled in from the previous roster at check time.
+fn baseline_target(text: &str) -> std::result::Result<Target, String> {
+    let s: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let words = s.trim_end_matches("上届");
+    let op = match words {
+        "超过" | "高于" | ">" => crate::target::Op::Gt,
+        "不低于" | "不少于" | ">=" | "≥" => crate::target::Op::Ge,
+        _ => {
+            return Err(format!(
+                "with `baseline: previous` the target is a comparison with the previous \
+                 roster: write `超过上届` or `不低于上届`, not `{text}`"
+            ))
+        }
+    };
+    Ok(Target {
+        op,
+        value: crate::num::int(0),
+        style: crate::target::Style::Percent,
+        written: "上届".into(),
+    })
 }
 
 /// The pack's name for a column type.
@@ -718,9 +869,9 @@ mod tests {
     const PLAN: &str = include_str!("../../plan/taizhou-kx-reform-2017.txt");
 
     #[test]
-    fn embedded_pack_has_the_24_contract_rules() {
+    fn embedded_pack_has_the_contract_rules() {
         let pack = Pack::embedded().unwrap();
-        assert_eq!(pack.rules.len(), 24);
+        assert_eq!(pack.rules.len(), 35);
         assert_eq!(pack.date, NaiveDate::from_ymd_opt(2017, 3, 24));
         let names: Vec<&str> = pack.datasets.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(
@@ -731,7 +882,8 @@ mod tests {
                 "society_delegates",
                 "society_council",
                 "societies",
-                "districts"
+                "districts",
+                "city"
             ]
         );
         let link = pack
@@ -747,6 +899,142 @@ mod tests {
                 r.id
             );
         }
+        for id in [
+            "districts.kx_head_in_congress",
+            "societies.decoupled",
+            "delegates.frontline_growth",
+            "city.annual_report",
+            "city.popsci_funding",
+            "city.science_museum_plate",
+            "city.function_transfer_group",
+            "city.maker_alliance",
+            "city.advisory_committee",
+            "city.university_federation",
+            "city.party_committee",
+        ] {
+            assert!(pack.rules.iter().any(|r| r.id == id), "{id} missing");
+        }
+    }
+
+    fn rule<'p>(pack: &'p Pack, id: &str) -> &'p Rule {
+        pack.rules.iter().find(|r| r.id == id).unwrap()
+    }
+
+    #[test]
+    fn severity_follows_the_plans_modal_word() {
+        let pack = Pack::embedded().unwrap();
+        let expect = [
+            ("societies.member_growth", Some("力争"), Severity::Warning),
+            (
+                "districts.above_scale_coverage",
+                Some("力争"),
+                Severity::Warning,
+            ),
+            ("districts.hitech_coverage", Some("力争"), Severity::Warning),
+            (
+                "society_council.young_middle",
+                Some("一般应"),
+                Severity::Warning,
+            ),
+            ("societies.party_branch", Some("普遍"), Severity::Warning),
+            (
+                "societies.supervisory_board",
+                Some("指导"),
+                Severity::Warning,
+            ),
+            ("societies.two_reforms", Some("推动"), Severity::Warning),
+            ("societies.decoupled", Some("推进"), Severity::Warning),
+            (
+                "committee.vice_chair_fields",
+                Some("主要"),
+                Severity::Warning,
+            ),
+            ("society_council.frontline", Some("应"), Severity::Error),
+            ("districts.popsci_funding", Some("确保"), Severity::Error),
+            ("societies.upper_lower_link", Some("要"), Severity::Error),
+            ("delegates.frontline", None, Severity::Error),
+        ];
+        for (id, word, severity) in expect {
+            let r = rule(&pack, id);
+            assert_eq!((r.binding.as_deref(), r.severity), (word, severity), "{id}");
+        }
+        // Every aspiration word gives a warning, every binding word an error.
+        for r in &pack.rules {
+            if let Some(w) = &r.binding {
+                assert_eq!(Some(r.severity), severity_of(w), "{}", r.id);
+                assert!(r.quote.contains(w.as_str()), "{}", r.id);
+            }
+        }
+    }
+
+    #[test]
+    fn every_rule_has_a_unit_and_new_readings() {
+        let pack = Pack::embedded().unwrap();
+        for r in &pack.rules {
+            assert!(r.unit.is_some(), "{} has no unit", r.id);
+        }
+        let literacy = rule(&pack, "districts.science_literacy");
+        assert_eq!(literacy.judged_on, JudgedOn::Total);
+        assert!(!rule(&pack, "districts.popsci_funding").total);
+        let (groups, _) = rule(&pack, "districts.independent_party_group")
+            .not_for
+            .as_ref()
+            .unwrap();
+        assert!(groups.iter().any(|g| g == "医药高新区"));
+        assert!(rule(&pack, "districts.annual_report").every_period);
+        assert!(rule(&pack, "city.annual_report").every_period);
+        assert_eq!(
+            rule(&pack, "delegates.frontline_growth").baseline,
+            Some(Baseline::Previous)
+        );
+        let link = rule(&pack, "societies.upper_lower_link");
+        let mut cols = Vec::new();
+        link.scope.as_ref().unwrap().columns(&mut cols);
+        let names: Vec<&str> = cols
+            .iter()
+            .map(|c| pack.datasets[link.dataset].columns[*c].name.as_str())
+            .collect();
+        assert_eq!(names, ["level", "rating"]);
+    }
+
+    #[test]
+    fn rules_are_listed_in_the_plans_clause_order() {
+        assert_eq!(clause_key("三(一)"), (3, 1));
+        assert_eq!(clause_key("九（三）"), (9, 3));
+        assert_eq!(clause_key("十"), (10, 0));
+        assert_eq!(clause_key("x"), (u32::MAX, u32::MAX));
+        let pack = Pack::embedded().unwrap();
+        let keys: Vec<(u32, u32)> = pack.rules.iter().map(|r| clause_key(&r.clause)).collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+        // The pack writes 九(二)'s society rules before 八(一); the plan order wins.
+        let pos = |id: &str| pack.rules.iter().position(|r| r.id == id).unwrap();
+        assert!(pos("districts.independent_party_group") < pos("societies.party_branch"));
+        assert!(pos("districts.science_literacy") < pos("society_delegates.frontline"));
+    }
+
+    #[test]
+    fn binding_words_are_checked() {
+        let base = pack_measuring("{flag: ok}", "{flag: ok}");
+        let with =
+            |extra: &str| base.replace("    dataset: p\n", &format!("    dataset: p\n{extra}"));
+        let err = |text: String| format!("{:#}", Pack::parse(&text, "t.yaml").unwrap_err());
+        let e = err(with("    binding: 希望\n"));
+        assert!(e.contains("`binding: 希望` is not a modal word"), "{e}");
+        let e = err(with("    binding: 力争\n"));
+        assert!(e.contains("does not occur in the rule's quote"), "{e}");
+        let text = with("    binding: 力争\n").replace("quote: q", "quote: 力争q");
+        let pack = Pack::parse(&text, "t.yaml").unwrap();
+        assert_eq!(pack.rules[0].severity, Severity::Warning);
+        let e =
+            err(with("    binding: 力争\n    severity: error\n")
+                .replace("quote: q", "quote: 力争q"));
+        assert!(e.contains("contradicts `binding: 力争`"), "{e}");
+        let e = err(with("    every_period: true\n"));
+        assert!(e.contains("needs a dataset with a `period` column"), "{e}");
+        let e = err(with("    baseline: previous\n"));
+        assert!(e.contains("超过上届"), "{e}");
     }
 
     #[test]

@@ -151,12 +151,16 @@ pub struct DeriveDef {
     pub when_false: Vec<String>,
 }
 
+/// How much an unmet result weighs: `error` fails the run, `warning` is an
+/// aspiration (reported, never exit 1 by default), `info` a figure shown for
+/// reference only (a district's share of a city-wide target), never exit 1.
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     #[default]
     Error,
     Warning,
+    Info,
 }
 
 impl Severity {
@@ -164,8 +168,47 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         }
     }
+}
+
+/// Text in Chinese only (a plain string) or in both languages.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum TextDef {
+    Plain(String),
+    Both(Text),
+}
+
+impl From<TextDef> for Text {
+    fn from(t: TextDef) -> Text {
+        match t {
+            TextDef::Plain(zh) => Text { zh, en: None },
+            TextDef::Both(t) => t,
+        }
+    }
+}
+
+/// Whose figure a grouped rule's target is (`judged_on`).
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum JudgedOn {
+    /// Every group is held to the target (and the pooled total, if any).
+    #[default]
+    Each,
+    /// Only the pooled total (the city figure) is held; per-group results are
+    /// shown for reference with severity `info`.
+    Total,
+}
+
+/// Groups a rule is not addressed to (`not_for`), and why.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotForDef {
+    /// Group names (as written in the group column) the rule does not hold.
+    pub groups: Vec<String>,
+    pub reason: Text,
 }
 
 #[derive(Debug, Deserialize)]
@@ -179,10 +222,29 @@ pub struct RuleDef {
     pub quote: String,
     /// How the pack reads the sentence where it is not literal.
     #[serde(default)]
-    pub note: Option<String>,
+    pub note: Option<TextDef>,
     pub dataset: Name,
+    /// The plan's modal word (应, 确保, 力争, 一般应 …); decides the severity.
     #[serde(default)]
-    pub severity: Severity,
+    pub binding: Option<Spanned<String>>,
+    /// Explicit severity; must agree with `binding` when both are given.
+    #[serde(default)]
+    pub severity: Option<Spanned<Severity>>,
+    /// With `group_by` and `total`: whose figure the target is.
+    #[serde(default)]
+    pub judged_on: JudgedOn,
+    /// Groups the rule is not addressed to: `not_applicable` there.
+    #[serde(default)]
+    pub not_for: Option<NotForDef>,
+    /// A period rule ("每年"): every period in the file from the plan's year
+    /// up to the one checked must meet the target.
+    #[serde(default)]
+    pub every_period: bool,
+    /// `previous`: the target's value is this measure on the previous
+    /// roster (`--previous DATASET=FILE` or a number); the target gives the
+    /// comparison only (`超过上届`).
+    #[serde(default)]
+    pub baseline: Option<Baseline>,
     /// Only rows meeting this condition are measured.
     #[serde(default)]
     pub scope: Option<ConditionDef>,
@@ -200,6 +262,18 @@ pub struct RuleDef {
     /// (`名基层一线代表`, `front-line delegates`).
     #[serde(default)]
     pub unit: Option<Text>,
+    /// Shortfall advice replacing the default wording; `{n}` is the
+    /// numerator shortfall (`需将 {n} 名兼职副主席换为其他行业领域人选`).
+    #[serde(default)]
+    pub advice: Option<Text>,
+}
+
+/// What a rule's target value is compared with.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Baseline {
+    /// The same measure on the previous congress's roster.
+    Previous,
 }
 
 #[derive(Debug, Deserialize)]

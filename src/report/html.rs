@@ -338,11 +338,12 @@ fn rule_article(results: &[&RuleResult], lang: Lang, w: &Words) -> Markup {
         article.rule {
             h3 {
                 (r0.title.get(lang)) " "
-                small { (r0.rule) @if r0.severity == crate::pack::schema::Severity::Warning { @if lang == Lang::Zh { "（提示）" } @else { " (warning)" } } }
+                small { (r0.rule) @if r0.severity == crate::pack::schema::Severity::Warning { (super::severity_mark(r0.severity, lang)) } }
             }
             @if !r0.quote.is_empty() { p.quote { "“" (r0.quote) "”" } }
+            @if let Some(note) = &r0.note { p.small.note { (super::notes_heading(lang)) "：" (note.get(lang)) } }
             p {
-                (w.target) " " strong { (r0.target.to_string()) }
+                (w.target) " " strong { (super::target_text(r0, lang)) }
                 @if let Some(due) = r0.due { " · " (w.due) " " (due.to_string()) }
             }
             table {
@@ -354,7 +355,7 @@ fn rule_article(results: &[&RuleResult], lang: Lang, w: &Words) -> Markup {
                 tbody {
                     @for r in results {
                         tr {
-                            @if grouped { td { @if r.pooled { strong { (group_label(r, lang)) } } @else { (group_label(r, lang)) } } }
+                            @if grouped { td { @if r.pooled { strong { (group_label(r, lang)) } } @else { (group_label(r, lang)) } (super::severity_mark(r.severity, lang).replace("（提示）", "")) } }
                             td { (badge(r, lang)) }
                             td.actual {
                                 @if let (Some(m), false) = (&r.measured, r.status == Status::NotApplicable) { (bar(r, m, lang)) }
@@ -414,7 +415,7 @@ fn matrix_section(report: &Report, m: &Matrix<'_>, lang: Lang, w: &Words) -> Mar
             p.small.muted { (matrix::legend(lang)) }
             ol.small {
                 @for r in &m.rules {
-                    li { (r.title.get(lang)) " " (r.target.to_string()) " · " (r.clause) " · " (r.rule) }
+                    li { (r.title.get(lang)) " " (super::target_text(r, lang)) " · " (r.clause) " · " (r.rule) @if let Some(n) = &r.note { br; span.muted { (n.get(lang)) } } }
                 }
             }
         }

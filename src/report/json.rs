@@ -51,6 +51,8 @@ struct Result<'a> {
     /// given) such a result counts as unmet for the exit code.
     checked: bool,
     severity: &'static str,
+    /// The plan's modal word (应, 力争 …); `null` for a stated figure.
+    binding: Option<&'a str>,
     target: Target,
     numerator: Option<Box<RawValue>>,
     denominator: Option<Box<RawValue>>,
@@ -59,6 +61,13 @@ struct Result<'a> {
     shortfall: Option<Shortfall>,
     due: Option<String>,
     reason: Option<Reason>,
+    /// How the pack reads the plan's sentence.
+    note: Option<&'a str>,
+    /// "每年" rules: the years that did not (or may not) meet the target.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    years_unmet: Vec<i64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    years_unknown: Vec<i64>,
     previous: Option<Previous>,
     explanation: Option<Explanation<'a>>,
 }
@@ -142,6 +151,7 @@ fn result<'a>(r: &'a RuleResult, opts: &RenderOptions) -> Result<'a> {
         status: r.status.as_str(),
         checked: r.status != Status::Skipped,
         severity: r.severity.as_str(),
+        binding: r.binding.as_deref(),
         target: Target {
             op: r.target.op.ascii(),
             value: num::fraction_text(&r.target.value),
@@ -162,6 +172,9 @@ fn result<'a>(r: &'a RuleResult, opts: &RenderOptions) -> Result<'a> {
             code: why.code(),
             text: why.text(opts.lang, &r.dataset),
         }),
+        note: r.note.as_ref().map(|n| n.get(opts.lang)),
+        years_unmet: r.periods_unmet.clone(),
+        years_unknown: r.periods_unknown.clone(),
         previous: r.previous.as_ref().map(|p| Previous {
             year: p.period,
             status: p.status.as_str(),

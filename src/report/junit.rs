@@ -57,8 +57,19 @@ fn details(r: &RuleResult, lang: Lang) -> String {
             if zh { "实际" } else { "actual" },
             actual_text(r, lang)
         ),
-        format!("{}: {}", if zh { "目标" } else { "target" }, r.target),
+        format!(
+            "{}: {}",
+            if zh { "目标" } else { "target" },
+            super::target_text(r, lang)
+        ),
     ];
+    if let Some(note) = &r.note {
+        lines.push(format!(
+            "{}: {}",
+            if zh { "说明" } else { "reading" },
+            note.get(lang)
+        ));
+    }
     let words = shortfall_words(r, lang);
     if !words.is_empty() {
         lines.push(format!(

@@ -81,6 +81,14 @@ impl Render for Markdown {
             writeln!(out, "\n{}", esc(&line))?;
         }
         write_explanations(&mut out, report, lang)?;
+        let notes = super::notes(report);
+        if !notes.is_empty() {
+            writeln!(out, "## {}\n", super::notes_heading(lang))?;
+            for r in notes {
+                writeln!(out, "- {}", esc(&super::note_line(r, lang)))?;
+            }
+            writeln!(out)?;
+        }
         if !report.issues.is_empty() {
             writeln!(
                 out,
@@ -114,13 +122,10 @@ impl Render for Markdown {
 }
 
 fn write_list(out: &mut String, results: &[&RuleResult], lang: Lang) -> anyhow::Result<()> {
-    let zh = lang == Lang::Zh;
     header(out, &super::list_headings(lang))?;
     for r in results {
         let mut title = format!("{} ({})", r.title.get(lang), r.rule);
-        if r.severity == crate::pack::schema::Severity::Warning {
-            title.push_str(if zh { "（提示）" } else { " (warning)" });
-        }
+        title.push_str(super::severity_mark(r.severity, lang));
         let prev = previous_text(r, lang);
         let actual = if prev.is_empty() {
             actual_text(r, lang)
@@ -139,7 +144,7 @@ fn write_list(out: &mut String, results: &[&RuleResult], lang: Lang) -> anyhow::
                 esc(&title),
                 esc(&group_label(r, lang)),
                 esc(&actual),
-                esc(&r.target.to_string()),
+                esc(&super::target_text(r, lang)),
                 esc(&shortfall_words(r, lang)),
                 r.due.map(|d| d.to_string()).unwrap_or_default(),
             ],
@@ -187,7 +192,7 @@ fn write_matrix(
             esc(&r.rule),
             esc(&r.clause),
             esc(r.title.get(lang)),
-            esc(&r.target.to_string())
+            esc(&super::target_text(r, lang))
         )?;
     }
     writeln!(out)?;

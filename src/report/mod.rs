@@ -154,6 +154,10 @@ pub enum Reason {
     NothingToMeasure,
     /// The denominator is zero (e.g. a district with no parks).
     ZeroDenominator,
+    /// The rule is not addressed to this group (`not_for` in the pack).
+    NotAddressed(Text),
+    /// A rule measured against the previous roster, which was not given.
+    NoPrevious,
 }
 
 impl Reason {
@@ -171,6 +175,13 @@ impl Reason {
             (Reason::ZeroDenominator, Lang::En) => {
                 "the denominator is zero: nothing to measure".into()
             }
+            (Reason::NotAddressed(why), _) => why.get(lang).to_string(),
+            (Reason::NoPrevious, Lang::Zh) => format!(
+                "未提供上届数据：用 --previous {dataset}=上届名单.xlsx 或 --previous {dataset}=68.5% 给出"
+            ),
+            (Reason::NoPrevious, Lang::En) => format!(
+                "no previous roster: give it with --previous {dataset}=old.xlsx or --previous {dataset}=68.5%"
+            ),
         }
     }
 
@@ -181,6 +192,8 @@ impl Reason {
             Reason::MissingColumns(_) => "missing_column",
             Reason::NothingToMeasure => "nothing_to_measure",
             Reason::ZeroDenominator => "zero_denominator",
+            Reason::NotAddressed(_) => "not_addressed",
+            Reason::NoPrevious => "no_previous",
         }
     }
 }
@@ -207,6 +220,16 @@ pub struct RuleResult {
     pub unit: Option<Text>,
     /// The plan's sentence the rule comes from.
     pub quote: String,
+    /// How the pack reads the sentence (shown in every format).
+    pub note: Option<Text>,
+    /// The plan's modal word (应, 力争 …), if the sentence has one.
+    pub binding: Option<String>,
+    /// Shortfall advice replacing the default wording (`{n}` = the amount).
+    pub advice: Option<Text>,
+    /// For "每年" rules: the periods (years) that did not meet the target,
+    /// and those that may not have (unknown cells).
+    pub periods_unmet: Vec<i64>,
+    pub periods_unknown: Vec<i64>,
     /// The same rule and group in the previous period of a multi-year file.
     pub previous: Option<Previous>,
     /// Rows that do not meet the condition or are unknown, when asked for
@@ -405,7 +428,8 @@ impl Report {
             (matches!(r.status, Status::Fail | Status::Indeterminate) || r.not_checked())
                 && match fail_on {
                     FailOn::Error => r.severity == Severity::Error,
-                    FailOn::Warning => true,
+                    // Reference figures (info) never fail a run.
+                    FailOn::Warning => r.severity != Severity::Info,
                     FailOn::Never => false,
                 }
         })
@@ -730,39 +754,178 @@ pub fn explanation_count(r: &RuleResult, x: &Explanation, lang: Lang) -> String 
     }
 }
 
-/// Words for a shortfall: "需再增加 4 名基层一线代表（或增补 14 名）".
+/// Words for a shortfall: "需再增加 4 名基层一线代表（替换），或增补 14 名基层一线代表".
+/// "每年" rules name the years instead; survey rates (weighted) give the gap
+/// in percentage points; a rule's `advice` replaces the default wording.
 pub fn shortfall_words(r: &RuleResult, lang: Lang) -> String {
     let Some(s) = &r.shortfall else {
         return String::new();
     };
-    let unit = r.unit.as_ref().map(|u| u.get(lang).to_string());
+    if !r.periods_unmet.is_empty() || !r.periods_unknown.is_empty() {
+        return period_words(r, lang);
+    }
+    let zero = Rational::from_integer(0.into());
     let amount = |x: &Rational| crate::num::exact_text(x);
-    let mut out = match (&s.numerator, lang) {
-        (None, Lang::Zh) => "仅靠替换无法达到".to_string(),
-        (None, Lang::En) => "cannot be met by replacement alone".to_string(),
-        (Some(x), Lang::Zh) if x < &Rational::from_integer(0.into()) => {
-            format!("需减少 {} {}", amount(&-x), unit.unwrap_or_default())
-        }
-        (Some(x), Lang::En) if x < &Rational::from_integer(0.into()) => {
-            format!("needs {} fewer {}", amount(&-x), unit.unwrap_or_default())
-        }
-        (Some(x), Lang::Zh) => match (r.measured.as_ref().map(|m| m.kind), unit) {
-            (Some(Kind::Share), Some(u)) => format!("需再增加 {} {u}（替换）", amount(x)),
-            (_, Some(u)) => format!("需再增加 {} {u}", amount(x)),
-            (_, None) => format!("需再增加 {}", amount(x)),
+    let one = |x: &Rational| *x == Rational::from_integer(1.into());
+    let kind = r.measured.as_ref().map(|m| m.kind);
+    let mut out = match &s.numerator {
+        None => match lang {
+            Lang::Zh => "仅靠替换无法达到".to_string(),
+            Lang::En => "cannot be met by replacement alone".to_string(),
         },
-        (Some(x), Lang::En) => match unit {
-            Some(u) => format!("needs {} more {u}", amount(x)),
-            None => format!("needs {} more", amount(x)),
-        },
+        Some(x) if x > &zero && kind == Some(Kind::Weighted) => points_words(r, x, lang),
+        Some(x) if x > &zero && r.advice.is_some() => {
+            let advice = r.advice.as_ref().map(|a| pick(a.get(lang), one(x)));
+            advice.unwrap_or_default().replace("{n}", &amount(x))
+        }
+        Some(x) => {
+            let unit = |n: &Rational| unit_words(r, lang, one(n));
+            match lang {
+                Lang::Zh if x < &zero => format!("需减少 {} {}", amount(&-x), unit(&-x)),
+                Lang::En if x < &zero => format!("needs {} fewer {}", amount(&-x), unit(&-x)),
+                // A roster share can also be met by adding people: say that
+                // the first figure replaces members.
+                Lang::Zh if s.add.is_some() => {
+                    format!("需再增加 {} {}（替换）", amount(x), unit(x))
+                }
+                Lang::Zh => format!("需再增加 {} {}", amount(x), unit(x)),
+                Lang::En if s.add.is_some() => {
+                    format!("needs {} more {} (by replacement)", amount(x), unit(x))
+                }
+                Lang::En => format!("needs {} more {}", amount(x), unit(x)),
+            }
+        }
     };
     if let Some(add) = &s.add {
+        let unit = unit_words(r, lang, *add == 1.into());
         out.push_str(&match lang {
-            Lang::Zh => format!("，或增补 {add} 名"),
-            Lang::En => format!(", or add {add}"),
+            Lang::Zh => format!("，或增补 {add} {unit}"),
+            Lang::En => format!(", or add {add} {unit}"),
         });
     }
     out.trim().to_string()
+}
+
+/// `a|b`: the singular `a` for one, the plural `b` otherwise (English units).
+fn pick(text: &str, one: bool) -> String {
+    match text.split_once('|') {
+        Some((singular, _)) if one => singular.to_string(),
+        Some((_, plural)) => plural.to_string(),
+        None => text.to_string(),
+    }
+}
+
+fn unit_words(r: &RuleResult, lang: Lang, one: bool) -> String {
+    r.unit
+        .as_ref()
+        .map(|u| pick(u.get(lang), one))
+        .unwrap_or_default()
+}
+
+/// A weighted rate's gap in percentage points, rounded up to 0.01 so that
+/// raising it by that much meets the target: "需提高 1.2 个百分点".
+fn points_words(r: &RuleResult, x: &Rational, lang: Lang) -> String {
+    use num_traits::Zero;
+    let Some(m) = r.measured.as_ref().filter(|m| !m.denominator.is_zero()) else {
+        return String::new();
+    };
+    let hundredths = (x / &m.denominator * crate::num::int(10_000)).ceil();
+    let points = crate::num::exact_text(&(hundredths / crate::num::int(100)));
+    match lang {
+        Lang::Zh => format!("需提高 {points} 个百分点"),
+        Lang::En if points == "1" => "needs 1 more percentage point".to_string(),
+        Lang::En => format!("needs {points} more percentage points"),
+    }
+}
+
+/// "2023、2025 年未达标；2024 年无法判定".
+fn period_words(r: &RuleResult, lang: Lang) -> String {
+    let list = |ys: &[i64], sep: &str| {
+        ys.iter()
+            .map(|y| y.to_string())
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    let mut parts = Vec::new();
+    match lang {
+        Lang::Zh => {
+            if !r.periods_unmet.is_empty() {
+                parts.push(format!("{} 年未达标", list(&r.periods_unmet, "、")));
+            }
+            if !r.periods_unknown.is_empty() {
+                parts.push(format!("{} 年无法判定", list(&r.periods_unknown, "、")));
+            }
+            parts.join("；")
+        }
+        Lang::En => {
+            if !r.periods_unmet.is_empty() {
+                parts.push(format!("not met in {}", list(&r.periods_unmet, ", ")));
+            }
+            if !r.periods_unknown.is_empty() {
+                parts.push(format!("undecided in {}", list(&r.periods_unknown, ", ")));
+            }
+            parts.join("; ")
+        }
+    }
+}
+
+/// The target with the plan's modal word beside it: "≥ 50%（力争）".
+pub fn target_text(r: &RuleResult, lang: Lang) -> String {
+    let target = r.target.to_string();
+    let Some(word) = &r.binding else {
+        return target;
+    };
+    match lang {
+        Lang::Zh => format!("{target}（{word}）"),
+        Lang::En => {
+            let force = match r.severity {
+                Severity::Error => "binding",
+                _ => "aspiration",
+            };
+            format!("{target} ({word}: {force})")
+        }
+    }
+}
+
+/// The mark after a rule's title for results that never fail the run:
+/// "（提示）" for aspirations, "（参考）" for reference figures.
+pub fn severity_mark(severity: Severity, lang: Lang) -> &'static str {
+    match (severity, lang) {
+        (Severity::Error, _) => "",
+        (Severity::Warning, Lang::Zh) => "（提示）",
+        (Severity::Warning, Lang::En) => " (warning)",
+        (Severity::Info, Lang::Zh) => "（参考）",
+        (Severity::Info, Lang::En) => " (reference only)",
+    }
+}
+
+/// The pack's readings behind the results shown: each rule with a note once,
+/// in result (plan) order; rules skipped for want of a file are left out.
+pub fn notes(report: &Report) -> Vec<&RuleResult> {
+    let mut seen = std::collections::HashSet::new();
+    report
+        .results
+        .iter()
+        .filter(|r| r.reason != Some(Reason::NoInput))
+        .filter(|r| r.note.is_some() && seen.insert(r.rule.as_str()))
+        .collect()
+}
+
+/// The heading of the notes section.
+pub fn notes_heading(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "规则说明（本规则包对方案的读法）",
+        Lang::En => "Readings (how the pack reads the plan)",
+    }
+}
+
+/// `三(一) society_council.young_middle：方案未界定“中青年”…`.
+pub fn note_line(r: &RuleResult, lang: Lang) -> String {
+    let note = r.note.as_ref().map(|n| n.get(lang)).unwrap_or_default();
+    match lang {
+        Lang::Zh => format!("{} {}：{note}", r.clause, r.rule),
+        Lang::En => format!("{} {}: {note}", r.clause, r.rule),
+    }
 }
 
 /// Column headings of a result list (table, markdown).

@@ -38,6 +38,7 @@ impl Render for Table {
             writeln!(out, "{line}")?;
         }
         write_explanations(&mut out, report, lang)?;
+        write_notes(&mut out, report, lang)?;
         let counts = report.counts();
         let summary: Vec<String> = Status::ALL
             .iter()
@@ -72,7 +73,6 @@ fn grid(opts: &RenderOptions) -> Grid {
 /// One line per result.
 fn list(results: &[&RuleResult], opts: &RenderOptions) -> Grid {
     let lang = opts.lang;
-    let zh = lang == Lang::Zh;
     let mut grid = grid(opts);
     let header = super::list_headings(lang);
     grid.set_header(header);
@@ -84,21 +84,32 @@ fn list(results: &[&RuleResult], opts: &RenderOptions) -> Grid {
             status
         };
         let mut title = format!("{}\n{}", r.title.get(lang), r.rule);
-        if r.severity == crate::pack::schema::Severity::Warning {
-            title.push_str(if zh { "（提示）" } else { " (warning)" });
-        }
+        title.push_str(super::severity_mark(r.severity, lang));
         grid.add_row(vec![
             status,
             Cell::new(&r.clause),
             Cell::new(title),
             Cell::new(group_label(r, lang)),
             Cell::new(actual_cell(r, lang)),
-            Cell::new(r.target.to_string()),
+            Cell::new(super::target_text(r, lang)),
             Cell::new(shortfall_words(r, lang)),
             Cell::new(r.due.map(|d| d.to_string()).unwrap_or_default()),
         ]);
     }
     grid
+}
+
+/// The pack's readings of the plan behind the results shown.
+fn write_notes(out: &mut String, report: &Report, lang: Lang) -> anyhow::Result<()> {
+    let notes = super::notes(report);
+    if notes.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{}", super::notes_heading(lang))?;
+    for r in notes {
+        writeln!(out, "  {}", super::note_line(r, lang))?;
+    }
+    Ok(())
 }
 
 /// The actual value, with the previous period's under it.
@@ -160,7 +171,7 @@ fn write_matrix(
             r.rule,
             r.clause,
             r.title.get(lang),
-            r.target
+            super::target_text(r, lang)
         )?;
     }
     Ok(())
