@@ -506,7 +506,7 @@ fn output_refuses_inputs_and_unknown_extensions() {
     let input = write(&dir, "delegates.csv", &text);
     let (code, _, err) = check(&[&input, "--output", &input]);
     assert_eq!(code, 2);
-    assert!(err.contains("this is an input file"), "{err}");
+    assert!(err.contains("这是输入文件"), "{err}");
     assert_eq!(std::fs::read_to_string(&input).unwrap(), text, "untouched");
     // The input bound through its directory, written another way.
     let other = format!("{}/./delegates.csv", dir.path().display());
@@ -514,13 +514,10 @@ fn output_refuses_inputs_and_unknown_extensions() {
     assert_eq!(code, 2);
     let (code, _, err) = check(&[&input, "--output", "report.pdf"]);
     assert_eq!(code, 2);
-    assert!(
-        err.contains("cannot tell the format from the extension"),
-        "{err}"
-    );
+    assert!(err.contains("无法从扩展名判断格式"), "{err}");
     let (code, _, err) = check(&[&input, "--output", "/nonexistent-dir/r.json"]);
     assert_eq!(code, 2);
-    assert!(err.contains("the directory does not exist"), "{err}");
+    assert!(err.contains("所在文件夹不存在"), "{err}");
 }
 
 // ---- completions and man page ----

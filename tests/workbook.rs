@@ -690,7 +690,8 @@ fn a_hidden_first_sheet_is_skipped_and_said_so() {
     // Asked for by name, the hidden sheet is read.
     let named = format!("delegates={path}#上届");
     let (code, json) = check_json(&[&named, "--as-of", "2024-06-30"]);
-    assert_eq!(code, 0);
+    // That sheet has no birth dates: the youth share is not checked (exit 1).
+    assert_eq!(code, 1);
     assert_eq!(frontline(&json), (1, 1));
     // validate says which sheet it read.
     let (_, out, _) = run(&["validate", &bound]);

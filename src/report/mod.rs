@@ -356,9 +356,10 @@ pub struct Issue {
 impl RuleResult {
     /// Its dataset was given but the rule could not be checked (a column
     /// is missing): unmet for the exit code, unlike a rule whose dataset
-    /// was not given at all.
+    /// was not given at all or one measured against a previous roster that
+    /// was not given (`--previous` is optional).
     pub fn not_checked(&self) -> bool {
-        self.status == Status::Skipped && self.reason != Some(Reason::NoInput)
+        self.status == Status::Skipped && matches!(self.reason, Some(Reason::MissingColumns(_)))
     }
 
     /// The status for people: "未检查" for a rule that could not be checked
