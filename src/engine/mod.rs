@@ -958,6 +958,22 @@ mod tests {
     }
 
     #[test]
+    fn dated_results_are_due_by_the_end_of_their_year() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        let due = Some(d(2020, 12, 31));
+        // A year ending on the due date is due, whatever --as-of says.
+        assert!(!not_yet_due(due, Some(2020), d(2020, 6, 30)));
+        assert!(!not_yet_due(due, Some(2024), d(2020, 6, 30)));
+        // A year ending before it is pending, even long after it.
+        assert!(not_yet_due(due, Some(2019), d(2026, 11, 28)));
+        // Undated rosters: --as-of decides, the due date itself still pending.
+        assert!(not_yet_due(due, None, d(2020, 12, 31)));
+        assert!(!not_yet_due(due, None, d(2021, 1, 1)));
+        assert!(!not_yet_due(None, Some(2019), d(2019, 1, 1)));
+        assert!(!not_yet_due(due, Some(i64::MAX), d(2019, 1, 1)));
+    }
+
+    #[test]
     fn trend_follows_the_direction_of_the_target() {
         assert_eq!(
             trend(&t(">= 50%"), &exact(6, 10), &exact(5, 10)),

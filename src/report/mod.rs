@@ -735,9 +735,11 @@ pub fn target_text(r: &RuleResult, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("{target}（{word}）"),
         Lang::En => {
-            let force = match r.severity {
-                Severity::Error => "binding",
-                _ => "aspiration",
+            // The word's force, not the result's severity (a district's
+            // reference figure of a binding city target is still 确保).
+            let force = match crate::pack::severity_of(word) {
+                Some(Severity::Warning) => "aspiration",
+                _ => "binding",
             };
             format!("{target} ({word}: {force})")
         }
