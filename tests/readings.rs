@@ -461,4 +461,22 @@ fn frontline_share_must_grow_over_the_previous_congress() {
     let (code, _, err) = run(&["check", &delegates, "--previous", "nobody=50%"]);
     assert_eq!(code, 2);
     assert!(err.contains("没有名为 nobody 的数据集"), "{err}");
+    let (code, _, err) = run(&["check", &delegates, "--previous", "committee=50%"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("committee 数据集没有与上届比较的规则"),
+        "{err}"
+    );
+    let (code, _, err) = run(&[
+        "check",
+        &delegates,
+        "--previous",
+        "delegates=60%",
+        "--lang",
+        "en",
+        "--previous",
+        "delegates=70%",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("dataset delegates is given twice"), "{err}");
 }

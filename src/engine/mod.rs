@@ -431,32 +431,34 @@ fn check_dataset(
     }
     issues[first_issue..].sort_by_key(|i| i.line);
     if rows == 0 {
-        bail!(
-            "{}: no rows: the file has a header but no data; give a file with at least one row, \
-             or leave the {} dataset out to skip its rules",
-            reader.file,
-            dataset.name
-        );
+        let (file, name) = (&reader.file, &dataset.name);
+        bail!(crate::tr!(
+            "{file}：没有数据行，只有表头：请给出至少有一行数据的文件，或不提供 {name} 数据集以跳过其规则",
+            "{file}: no rows: the file has a header but no data; give a file with at least one row, \
+             or leave the {name} dataset out to skip its rules"
+        ));
     }
     let period = match (dataset.period, opts.year) {
         (None, _) => None,
         (Some(_), Some(y)) => {
             if !periods.contains(&Some(y)) {
-                bail!(
-                    "{}: no rows for year {y} (years found: {}): pick one of them with --year",
-                    reader.file,
-                    years(&periods)
-                );
+                let (file, found) = (&reader.file, years(&periods));
+                bail!(crate::tr!(
+                    "{file}：没有 {y} 年的数据（文件中的年度：{found}）：请用 --year 选其中一年",
+                    "{file}: no rows for year {y} (years found: {found}): pick one of them with --year"
+                ));
             }
             Some(y)
         }
         (Some(p), None) => match periods.iter().next_back() {
             Some(latest) => *latest,
-            None => bail!(
-                "{}: no row has a readable `{}`: fill in the year of each row",
-                reader.file,
-                reader.header(p)
-            ),
+            None => {
+                let (file, header) = (&reader.file, reader.header(p));
+                bail!(crate::tr!(
+                    "{file}：没有一行的“{header}”可以读出：请填写每一行的年度",
+                    "{file}: no row has a readable `{header}`: fill in the year of each row"
+                ))
+            }
         },
     };
 
