@@ -480,3 +480,30 @@ fn frontline_share_must_grow_over_the_previous_congress() {
     assert_eq!(code, 2);
     assert!(err.contains("dataset delegates is given twice"), "{err}");
 }
+
+#[test]
+fn english_counts_are_singular_for_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        &dir,
+        "delegates.csv",
+        "姓名,单位类型,是否基层一线\n甲,企业,\n乙,企业,\n丙,医院,\n",
+    );
+    let (_, out, _) = run(&[
+        "check",
+        &path,
+        "--lang",
+        "en",
+        "--explain",
+        "delegates.frontline",
+    ]);
+    assert!(out.contains("1 data issue:"), "{out}");
+    assert!(out.contains(": 1 row not met or unknown ("), "{out}");
+    // 2 of 3 front-line (丙 unknown): one to replace or one to add, both singular.
+    assert!(
+        out.contains(
+            "needs 1 more front-line delegate (by replacement), or add 1 front-line delegate"
+        ),
+        "{out}"
+    );
+}

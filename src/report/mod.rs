@@ -604,8 +604,10 @@ pub fn explanation_count(r: &RuleResult, x: &Explanation, lang: Lang) -> String 
                 String::new()
             };
             format!(
-                "{group}: {} rows not met or unknown{more} ({})",
-                x.total, x.file
+                "{group}: {} {} not met or unknown{more} ({})",
+                x.total,
+                if x.total == 1 { "row" } else { "rows" },
+                x.file
             )
         }
     }
