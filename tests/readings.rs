@@ -208,6 +208,9 @@ fn link_holds_city_level_societies_rated_3a_and_an_unreadable_rating_matters_onl
     );
     let linked = result(&json, "societies.upper_lower_link", Some("已联学会"));
     assert_eq!(linked["unknown"], 1);
+    // If it is rated 3A or above it must link down: the shortfall assumes so.
+    let unlinked = result(&json, "societies.upper_lower_link", Some("未联学会"));
+    assert_eq!(unlinked["shortfall"], json!({"numerator": 1, "add": null}));
     assert!(
         result(&json, "societies.upper_lower_link", Some("市学会"))["note"]
             .as_str()

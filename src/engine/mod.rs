@@ -264,12 +264,14 @@ impl Acc {
         }
     }
 
-    /// Could every row be out of scope (unknown scopes only)? Then one way
-    /// of filling the unknowns leaves nothing to measure (not applicable).
-    fn may_be_empty(&self) -> bool {
+    /// What rows of unknown scope leave open (shares only).
+    fn doubt(&self) -> Doubt {
         match self {
-            Acc::Share(a) => a.may_be_empty(),
-            _ => false,
+            Acc::Share(a) => Doubt {
+                may_be_empty: a.may_be_empty(),
+                worst_denominator: a.worst_denominator(),
+            },
+            _ => Doubt::default(),
         }
     }
 
@@ -524,7 +526,7 @@ fn check_dataset(
                 acc.finish(),
                 period,
                 opts,
-                acc.may_be_empty(),
+                acc.doubt(),
                 &target,
             );
             if let Some(prev) = previous {
@@ -605,6 +607,14 @@ fn baseline_of(rule: &Rule, baselines: Option<&[(String, Range)]>) -> Targets {
     }
 }
 
+/// What rows whose scope is unknown leave open: whether one filling leaves
+/// nothing to measure, and the denominator if each that fails is in scope.
+#[derive(Clone, Copy, Debug, Default)]
+struct Doubt {
+    may_be_empty: bool,
+    worst_denominator: Option<u64>,
+}
+
 /// A target known exactly (`strict == loose`) or, for a previous share with
 /// unknown cells, its hardest and easiest values: pass needs the hardest,
 /// fail misses even the easiest.
@@ -669,7 +679,7 @@ fn every_period(
             merged.finish(),
             period,
             opts,
-            merged.may_be_empty(),
+            merged.doubt(),
             &targets,
         );
         result.periods_unmet = unmet;
@@ -744,7 +754,8 @@ fn describe_column(c: &crate::pack::Column) -> String {
 ///
 /// A result whose unknown cells might put every row out of scope is
 /// indeterminate only if some filling fails: not applicable is no failure,
-/// so "pass or not applicable" is a pass.
+/// so "pass or not applicable" is a pass. The shortfall counts rows of
+/// unknown scope that fail as in scope, so that making it guarantees a pass.
 #[allow(clippy::too_many_arguments)]
 fn decide(
     pack: &Pack,
@@ -753,7 +764,7 @@ fn decide(
     m: Measured,
     period: Option<i64>,
     opts: &CheckOptions,
-    may_be_empty: bool,
+    doubt: Doubt,
     targets: &Targets,
 ) -> RuleResult {
     let mut result = unmeasured(pack, rule, Status::Pass, Reason::NothingToMeasure, period);
@@ -784,7 +795,7 @@ fn decide(
         targets.loose.verdict(&m.min, m.max.as_ref()),
     ) {
         (Verdict::Pass, _) => Verdict::Pass,
-        (_, Verdict::Fail) if may_be_empty => Verdict::Indeterminate,
+        (_, Verdict::Fail) if doubt.may_be_empty => Verdict::Indeterminate,
         (_, Verdict::Fail) => Verdict::Fail,
         _ => Verdict::Indeterminate,
     };
@@ -795,7 +806,12 @@ fn decide(
         Verdict::Indeterminate => Status::Indeterminate,
     };
     if verdict != Verdict::Pass {
-        result.shortfall = shortfall::compute(&targets.strict, &m);
+        // Pessimistic: rows of unknown scope that fail count as in scope.
+        let worst = doubt.worst_denominator.map(|d| Measured {
+            denominator: crate::num::count(d),
+            ..m.clone()
+        });
+        result.shortfall = shortfall::compute(&targets.strict, worst.as_ref().unwrap_or(&m));
     }
     result.measured = Some(m);
     result
@@ -867,7 +883,7 @@ fn previous_result(
         measured.clone(),
         Some(period),
         opts,
-        acc.may_be_empty(),
+        acc.doubt(),
         &baseline_of(rule, None),
     );
     let trend = match &now.measured {
