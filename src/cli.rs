@@ -43,7 +43,8 @@ pub struct CheckArgs {
     /// Rule pack to use (default: the embedded Taizhou pack).
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
-    /// Reference date for ages and deadlines, e.g. the election date (default: today).
+    /// Reference date for ages and for the deadlines of undated rosters, e.g. the election
+    /// date (default: today); files with a year column are judged by their year.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<NaiveDate>,
     /// Output format on standard output.

@@ -171,6 +171,16 @@ fn previous_inputs(args: &[String], pack: &pack::Pack) -> Result<Vec<engine::Pre
                 "--previous {arg}: no dataset named {name} (datasets: {known})"
             ));
         };
+        if !pack
+            .rules
+            .iter()
+            .any(|r| r.dataset == dataset && r.baseline.is_some())
+        {
+            bail!(tr!(
+                "--previous {arg}：{name} 数据集没有与上届比较的规则，无需给出上届数据",
+                "--previous {arg}: no rule of dataset {name} compares with a previous roster; leave it out"
+            ));
+        }
         if out.iter().any(|p| p.dataset == dataset) {
             bail!(tr!(
                 "--previous：数据集 {name} 给了两次，每个数据集只能给一次",

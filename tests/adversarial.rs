@@ -71,7 +71,7 @@ fn header_only_is_an_empty_dataset() {
         .args(["check", &format!("delegates={DIR}/header-only.csv")])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("header-only.csv: no rows"));
+        .stderr(predicate::str::contains("header-only.csv：没有数据行"));
 }
 
 #[test]

@@ -429,7 +429,7 @@ fn year_selects_a_period_and_an_absent_year_is_an_error() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "no rows for year 2019 (years found: 2024, 2025)",
+            "没有 2019 年的数据（文件中的年度：2024, 2025）：请用 --year 选其中一年",
         ));
 }
 
@@ -677,7 +677,7 @@ fn empty_and_header_only_files_are_errors() {
         .args(["check", &f])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no rows"));
+        .stderr(predicate::str::contains("没有数据行，只有表头"));
 }
 
 #[test]

@@ -455,7 +455,7 @@ fn a_dataset_can_come_from_standard_input() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("<stdin>: no rows"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("<stdin>：没有数据行"));
 
     let (code, _, err) = check(&["-"]);
     assert_eq!(code, 2);

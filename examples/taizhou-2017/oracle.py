@@ -207,7 +207,9 @@ def one_row(rule, group, row, cond):
         status = "fail"
     else:
         status = "indeterminate"
-    emit(rule, group, num, den, unk, status, den - num, None)
+    # The shortfall assumes the worst: a row of unknown scope that fails is in scope.
+    worst_den = 1 if scope is not False else 0
+    emit(rule, group, num, den, unk, status, worst_den - num, None)
 
 
 def grouped(rows, key):

@@ -264,12 +264,14 @@ impl Acc {
         }
     }
 
-    /// Could every row be out of scope (unknown scopes only)? Then one way
-    /// of filling the unknowns leaves nothing to measure (not applicable).
-    fn may_be_empty(&self) -> bool {
+    /// What rows of unknown scope leave open (shares only).
+    fn doubt(&self) -> Doubt {
         match self {
-            Acc::Share(a) => a.may_be_empty(),
-            _ => false,
+            Acc::Share(a) => Doubt {
+                may_be_empty: a.may_be_empty(),
+                worst_denominator: a.worst_denominator(),
+            },
+            _ => Doubt::default(),
         }
     }
 
@@ -431,32 +433,34 @@ fn check_dataset(
     }
     issues[first_issue..].sort_by_key(|i| i.line);
     if rows == 0 {
-        bail!(
-            "{}: no rows: the file has a header but no data; give a file with at least one row, \
-             or leave the {} dataset out to skip its rules",
-            reader.file,
-            dataset.name
-        );
+        let (file, name) = (&reader.file, &dataset.name);
+        bail!(crate::tr!(
+            "{file}：没有数据行，只有表头：请给出至少有一行数据的文件，或不提供 {name} 数据集以跳过其规则",
+            "{file}: no rows: the file has a header but no data; give a file with at least one row, \
+             or leave the {name} dataset out to skip its rules"
+        ));
     }
     let period = match (dataset.period, opts.year) {
         (None, _) => None,
         (Some(_), Some(y)) => {
             if !periods.contains(&Some(y)) {
-                bail!(
-                    "{}: no rows for year {y} (years found: {}): pick one of them with --year",
-                    reader.file,
-                    years(&periods)
-                );
+                let (file, found) = (&reader.file, years(&periods));
+                bail!(crate::tr!(
+                    "{file}：没有 {y} 年的数据（文件中的年度：{found}）：请用 --year 选其中一年",
+                    "{file}: no rows for year {y} (years found: {found}): pick one of them with --year"
+                ));
             }
             Some(y)
         }
         (Some(p), None) => match periods.iter().next_back() {
             Some(latest) => *latest,
-            None => bail!(
-                "{}: no row has a readable `{}`: fill in the year of each row",
-                reader.file,
-                reader.header(p)
-            ),
+            None => {
+                let (file, header) = (&reader.file, reader.header(p));
+                bail!(crate::tr!(
+                    "{file}：没有一行的“{header}”可以读出：请填写每一行的年度",
+                    "{file}: no row has a readable `{header}`: fill in the year of each row"
+                ))
+            }
         },
     };
 
@@ -524,7 +528,7 @@ fn check_dataset(
                 acc.finish(),
                 period,
                 opts,
-                acc.may_be_empty(),
+                acc.doubt(),
                 &target,
             );
             if let Some(prev) = previous {
@@ -605,6 +609,14 @@ fn baseline_of(rule: &Rule, baselines: Option<&[(String, Range)]>) -> Targets {
     }
 }
 
+/// What rows whose scope is unknown leave open: whether one filling leaves
+/// nothing to measure, and the denominator if each that fails is in scope.
+#[derive(Clone, Copy, Debug, Default)]
+struct Doubt {
+    may_be_empty: bool,
+    worst_denominator: Option<u64>,
+}
+
 /// A target known exactly (`strict == loose`) or, for a previous share with
 /// unknown cells, its hardest and easiest values: pass needs the hardest,
 /// fail misses even the easiest.
@@ -669,7 +681,7 @@ fn every_period(
             merged.finish(),
             period,
             opts,
-            merged.may_be_empty(),
+            merged.doubt(),
             &targets,
         );
         result.periods_unmet = unmet;
@@ -737,7 +749,8 @@ fn years(periods: &BTreeSet<Option<i64>>) -> String {
 ///
 /// A result whose unknown cells might put every row out of scope is
 /// indeterminate only if some filling fails: not applicable is no failure,
-/// so "pass or not applicable" is a pass.
+/// so "pass or not applicable" is a pass. The shortfall counts rows of
+/// unknown scope that fail as in scope, so that making it guarantees a pass.
 #[allow(clippy::too_many_arguments)]
 fn decide(
     pack: &Pack,
@@ -746,7 +759,7 @@ fn decide(
     m: Measured,
     period: Option<i64>,
     opts: &CheckOptions,
-    may_be_empty: bool,
+    doubt: Doubt,
     targets: &Targets,
 ) -> RuleResult {
     let mut result = unmeasured(pack, rule, Status::Pass, Reason::NothingToMeasure, period);
@@ -777,7 +790,7 @@ fn decide(
         targets.loose.verdict(&m.min, m.max.as_ref()),
     ) {
         (Verdict::Pass, _) => Verdict::Pass,
-        (_, Verdict::Fail) if may_be_empty => Verdict::Indeterminate,
+        (_, Verdict::Fail) if doubt.may_be_empty => Verdict::Indeterminate,
         (_, Verdict::Fail) => Verdict::Fail,
         _ => Verdict::Indeterminate,
     };
@@ -788,7 +801,12 @@ fn decide(
         Verdict::Indeterminate => Status::Indeterminate,
     };
     if verdict != Verdict::Pass {
-        result.shortfall = shortfall::compute(&targets.strict, &m);
+        // Pessimistic: rows of unknown scope that fail count as in scope.
+        let worst = doubt.worst_denominator.map(|d| Measured {
+            denominator: crate::num::count(d),
+            ..m.clone()
+        });
+        result.shortfall = shortfall::compute(&targets.strict, worst.as_ref().unwrap_or(&m));
     }
     result.measured = Some(m);
     result
@@ -860,7 +878,7 @@ fn previous_result(
         measured.clone(),
         Some(period),
         opts,
-        acc.may_be_empty(),
+        acc.doubt(),
         &baseline_of(rule, None),
     );
     let trend = match &now.measured {
@@ -950,6 +968,22 @@ mod tests {
 
     fn t(s: &str) -> Target {
         Target::parse(s).unwrap()
+    }
+
+    #[test]
+    fn dated_results_are_due_by_the_end_of_their_year() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        let due = Some(d(2020, 12, 31));
+        // A year ending on the due date is due, whatever --as-of says.
+        assert!(!not_yet_due(due, Some(2020), d(2020, 6, 30)));
+        assert!(!not_yet_due(due, Some(2024), d(2020, 6, 30)));
+        // A year ending before it is pending, even long after it.
+        assert!(not_yet_due(due, Some(2019), d(2026, 11, 28)));
+        // Undated rosters: --as-of decides, the due date itself still pending.
+        assert!(not_yet_due(due, None, d(2020, 12, 31)));
+        assert!(!not_yet_due(due, None, d(2021, 1, 1)));
+        assert!(!not_yet_due(None, Some(2019), d(2019, 1, 1)));
+        assert!(!not_yet_due(due, Some(i64::MAX), d(2019, 1, 1)));
     }
 
     #[test]

@@ -38,6 +38,13 @@ impl Share {
         self.t + self.f + self.u == 0 && self.st + self.sf + self.su > 0
     }
 
+    /// The denominator when every row of unknown scope that fails (or may
+    /// fail) is in scope: what a pessimistic shortfall counts against.
+    /// `None` when no such row changes it.
+    pub fn worst_denominator(&self) -> Option<u64> {
+        (self.sf + self.su > 0).then_some(self.t + self.f + self.u + self.sf + self.su)
+    }
+
     /// Adds the counts of another accumulator (another period of the same group).
     pub fn merge(&mut self, other: &Share) {
         self.t += other.t;
@@ -141,6 +148,8 @@ mod tests {
         certain.add(Truth::True, Truth::False);
         certain.add(Truth::Unknown, Truth::True);
         assert!(!certain.may_be_empty());
+        assert_eq!(failing.worst_denominator(), Some(1));
+        assert_eq!(s.worst_denominator(), None);
         certain.merge(&s);
         assert_eq!(certain.finish().unknown, 2);
     }

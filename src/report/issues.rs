@@ -21,7 +21,10 @@ pub fn write(out: &mut String, issues: &[Issue], lang: Lang, all: bool) -> std::
         if zh {
             format!("数据问题 {} 处：", issues.len())
         } else {
-            format!("{} data issues:", issues.len())
+            match issues.len() {
+                1 => "1 data issue:".to_string(),
+                n => format!("{n} data issues:"),
+            }
         }
     )?;
     let limit = if all { issues.len() } else { SHOWN };

@@ -748,8 +748,10 @@ pub fn explanation_count(r: &RuleResult, x: &Explanation, lang: Lang) -> String 
                 String::new()
             };
             format!(
-                "{group}: {} rows not met or unknown{more} ({})",
-                x.total, x.file
+                "{group}: {} {} not met or unknown{more} ({})",
+                x.total,
+                if x.total == 1 { "row" } else { "rows" },
+                x.file
             )
         }
     }
@@ -879,9 +881,11 @@ pub fn target_text(r: &RuleResult, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("{target}（{word}）"),
         Lang::En => {
-            let force = match r.severity {
-                Severity::Error => "binding",
-                _ => "aspiration",
+            // The word's force, not the result's severity (a district's
+            // reference figure of a binding city target is still 确保).
+            let force = match crate::pack::severity_of(word) {
+                Some(Severity::Warning) => "aspiration",
+                _ => "binding",
             };
             format!("{target} ({word}: {force})")
         }
