@@ -93,6 +93,10 @@ pub fn halfwidth_char(c: char) -> char {
 /// exactly. Thousands separators are accepted only in groups of three.
 pub fn parse_decimal(text: &str) -> Option<Rational> {
     let s = text.trim();
+    // 10^200000 takes minutes to build: no count or amount is that long.
+    if s.len() > MAX_DIGITS && s.bytes().filter(u8::is_ascii_digit).count() > MAX_DIGITS {
+        return None;
+    }
     let (neg, s) = match s.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, s.strip_prefix('+').unwrap_or(s)),
@@ -130,6 +134,9 @@ fn strip_thousands(s: &str) -> Option<String> {
     let digits_ok = groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
     (first_ok && rest_ok && digits_ok).then(|| groups.concat())
 }
+
+/// The most digits [`parse_decimal`] reads (any more: not a number).
+pub const MAX_DIGITS: usize = 60;
 
 /// Parses a number that may be a percentage (`15%`), a fraction (`1/3`) or a
 /// decimal (`0.15`, `3`).

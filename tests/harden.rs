@@ -271,3 +271,45 @@ fn a_row_with_more_cells_than_headers_counts_as_unknown() {
     assert_eq!((found[0].0, found[0].1.as_str()), (2, "第 5 列起"));
     assert!(found[0].3.contains("本行各项均按未知处理"), "{found:?}");
 }
+
+#[test]
+fn a_number_of_200000_digits_is_an_issue_at_once() {
+    // #14.6: reading it as an exact number took minutes.
+    let dir = tempfile::tempdir().unwrap();
+    let long = "9".repeat(200_000);
+    let path = write(
+        &dir,
+        "districts.csv",
+        &format!(
+            "市（区）,年度,常住人口,财政科普经费（元）\r\n甲区,2025,{long},3000000\r\n乙区,2025,1000000,{}.5\r\n",
+            "1".repeat(61)
+        ),
+    );
+    let started = std::time::Instant::now();
+    let (_, json, err) = check(&[&path]);
+    assert!(started.elapsed().as_secs() < 20, "{err}");
+    let found = issues(&json);
+    let digits: Vec<_> = found
+        .iter()
+        .filter(|i| i.3.starts_with("数字位数过多"))
+        .map(|i| (i.0, i.1.as_str(), i.3.as_str()))
+        .collect();
+    assert_eq!(
+        digits,
+        [
+            (
+                2,
+                "常住人口",
+                "数字位数过多（200000 位，最多 60 位），按未知处理：请检查是否误粘贴"
+            ),
+            (
+                3,
+                "财政科普经费（元）",
+                "数字位数过多（62 位，最多 60 位），按未知处理：请检查是否误粘贴"
+            ),
+        ],
+        "{found:?}"
+    );
+    // The value is shown cut short, not 200,000 digits.
+    assert!(json.to_string().len() < 40_000);
+}

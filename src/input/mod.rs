@@ -288,6 +288,13 @@ impl<'p> DatasetReader<'p> {
                 None => (CellKind::Text, ""),
             };
             let text = crate::num::trim(text);
+            if let Some(bytes) = self.fields[c].and_then(|i| self.source.too_long(i)) {
+                row.values[c] = None;
+                // One less than `shown` keeps, so the mark fits.
+                let start: String = text.chars().take(SHOWN_CHARS - 1).collect();
+                problems.push((c, format!("{start}…"), Problem::TooLong { bytes }));
+                continue;
+            }
             if kind == CellKind::Error {
                 row.values[c] = None;
                 problems.push((c, text.to_string(), Problem::ExcelError));

@@ -25,6 +25,12 @@ const BATCH_BYTES: usize = 128 * 1024;
 const QUEUED: usize = 4;
 /// Read from the file at a time.
 const READ_BUFFER: usize = 256 * 1024;
+/// The longest cell kept, in bytes of UTF-8. Excel holds at most 32,767
+/// characters in a cell (3 bytes each for Chinese); a longer CSV cell is no
+/// roster entry but a pasted document, kept only up to here and reported.
+pub const MAX_CELL_BYTES: usize = 256 * 1024;
+/// Where the rest of a cell past the cap is read and dropped.
+const SCRATCH_BYTES: usize = 64 * 1024;
 
 /// Why reading stopped before the end of the file.
 #[derive(Debug)]
@@ -152,6 +158,20 @@ struct Batch {
     ends: Vec<usize>,
     nends: usize,
     spans: Vec<Span>,
+    /// Cells cut at [`MAX_CELL_BYTES`], in file order.
+    long: Vec<Long>,
+    /// Where the dropped part of a long cell is read.
+    scratch: Vec<u8>,
+}
+
+/// A cell cut at [`MAX_CELL_BYTES`].
+#[derive(Clone, Copy, Debug)]
+struct Long {
+    /// Index of its record in the batch's `spans`.
+    span: usize,
+    field: usize,
+    /// Its length in the file (after decoding).
+    bytes: u64,
 }
 
 impl Batch {
@@ -164,11 +184,12 @@ impl Batch {
         self.text.clear();
         self.nends = 0;
         self.spans.clear();
+        self.long.clear();
     }
 }
 
 enum Msg {
-    Batch(Batch),
+    Batch(Box<Batch>),
     Error(ReadError),
     End,
 }
@@ -177,8 +198,8 @@ enum Msg {
 pub struct Records {
     rx: Receiver<Msg>,
     /// Emptied batches go back to the reading thread for reuse.
-    back: Sender<Batch>,
-    batch: Batch,
+    back: Sender<Box<Batch>>,
+    batch: Box<Batch>,
     /// Index of the current record in `batch.spans`, plus one (0: none yet).
     next: usize,
     done: bool,
@@ -189,7 +210,7 @@ impl Records {
     /// of the file, at an error, or when `Records` is dropped.
     pub fn spawn(source: Box<dyn Read + Send>) -> std::io::Result<Records> {
         let (tx, rx) = mpsc::sync_channel(QUEUED);
-        let (back, returned) = mpsc::channel::<Batch>();
+        let (back, returned) = mpsc::channel::<Box<Batch>>();
         // A named thread, so that profiles tell the two halves apart.
         thread::Builder::new()
             .name("csv-reader".into())
@@ -197,7 +218,7 @@ impl Records {
         Ok(Records {
             rx,
             back,
-            batch: Batch::default(),
+            batch: Box::default(),
             next: 0,
             done: false,
         })
@@ -256,6 +277,20 @@ impl Records {
         self.span().map_or(0, |s| s.fields)
     }
 
+    /// The length in bytes of field `i` of the current record if it was
+    /// longer than [`MAX_CELL_BYTES`] (then [`Records::field`] gives its start).
+    pub fn too_long(&self, i: usize) -> Option<u64> {
+        if self.batch.long.is_empty() {
+            return None;
+        }
+        let span = self.next.checked_sub(1)?;
+        self.batch
+            .long
+            .iter()
+            .find(|l| l.span == span && l.field == i)
+            .map(|l| l.bytes)
+    }
+
     /// Field `i` of the current record.
     pub fn field(&self, i: usize) -> Option<&str> {
         let s = self.span()?;
@@ -274,7 +309,7 @@ impl Records {
 
 /// The reading thread: fills batches until the end, an error, or until the
 /// receiving side is gone.
-fn fill(source: Box<dyn Read + Send>, tx: &SyncSender<Msg>, returned: &Receiver<Batch>) {
+fn fill(source: Box<dyn Read + Send>, tx: &SyncSender<Msg>, returned: &Receiver<Box<Batch>>) {
     let mut input = BufReader::with_capacity(READ_BUFFER, source);
     // The csv crate's defaults: comma, double quotes, any line ending.
     let mut core = csv_core::Reader::new();
@@ -308,6 +343,8 @@ fn fill(source: Box<dyn Read + Send>, tx: &SyncSender<Msg>, returned: &Receiver<
                 Err(e) => {
                     // Leave out the part of the record read before the error.
                     used = start;
+                    let kept = batch.spans.len();
+                    batch.long.retain(|l| l.span < kept);
                     end = Some(Msg::Error(e));
                     break;
                 }
@@ -329,6 +366,11 @@ fn fill(source: Box<dyn Read + Send>, tx: &SyncSender<Msg>, returned: &Receiver<
 /// Reads one record into the batch: its fields into `raw[used..]`, their
 /// ends (from the start of `raw`) into `ends[nends..]`. False at the end of
 /// the file; also the bytes consumed.
+///
+/// A cell longer than [`MAX_CELL_BYTES`] is kept only up to that length
+/// (at a character boundary) and noted in `batch.long`: the rest of it is
+/// read into a small scratch buffer and dropped, so a pasted document of
+/// hundreds of megabytes costs no more memory than a full Excel cell.
 fn read_record(
     core: &mut csv_core::Reader,
     lines: &mut Lines,
@@ -340,6 +382,13 @@ fn read_record(
     let start = *used;
     let first = batch.nends;
     let mut nends = first;
+    // csv_core's output position in this record (it counts ends from the
+    // record's start), the bytes of that output not kept, and where the
+    // current field starts, in csv_core's count and in `raw`.
+    let (mut virt, mut dropped) = (0usize, 0usize);
+    let (mut field_virt, mut field_start) = (0usize, start);
+    // The current field is past the cap: its output goes to `scratch`.
+    let mut long = false;
     loop {
         // Room to write into; both buffers only ever grow (by doubling).
         if batch.raw.len() - *used < 256 {
@@ -360,28 +409,91 @@ fn read_record(
         if buf.is_empty() && lines.state == State::Quoted {
             return Err(ReadError::OpenQuote { line: lines.quote });
         }
-        let (res, nin, nout, nend) =
-            core.read_record(buf, &mut batch.raw[*used..], &mut batch.ends[nends..]);
+        let (res, nin, nout, nend) = if long {
+            if batch.scratch.is_empty() {
+                batch.scratch.resize(SCRATCH_BYTES, 0);
+            }
+            core.read_record(buf, &mut batch.scratch, &mut batch.ends[nends..])
+        } else {
+            // Never more than one byte past the cap in the current field.
+            let room = MAX_CELL_BYTES + 1 - (*used - field_start);
+            let end = batch.raw.len().min(*used + room);
+            core.read_record(buf, &mut batch.raw[*used..end], &mut batch.ends[nends..])
+        };
         lines.feed(&buf[..nin]);
         input.consume(nin);
         consumed += nin as u64;
-        *used += nout;
+        // Output not kept: the long field's, up to its end.
+        let skip = match (long, nend) {
+            (false, _) => 0,
+            (true, 0) => nout,
+            (true, _) => batch.ends[nends] - virt,
+        };
+        if long {
+            // The fields after the long one move from scratch into `raw`.
+            let keep = nout - skip;
+            if batch.raw.len() - *used < keep {
+                batch.raw.resize(*used + keep + 256, 0);
+            }
+            batch.raw[*used..*used + keep].copy_from_slice(&batch.scratch[skip..nout]);
+            long = nend == 0;
+        }
+        dropped += skip;
+        let mut written = *used + nout - skip;
+        for k in nends..nends + nend {
+            let end_virt = batch.ends[k];
+            let mut real = start + end_virt - dropped;
+            let field_long = real - field_start > MAX_CELL_BYTES;
+            if field_long {
+                // A whole field past the cap within this output (the output
+                // is bounded, so by a byte or so): cut its tail out.
+                let keep = field_start + floor_boundary(&batch.raw[field_start..real]);
+                batch.raw.copy_within(real..written, keep);
+                written -= real - keep;
+                dropped += real - keep;
+                real = keep;
+            }
+            if field_long || end_virt - field_virt > real - field_start {
+                batch.long.push(Long {
+                    span: batch.spans.len(),
+                    field: k - first,
+                    bytes: (end_virt - field_virt) as u64,
+                });
+            }
+            batch.ends[k] = real;
+            (field_virt, field_start) = (end_virt, real);
+        }
+        *used = written;
+        virt += nout;
         nends += nend;
+        if !long && *used - field_start > MAX_CELL_BYTES {
+            let keep = field_start + floor_boundary(&batch.raw[field_start..*used]);
+            dropped += *used - keep;
+            *used = keep;
+            long = true;
+        }
         match res {
             ReadRecordResult::InputEmpty
             | ReadRecordResult::OutputFull
             | ReadRecordResult::OutputEndsFull => continue,
             ReadRecordResult::Record => {
-                // csv_core counts ends from the record's start.
-                for e in &mut batch.ends[first..nends] {
-                    *e += start;
-                }
                 batch.nends = nends;
                 return Ok((true, consumed));
             }
             ReadRecordResult::End => return Ok((false, consumed)),
         }
     }
+}
+
+/// The length of `field`'s longest prefix of at most [`MAX_CELL_BYTES`]
+/// bytes that ends on a character boundary.
+fn floor_boundary(field: &[u8]) -> usize {
+    let mut k = MAX_CELL_BYTES.min(field.len());
+    // A UTF-8 continuation byte (10xxxxxx) is not where a character starts.
+    while k > 0 && k < field.len() && field[k] & 0xC0 == 0x80 {
+        k -= 1;
+    }
+    k
 }
 
 /// Checks the batch's fields are UTF-8 — all in one call, plus a check
@@ -458,7 +570,9 @@ mod tests {
 
     #[test]
     fn ragged_records_and_large_ones_keep_their_fields() {
-        let big = "长".repeat(BATCH_BYTES);
+        // Larger than a batch, as large as a cell may be.
+        let big = "长".repeat(MAX_CELL_BYTES / 3);
+        assert!(big.len() > BATCH_BYTES);
         let text = format!("a\nb,c,d\n{big},e\n,\n");
         let mut r = records(&text);
         let mut got = Vec::new();
@@ -559,6 +673,47 @@ mod tests {
             lines_of(b"5\"\n6"),
             [("5\"".to_string(), 1), ("6".to_string(), 2)]
         );
+    }
+
+    #[test]
+    fn cells_past_the_cap_are_cut_and_noted_and_the_rest_of_the_row_kept() {
+        // #14.6: a 1 MB cell is kept to the cap, at a character boundary;
+        // the cells after it, and the next rows, are whole.
+        let huge = "是".repeat(350_000);
+        let just = "a".repeat(MAX_CELL_BYTES);
+        let over = "b".repeat(MAX_CELL_BYTES + 1);
+        let text = format!(
+            "x,{huge},y\n\"{huge}\"\n{just},{over}\nz,\"q\"\"{huge}\",w\n{}\n",
+            "c".repeat(3 * MAX_CELL_BYTES)
+        );
+        let mut r = records(&text);
+        assert!(r.advance().unwrap());
+        let cell = r.field(1).unwrap();
+        assert_eq!(cell.len(), MAX_CELL_BYTES - MAX_CELL_BYTES % 3);
+        assert!(cell.chars().all(|c| c == '是'));
+        assert_eq!((r.field(0), r.field(2), r.len()), (Some("x"), Some("y"), 3));
+        assert_eq!(
+            (r.too_long(0), r.too_long(1), r.too_long(2)),
+            (None, Some(1_050_000), None)
+        );
+        assert_eq!(r.line(), 1);
+        assert!(r.advance().unwrap());
+        assert_eq!((r.len(), r.too_long(0), r.line()), (1, Some(1_050_000), 2));
+        assert!(r.advance().unwrap());
+        assert_eq!(r.field(0), Some(just.as_str()));
+        assert_eq!(r.field(1), Some(&over[..MAX_CELL_BYTES]));
+        let bytes = (MAX_CELL_BYTES + 1) as u64;
+        assert_eq!((r.too_long(0), r.too_long(1)), (None, Some(bytes)));
+        assert!(r.advance().unwrap());
+        assert_eq!(
+            (r.field(0), r.field(2), r.too_long(1)),
+            (Some("z"), Some("w"), Some(1_050_002))
+        );
+        assert!(r.field(1).unwrap().starts_with("q\"是"));
+        assert!(r.advance().unwrap());
+        assert_eq!(r.too_long(0), Some(3 * MAX_CELL_BYTES as u64));
+        assert_eq!(r.line(), 5);
+        assert!(!r.advance().unwrap());
     }
 
     #[test]

@@ -307,6 +307,15 @@ impl Source {
         }
     }
 
+    /// The length in bytes of cell `i` if it was longer than a cell may be
+    /// (then [`Source::cell`] gives its start only).
+    pub fn too_long(&self, i: usize) -> Option<u64> {
+        match self {
+            Source::Csv { records, .. } => records.too_long(i),
+            Source::Sheet(_) => None,
+        }
+    }
+
     /// Every cell of the current row as text.
     pub fn texts(&self) -> Vec<String> {
         (0..self.width())

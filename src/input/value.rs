@@ -70,6 +70,14 @@ pub enum Problem {
         column: String,
         value: String,
     },
+    /// Longer than a cell may be (bytes in the file); only its start was kept.
+    TooLong {
+        bytes: u64,
+    },
+    /// A number with more digits than any count or amount has.
+    TooManyDigits {
+        digits: usize,
+    },
     /// The same values as an earlier row in the columns named.
     Duplicate {
         line: u64,
@@ -178,6 +186,18 @@ impl Problem {
             (Problem::AboveBound { column, value }, En) => format!(
                 "larger than `{column}` ({value}), which cannot be: it counts as unknown; check both"
             ),
+            (Problem::TooLong { bytes }, Zh) => format!(
+                "单元格过长（{bytes} 字节，Excel 单元格最多 32767 个字），只读取了开头，按未知处理：请检查是否误粘贴了整段文字，或把长文本移到备注文件中"
+            ),
+            (Problem::TooLong { bytes }, En) => format!(
+                "the cell is too long ({bytes} bytes; an Excel cell holds at most 32,767 characters): only its start was read and it counts as unknown; check for pasted text and move long text elsewhere"
+            ),
+            (Problem::TooManyDigits { digits }, Zh) => format!(
+                "数字位数过多（{digits} 位，最多 {MAX_DIGITS} 位），按未知处理：请检查是否误粘贴"
+            ),
+            (Problem::TooManyDigits { digits }, En) => format!(
+                "too many digits ({digits}; at most {MAX_DIGITS}), so it counts as unknown: check for a pasting error"
+            ),
             (Problem::Duplicate { line, columns }, Zh) => {
                 format!("与第 {line} 行的{columns}相同，重复登记：请核对后删除其中一行")
             }
@@ -186,6 +206,17 @@ impl Problem {
             }
         }
     }
+}
+
+/// The most digits a number cell may have: more than any count or amount
+/// (10^60 yuan), few enough that reading one costs nothing.
+pub const MAX_DIGITS: usize = num::MAX_DIGITS;
+
+/// Digits in `s`, half- or full-width.
+fn digits(s: &str) -> usize {
+    s.chars()
+        .filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .count()
 }
 
 /// Reads a non-empty, trimmed cell as `kind`.
@@ -220,6 +251,9 @@ fn parse_trimmed(kind: ColumnType, s: &str, scale: Option<&Rational>) -> Result<
         ColumnType::IdNumber => id::parse(s)
             .map(|id| Value::Text(id.normalized))
             .map_err(Problem::Id),
+        ColumnType::Int | ColumnType::Number | ColumnType::Rate if digits(s) > MAX_DIGITS => {
+            Err(Problem::TooManyDigits { digits: digits(s) })
+        }
         ColumnType::Int | ColumnType::Number => {
             let mut v =
                 num::parse_decimal(num::halfwidth_cow(s).trim()).ok_or(Problem::NotNumber)?;
