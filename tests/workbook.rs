@@ -692,6 +692,17 @@ fn a_hidden_first_sheet_is_skipped_and_said_so() {
     let (code, json) = check_json(&[&named, "--as-of", "2024-06-30"]);
     assert_eq!(code, 0);
     assert_eq!(frontline(&json), (1, 1));
+    // Every report names the file and sheet read (here the hidden one asked for).
+    assert_eq!(json["sources"][0]["dataset"], "delegates");
+    assert_eq!(json["sources"][0]["file"], path.as_str());
+    assert_eq!(json["sources"][0]["sheet"], "上届");
+    for format in ["table", "markdown", "html"] {
+        let (_, out, _) = run(&["check", &bound, "--format", format, "--as-of", "2024-06-30"]);
+        assert!(
+            out.contains(&format!("数据来源：delegates ← {path}（工作表 名单）")),
+            "{format}: {out}"
+        );
+    }
     // validate says which sheet it read.
     let (_, out, _) = run(&["validate", &bound]);
     assert!(out.contains("工作表 名单（跳过隐藏工作表 上届）"), "{out}");

@@ -91,6 +91,7 @@ pub fn check_with_progress(
 ) -> Result<Report> {
     let mut results = Vec::new();
     let mut issues = Vec::new();
+    let mut sources = vec![None; pack.datasets.len()];
     for (d, dataset) in pack.datasets.iter().enumerate() {
         let rules: Vec<&Rule> = pack.rules.iter().filter(|r| r.dataset == d).collect();
         if rules.is_empty() {
@@ -110,6 +111,11 @@ pub fn check_with_progress(
             }
             Some(binding) => {
                 let reader = DatasetReader::open(dataset, binding, &opts.read_options())?;
+                sources[d] = Some(crate::report::SourceInfo {
+                    dataset: dataset.name.clone(),
+                    file: binding.path.display().to_string(),
+                    sheet: reader.sheet_name(),
+                });
                 progress.start(&reader.file, reader.size());
                 let checked = check_dataset(pack, &rules, reader, opts, &mut issues, progress);
                 progress.finish();
@@ -127,9 +133,11 @@ pub fn check_with_progress(
         datasets: pack
             .datasets
             .iter()
-            .map(|d| DatasetInfo {
+            .zip(sources)
+            .map(|(d, source)| DatasetInfo {
                 name: d.name.clone(),
                 title: d.title.clone(),
+                source,
             })
             .collect(),
         results,
