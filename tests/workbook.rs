@@ -761,3 +761,46 @@ fn files_are_read_by_what_they_hold_not_their_names() {
         "{err}"
     );
 }
+
+/// `tests/fixtures/workbook/roster.xls`, written by xlwt: a hidden first
+/// sheet `上届` (one delegate), then `名单` like [`roster`] (title row, header
+/// on row 2, four delegates born 1980-01-01 in date cells), with empty
+/// merged regions right of the data (E3:H3 and F3:F6).
+fn xls_fixture() -> String {
+    format!(
+        "{}/tests/fixtures/workbook/roster.xls",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn an_xls_with_a_hidden_sheet_and_merges_right_of_the_data() {
+    let path = xls_fixture();
+    let bound = format!("delegates={path}");
+    let (code, out, err) = run(&["check", &bound, "--format", "json", "--as-of", "2024-06-30"]);
+    assert_eq!(code, 0, "{err}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(frontline(&json), (3, 4));
+    assert_eq!(result(&json, "delegates.youth", None)["numerator"], 4);
+    assert_eq!(json["issues"], Value::Array(vec![]));
+    assert_eq!(json["sources"][0]["sheet"], "名单");
+    assert!(
+        err.contains("roster.xls 的隐藏工作表 上届 未读取，读取的是第一张可见的工作表“名单”"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_xls_renamed_xlsx_is_read_as_xls_with_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    let renamed = write(&dir, "名单.xlsx", &std::fs::read(xls_fixture()).unwrap());
+    let bound = format!("delegates={renamed}");
+    let (code, out, err) = run(&["check", &bound, "--format", "json", "--as-of", "2024-06-30"]);
+    assert_eq!(code, 0, "{err}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(frontline(&json), (3, 4));
+    assert!(
+        err.contains("名单.xlsx 其实是旧版 .xls 工作簿（不是 .xlsx 文件），按 .xls 读取；建议把扩展名改为 .xls，或在 Excel 中另存为 .xlsx"),
+        "{err}"
+    );
+}
