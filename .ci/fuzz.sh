@@ -5,10 +5,10 @@
 # targets are built with them directly (libfuzzer-sys links libFuzzer; the
 # `sancov` passes give it coverage). A crash exits non-zero and fails CI;
 # the crashing input is kept under fuzz/artifacts/TARGET/.
-# Usage: .ci/fuzz.sh [SECONDS_PER_TARGET]   (default 20)
+# Usage: .ci/fuzz.sh [SECONDS_PER_TARGET]   (default 15)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:-${FUZZ_SECONDS:-20}}
+seconds=${1:-${FUZZ_SECONDS:-15}}
 
 mapfile -t targets < <(awk '/^\[\[bin\]\]/{bin=1; next} bin && /^name *=/{gsub(/[" ]/,""); sub(/^name=/,""); print; bin=0}' fuzz/Cargo.toml)
 [ ${#targets[@]} -gt 0 ] || { echo "fuzz: no targets in fuzz/Cargo.toml" >&2; exit 1; }

@@ -384,73 +384,68 @@ fn a_society_merged_down_its_members_fills_each_row() {
     );
 }
 
-/// A zip entry whose deflate stream is one space and then `copies` × 258
-/// more, written by hand (fixed Huffman codes): 13 bytes per 2,064 spaces.
-fn whitespace_zip(prefix: &str, copies: usize) -> Vec<u8> {
-    struct Bits {
-        out: Vec<u8>,
-        acc: u64,
-        n: u32,
-    }
-    impl Bits {
-        /// `len` bits, least significant first.
-        fn bits(&mut self, v: u64, len: u32) {
-            self.acc |= v << self.n;
-            self.n += len;
-            while self.n >= 8 {
-                self.out.push(self.acc as u8);
-                self.acc >>= 8;
-                self.n -= 8;
-            }
-        }
-        /// A Huffman code, most significant bit first.
-        fn code(&mut self, code: u64, len: u32) {
-            let mut rev = 0;
-            for i in 0..len {
-                rev |= ((code >> i) & 1) << (len - 1 - i);
-            }
-            self.bits(rev, len);
+/// A deflate bit stream (RFC 1951), written by hand so a test can make a
+/// gigabyte of output from a few megabytes without compressing it.
+struct Bits {
+    out: Vec<u8>,
+    acc: u64,
+    n: u32,
+}
+
+impl Bits {
+    fn new() -> Bits {
+        Bits {
+            out: Vec::new(),
+            acc: 0,
+            n: 0,
         }
     }
-    let mut b = Bits {
-        out: Vec::new(),
-        acc: 0,
-        n: 0,
-    };
-    // A stored block with the prefix, then one final fixed-Huffman block.
-    let p = prefix.as_bytes();
-    b.bits(0, 1);
-    b.bits(0, 2);
-    b.bits(0, 5);
-    b.out.extend((p.len() as u16).to_le_bytes());
-    b.out.extend((!(p.len() as u16)).to_le_bytes());
-    b.out.extend(p);
-    b.bits(1, 1);
-    b.bits(1, 2);
-    b.code(0x30 + u64::from(b' '), 8);
-    let pair = |b: &mut Bits| {
-        b.code(0b1100_0101, 8); // length 258
-        b.code(0, 5); // distance 1
-    };
-    pair(&mut b); // 3 + 8 + 13 = 24 bits: byte-aligned from here
-    assert_eq!(b.n, 0);
-    let mut unit = Bits {
-        out: Vec::new(),
-        acc: 0,
-        n: 0,
-    };
-    for _ in 0..8 {
-        pair(&mut unit);
+
+    /// `len` bits, least significant first.
+    fn bits(&mut self, v: u64, len: u32) {
+        self.acc |= v << self.n;
+        self.n += len;
+        while self.n >= 8 {
+            self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.n -= 8;
+        }
     }
-    for _ in 0..(copies - 1) / 8 {
-        b.out.extend_from_slice(&unit.out);
+
+    /// A Huffman code, most significant bit first.
+    fn code(&mut self, code: u64, len: u32) {
+        let mut rev = 0;
+        for i in 0..len {
+            rev |= ((code >> i) & 1) << (len - 1 - i);
+        }
+        self.bits(rev, len);
     }
-    b.code(0, 7); // end of block
-    b.bits(0, 7);
-    let data = b.out;
-    let size = (p.len() + 1 + 258 * (1 + (copies - 1) / 8 * 8)) as u32;
-    // One local header, one central directory entry, the end record.
-    let name = b"xl/worksheets/sheet1.xml";
+
+    /// A stored (uncompressed) block, not final.
+    fn stored(&mut self, bytes: &[u8]) {
+        self.bits(0, 3);
+        self.bits(0, self.n.wrapping_neg() % 8);
+        self.out.extend((bytes.len() as u16).to_le_bytes());
+        self.out.extend((!(bytes.len() as u16)).to_le_bytes());
+        self.out.extend(bytes);
+    }
+
+    /// A byte with the fixed Huffman code (ASCII only: codes 0–143).
+    fn literal(&mut self, b: u8) {
+        assert!(b < 144);
+        self.code(0x30 + u64::from(b), 8);
+    }
+
+    /// 258 copies of the byte before (length code 285, distance code 0).
+    fn repeat258(&mut self) {
+        self.code(0b1100_0101, 8);
+        self.code(0, 5);
+    }
+}
+
+/// A zip holding one deflated part, with the sizes given (its CRC is left
+/// zero: the reader stops long before it would check it).
+fn raw_zip(name: &[u8], data: &[u8], size: u32) -> Vec<u8> {
     let mut zip = Vec::new();
     let header = |sig: &[u8], central: bool| {
         let mut h = sig.to_vec();
@@ -474,7 +469,7 @@ fn whitespace_zip(prefix: &str, copies: usize) -> Vec<u8> {
         h
     };
     zip.extend(header(b"PK\x03\x04", false));
-    zip.extend(&data);
+    zip.extend(data);
     let cd_start = zip.len() as u32;
     zip.extend(header(b"PK\x01\x02", true));
     let cd_len = zip.len() as u32 - cd_start;
@@ -486,6 +481,41 @@ fn whitespace_zip(prefix: &str, copies: usize) -> Vec<u8> {
     zip.extend(cd_start.to_le_bytes());
     zip.extend(0u16.to_le_bytes());
     zip
+}
+
+/// A zip entry whose deflate stream is one space and then `copies` × 258
+/// more, written by hand (fixed Huffman codes): 13 bytes per 2,064 spaces.
+fn whitespace_zip(prefix: &str, copies: usize) -> Vec<u8> {
+    let mut b = Bits::new();
+    // A stored block with the prefix, then one final fixed-Huffman block.
+    let p = prefix.as_bytes();
+    b.bits(0, 1);
+    b.bits(0, 2);
+    b.bits(0, 5);
+    b.out.extend((p.len() as u16).to_le_bytes());
+    b.out.extend((!(p.len() as u16)).to_le_bytes());
+    b.out.extend(p);
+    b.bits(1, 1);
+    b.bits(1, 2);
+    b.code(0x30 + u64::from(b' '), 8);
+    let pair = |b: &mut Bits| {
+        b.code(0b1100_0101, 8); // length 258
+        b.code(0, 5); // distance 1
+    };
+    pair(&mut b); // 3 + 8 + 13 = 24 bits: byte-aligned from here
+    assert_eq!(b.n, 0);
+    let mut unit = Bits::new();
+    for _ in 0..8 {
+        pair(&mut unit);
+    }
+    for _ in 0..(copies - 1) / 8 {
+        b.out.extend_from_slice(&unit.out);
+    }
+    b.code(0, 7); // end of block
+    b.bits(0, 7);
+    let data = b.out;
+    let size = (p.len() + 1 + 258 * (1 + (copies - 1) / 8 * 8)) as u32;
+    raw_zip(b"xl/worksheets/sheet1.xml", &data, size)
 }
 
 #[test]
@@ -506,6 +536,40 @@ fn a_zip_of_whitespace_stops_after_a_mebibyte() {
         err.contains(
             "xl/worksheets/sheet1.xml 中有超过 1 MiB 的空白或无标记内容，不是 Excel 保存的工作簿"
         ),
+        "{err}"
+    );
+}
+
+#[test]
+fn markup_without_content_stops_at_64_mib() {
+    // `<x/>` and 512 KiB of spaces, 400 times: 200 MB of XML that holds
+    // no cell, in a 1.3 MB file. Each run of spaces is under the 1 MiB run
+    // limit, so it is the content allowance that stops it.
+    let head = format!("{HEAD}<worksheet {NS}><sheetData>");
+    let mut b = Bits::new();
+    b.stored(head.as_bytes());
+    b.bits(1, 1);
+    b.bits(1, 2);
+    let runs = 512 * 1024 / 258;
+    let mut size = head.len();
+    for _ in 0..400 {
+        for &c in b"<x/> " {
+            b.literal(c);
+        }
+        for _ in 0..runs {
+            b.repeat258();
+        }
+        size += 5 + runs * 258;
+    }
+    b.code(0, 7);
+    b.bits(0, 7);
+    let sheet = raw_zip(b"xl/worksheets/sheet1.xml", &b.out, size as u32);
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&dir, "名单.xlsx", &patch_sheets(sheet));
+    let (code, _, err) = check_limited(&path);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("：xl/worksheets/sheet1.xml 解压后远大于其中的实际内容（压缩炸弹？），已停止读取：请在 Excel 中打开并另存为 .xlsx 后再试"),
         "{err}"
     );
 }
@@ -693,6 +757,17 @@ fn a_hidden_first_sheet_is_skipped_and_said_so() {
     // That sheet has no birth dates: the youth share is not checked (exit 1).
     assert_eq!(code, 1);
     assert_eq!(frontline(&json), (1, 1));
+    // Every report names the file and sheet read (here the hidden one asked for).
+    assert_eq!(json["sources"][0]["dataset"], "delegates");
+    assert_eq!(json["sources"][0]["file"], path.as_str());
+    assert_eq!(json["sources"][0]["sheet"], "上届");
+    for format in ["table", "markdown", "html"] {
+        let (_, out, _) = run(&["check", &bound, "--format", format, "--as-of", "2024-06-30"]);
+        assert!(
+            out.contains(&format!("数据来源：delegates ← {path}（工作表 名单）")),
+            "{format}: {out}"
+        );
+    }
     // validate says which sheet it read.
     let (_, out, _) = run(&["validate", &bound]);
     assert!(out.contains("工作表 名单（跳过隐藏工作表 上届）"), "{out}");
@@ -748,6 +823,49 @@ fn files_are_read_by_what_they_hold_not_their_names() {
     );
     assert!(
         err.contains("): open it in Excel and save it as .xlsx, then try again"),
+        "{err}"
+    );
+}
+
+/// `tests/fixtures/workbook/roster.xls`, written by xlwt: a hidden first
+/// sheet `上届` (one delegate), then `名单` like [`roster`] (title row, header
+/// on row 2, four delegates born 1980-01-01 in date cells), with empty
+/// merged regions right of the data (E3:H3 and F3:F6).
+fn xls_fixture() -> String {
+    format!(
+        "{}/tests/fixtures/workbook/roster.xls",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn an_xls_with_a_hidden_sheet_and_merges_right_of_the_data() {
+    let path = xls_fixture();
+    let bound = format!("delegates={path}");
+    let (code, out, err) = run(&["check", &bound, "--format", "json", "--as-of", "2024-06-30"]);
+    assert_eq!(code, 0, "{err}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(frontline(&json), (3, 4));
+    assert_eq!(result(&json, "delegates.youth", None)["numerator"], 4);
+    assert_eq!(json["issues"], Value::Array(vec![]));
+    assert_eq!(json["sources"][0]["sheet"], "名单");
+    assert!(
+        err.contains("roster.xls 的隐藏工作表 上届 未读取，读取的是第一张可见的工作表“名单”"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_xls_renamed_xlsx_is_read_as_xls_with_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    let renamed = write(&dir, "名单.xlsx", &std::fs::read(xls_fixture()).unwrap());
+    let bound = format!("delegates={renamed}");
+    let (code, out, err) = run(&["check", &bound, "--format", "json", "--as-of", "2024-06-30"]);
+    assert_eq!(code, 0, "{err}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(frontline(&json), (3, 4));
+    assert!(
+        err.contains("名单.xlsx 其实是旧版 .xls 工作簿（不是 .xlsx 文件），按 .xls 读取；建议把扩展名改为 .xls，或在 Excel 中另存为 .xlsx"),
         "{err}"
     );
 }

@@ -110,6 +110,7 @@ pub fn check_with_progress(
 ) -> Result<Report> {
     let mut results = Vec::new();
     let mut issues = Vec::new();
+    let mut sources = vec![None; pack.datasets.len()];
     for (d, dataset) in pack.datasets.iter().enumerate() {
         let rules: Vec<&Rule> = pack.rules.iter().filter(|r| r.dataset == d).collect();
         if rules.is_empty() {
@@ -130,6 +131,11 @@ pub fn check_with_progress(
             Some(binding) => {
                 let baselines = baselines(pack, d, &rules, opts, &mut issues)?;
                 let reader = DatasetReader::open(dataset, binding, &opts.read_options())?;
+                sources[d] = Some(crate::report::SourceInfo {
+                    dataset: dataset.name.clone(),
+                    file: binding.path.display().to_string(),
+                    sheet: reader.sheet_name(),
+                });
                 progress.start(&reader.file, reader.size());
                 let checked = check_dataset(
                     pack,
@@ -157,9 +163,11 @@ pub fn check_with_progress(
         datasets: pack
             .datasets
             .iter()
-            .map(|d| DatasetInfo {
+            .zip(sources)
+            .map(|(d, source)| DatasetInfo {
                 name: d.name.clone(),
                 title: d.title.clone(),
+                source,
             })
             .collect(),
         results,

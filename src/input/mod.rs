@@ -90,6 +90,11 @@ pub struct DatasetReader<'p> {
 }
 
 impl<'p> DatasetReader<'p> {
+    /// The workbook sheet read, if the file is a workbook.
+    pub fn sheet_name(&self) -> Option<String> {
+        self.source.sheet_name().map(str::to_string)
+    }
+
     /// Opens the file, finds its header row (below any title rows) and maps
     /// it to the dataset's columns. A missing key column is an error.
     pub fn open(dataset: &'p Dataset, binding: &Binding, opts: &ReadOptions) -> Result<Self> {

@@ -227,6 +227,14 @@ impl Source {
         }
     }
 
+    /// The sheet read, for a workbook.
+    pub fn sheet_name(&self) -> Option<&str> {
+        match self {
+            Source::Sheet(s) => Some(&s.name),
+            Source::Csv { .. } => None,
+        }
+    }
+
     /// Moves to the next row; false at the end.
     pub fn advance(&mut self, file: &str) -> Result<bool> {
         match self {

@@ -263,6 +263,7 @@ impl Render for Html {
                     header {
                         h1 { (w.report) }
                         p.meta { (title) " · " (w.as_of) " " (report.as_of.to_string()) }
+                        @if let Some(l) = report.sources_line(opts.lang) { p.meta.sources { (l) } }
                     }
                     section.summary {
                         h2 { (w.summary) }

@@ -13,6 +13,8 @@ pub struct Json;
 struct Doc<'a> {
     plan: Plan<'a>,
     as_of: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sources: Vec<&'a super::SourceInfo>,
     summary: Summary,
     results: Vec<Result<'a>>,
     issues: Vec<Issue<'a>>,
@@ -242,6 +244,7 @@ fn doc<'a>(report: &'a Report, opts: &RenderOptions) -> Doc<'a> {
             document: &report.plan.document,
         },
         as_of: report.as_of.to_string(),
+        sources: report.sources(),
         summary: Summary {
             pass,
             fail,

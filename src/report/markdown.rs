@@ -63,6 +63,9 @@ impl Render for Markdown {
             report.as_of,
             esc(&summary.join(" · "))
         )?;
+        report
+            .sources_line(lang)
+            .map_or(Ok(()), |l| writeln!(out, "{}\n", esc(&l)))?;
         let (matrices, listed) = matrix::split(report, opts);
         for m in &matrices {
             write_matrix(&mut out, report, m, lang)?;

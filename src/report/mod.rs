@@ -36,6 +36,45 @@ pub struct Report {
 pub struct DatasetInfo {
     pub name: String,
     pub title: Text,
+    /// The file (and sheet) this run read the dataset from, if it was given.
+    pub source: Option<SourceInfo>,
+}
+
+/// Where a dataset came from: every report names it (a workbook's hidden
+/// first sheet is skipped, so the sheet read must be visible in the report).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct SourceInfo {
+    pub dataset: String,
+    pub file: String,
+    pub sheet: Option<String>,
+}
+
+impl Report {
+    /// `数据来源：delegates ← 名单.xlsx（工作表 名单）`, or `None` when no file was read.
+    pub fn sources_line(&self, lang: Lang) -> Option<String> {
+        let parts: Vec<String> = self
+            .datasets
+            .iter()
+            .filter_map(|d| d.source.as_ref())
+            .map(|s| match (&s.sheet, lang) {
+                (Some(sheet), Lang::Zh) => format!("{} ← {}（工作表 {sheet}）", s.dataset, s.file),
+                (Some(sheet), Lang::En) => format!("{} ← {} (sheet {sheet})", s.dataset, s.file),
+                (None, _) => format!("{} ← {}", s.dataset, s.file),
+            })
+            .collect();
+        (!parts.is_empty()).then(|| match lang {
+            Lang::Zh => format!("数据来源：{}", parts.join("；")),
+            Lang::En => format!("Data from: {}", parts.join("; ")),
+        })
+    }
+
+    /// The sources of the datasets read, for the JSON report.
+    pub fn sources(&self) -> Vec<&SourceInfo> {
+        self.datasets
+            .iter()
+            .filter_map(|d| d.source.as_ref())
+            .collect()
+    }
 }
 
 #[derive(Debug)]

@@ -27,6 +27,9 @@ impl Render for Table {
                 format!("as of {}", report.as_of)
             }
         )?;
+        report
+            .sources_line(lang)
+            .map_or(Ok(()), |l| writeln!(out, "{l}"))?;
         let (matrices, listed) = matrix::split(report, opts);
         for m in &matrices {
             write_matrix(&mut out, report, m, opts)?;
