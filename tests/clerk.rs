@@ -341,3 +341,42 @@ fn reformcheck_toml_maps_headers_and_values_and_its_errors_name_line_and_column(
         assert!(err.contains(&message), "{err}");
     }
 }
+
+#[test]
+fn a_file_not_named_after_a_dataset_binds_by_its_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "代表名单.csv",
+        "泰州市科协第十次代表大会代表名单\n序号,姓名,出生年月,工作单位,单位类型\n1,张三,1980.05,甲公司,企业\n",
+    );
+    let (code, out, err) = run(&["check", &f, "--as-of", "2024-01-01", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err, format!("{f} → delegates（按表头判断）\n"));
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        counts(result(&json, "delegates.frontline", None)),
+        c("pass", 1, 1, 0)
+    );
+    let (_, _, err) = run(&["check", &f, "--as-of", "2024-01-01", "--lang", "en", "-q"]);
+    assert_eq!(err, format!("{f} → delegates (by its headers)\n"));
+    // 姓名 and 单位类型 fit delegates and committee alike: exit 2 naming both.
+    let f = write(&dir, "名单.csv", "姓名,单位类型\n张三,企业\n");
+    let (code, _, err) = run(&["check", &f]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("它的表头同样符合 delegates、committee；请写成 数据集=文件，例如 delegates="),
+        "{err}"
+    );
+    // A society roster: its key is 学会名称.
+    let f = write(
+        &dir,
+        "理事.csv",
+        "学会名称,姓名,是否常务理事,是否基层一线\n甲学会,张三,是,是\n",
+    );
+    let (code, _, err) = run(&["check", &f, "-q"]);
+    assert_eq!(
+        (code, err),
+        (0, format!("{f} → society_council（按表头判断）\n"))
+    );
+}

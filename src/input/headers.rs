@@ -59,7 +59,18 @@ fn match_header(col: &Column, norm: &str) -> HeaderMatch {
 }
 
 /// How many non-empty rows may stand above the header row (titles, notes).
-const HEADER_SEARCH_ROWS: usize = 20;
+pub(super) const HEADER_SEARCH_ROWS: usize = 20;
+
+/// How well a file's first rows fit a dataset: the most columns a row
+/// holding the key column names (0: no such row).
+pub(super) fn fit(dataset: &Dataset, rows: &[Vec<String>]) -> usize {
+    rows.iter()
+        .map(|r| map_headers(dataset, r).0)
+        .filter(|fields| fields[dataset.key].is_some())
+        .map(|fields| fields.iter().filter(|f| f.is_some()).count())
+        .max()
+        .unwrap_or(0)
+}
 
 /// A file's header row mapped to the dataset's columns.
 pub(super) struct HeaderRow {
