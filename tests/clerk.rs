@@ -380,3 +380,74 @@ fn a_file_not_named_after_a_dataset_binds_by_its_headers() {
         (0, format!("{f} → society_council（按表头判断）\n"))
     );
 }
+
+#[test]
+fn a_birth_date_after_as_of_is_an_issue_and_unknown_never_young() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "delegates.csv",
+        "姓名,出生日期,是否基层一线\n张三,2080-05-01,是\n李四,1960-01-01,是\n王五,2024-02,是\n赵六,2024-01-01,是\n",
+    );
+    let (_, json) = check_json(&[&f, "--as-of", "2024-01-01"]);
+    // 2080 and February 2024 are after the election date; 2024-01-01 is the
+    // day itself (aged 0, possible).
+    assert_eq!(
+        counts(result(&json, "delegates.youth", None)),
+        c("indeterminate", 1, 4, 2)
+    );
+    let msg = "出生日期晚于基准日期 2024-01-01，不可能，按未知处理：请核对（多为年份录错）";
+    assert_eq!(
+        issues(&json),
+        vec![
+            issue(2, "出生日期", "2080-05-01", msg),
+            issue(4, "出生日期", "2024-02", msg),
+        ]
+    );
+}
+
+#[test]
+fn group_names_fold_width_spaces_and_case_and_show_the_first_spelling() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "society_council.csv",
+        "学会名称,姓名,是否基层一线\n（甲会）,张三,是\n(甲会),李四,是\n( 甲会 ),王五,否\n\
+         乙　会,赵六,是\n乙会,钱七,否\nABC学会,孙八,是\nabc学会,周九,是\n",
+    );
+    let (_, json) = check_json(&[&f, "--as-of", "2024-01-01"]);
+    let groups: Vec<(String, String, String)> = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["rule"] == "society_council.frontline" && r["pooled"] == false)
+        .map(|r| {
+            (
+                r["group"].as_str().unwrap().to_string(),
+                r["numerator"].to_string(),
+                r["denominator"].to_string(),
+            )
+        })
+        .collect();
+    let g = |n: &str, a: u64, b: u64| (n.to_string(), a.to_string(), b.to_string());
+    assert_eq!(
+        groups,
+        vec![g("（甲会）", 2, 3), g("乙　会", 1, 2), g("ABC学会", 2, 2)]
+    );
+}
+
+#[test]
+fn distinct_fields_fold_width_spaces_and_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "committee.csv",
+        "姓名,是否兼职副主席,行业领域\n张三,是,生物 医药\n李四,是,生物医药\n王五,是,IT\n赵六,是,ｉｔ\n",
+    );
+    let (_, json) = check_json(&[&f, "--as-of", "2024-01-01"]);
+    let r = result(&json, "committee.vice_chair_fields", None);
+    assert_eq!(
+        (r["numerator"].to_string(), r["denominator"].to_string()),
+        ("2".to_string(), "4".to_string())
+    );
+}

@@ -4,6 +4,7 @@
 pub mod condition;
 mod distinct;
 mod explain;
+mod groups;
 /// Public for the micro-benchmarks in benches/.
 pub mod ratio;
 pub mod share;
@@ -25,7 +26,7 @@ use crate::Lang;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use condition::{eval, Truth};
-use indexmap::{IndexMap, IndexSet};
+use indexmap::IndexMap;
 use num_traits::ToPrimitive;
 use std::collections::BTreeSet;
 
@@ -242,7 +243,7 @@ fn check_dataset(
     let mut periods = BTreeSet::new();
     let mut rows = 0u64;
     // Group names, each stored once; accumulators refer to them by index.
-    let mut groups: IndexSet<String, Hasher> = IndexSet::default();
+    let mut groups = groups::Groups::default();
     // This row's group per group-by column, looked up once per row.
     let mut row_groups: Vec<(usize, Option<usize>)> = Vec::new();
     while reader.next_row(&mut row, issues)? {
@@ -373,7 +374,7 @@ fn check_dataset(
                 continue;
             }
             any = true;
-            let name = group.and_then(|g| groups.get_index(g)).cloned();
+            let name = group.and_then(|g| groups.name(g)).cloned();
             let mut result = decide(pack, rule, name, acc.finish(), period, opts);
             if let Some(prev) = previous {
                 if let Some(acc) = state.accs.get(&(Some(prev), *group)) {
@@ -423,17 +424,14 @@ fn check_dataset(
 fn group_of(
     g: usize,
     values: &[Option<Value>],
-    groups: &mut IndexSet<String, Hasher>,
+    groups: &mut groups::Groups,
     row_groups: &mut Vec<(usize, Option<usize>)>,
 ) -> Option<usize> {
     if let Some(&(_, group)) = row_groups.iter().find(|(c, _)| *c == g) {
         return group;
     }
     let group = match &values[g] {
-        Some(Value::Text(name)) => Some(match groups.get_index_of(name) {
-            Some(i) => i,
-            None => groups.insert_full(name.clone()).0,
-        }),
+        Some(Value::Text(name)) => Some(groups.intern(name)),
         _ => None,
     };
     row_groups.push((g, group));

@@ -311,6 +311,7 @@ impl<'p> DatasetReader<'p> {
         }
         let extra = self.extra_cells();
         self.derive(row, &mut problems);
+        self.impossible_births(row, &mut problems);
         self.expire(row, &mut problems);
         self.bound(row, &mut problems);
         self.duplicates(row);
@@ -607,6 +608,35 @@ impl<'p> DatasetReader<'p> {
             match derived {
                 Ok(b) => row.values[c] = Some(Value::Bool(b)),
                 Err(from) => self.underivable(c, d.from, from, problems),
+            }
+        }
+    }
+
+    /// A birth date after `--as-of` (a year typed 2080) cannot be: the cell
+    /// is unknown, with an issue, rather than someone very young. A month
+    /// without a day counts only if its first day is after it.
+    fn impossible_births(&self, row: &mut Row, problems: &mut Vec<(ColId, String, Problem)>) {
+        for &c in &self.parse_order {
+            if !self.dataset.columns[c].birth {
+                continue;
+            }
+            if let Some(Value::Date(d)) = &row.values[c] {
+                if d.range().0 > self.opts.as_of {
+                    // A date from the ID number is shown as that.
+                    let raw = match self.raw(c) {
+                        r if r.is_empty() => value_text(row.values[c].as_ref()),
+                        r => r,
+                    };
+                    problems.retain(|p| p.0 != c);
+                    problems.push((
+                        c,
+                        raw,
+                        Problem::BornAfter {
+                            as_of: self.opts.as_of.to_string(),
+                        },
+                    ));
+                    row.values[c] = None;
+                }
             }
         }
     }

@@ -42,6 +42,10 @@ pub enum Problem {
         /// What the flag says: 是 or 否.
         flag: bool,
     },
+    /// A birth date after the reference date: impossible, so unknown.
+    BornAfter {
+        as_of: String,
+    },
     /// Not a valid ID number.
     Id(IdProblem),
     /// A number cell in an ID column: Excel keeps 15 digits, the rest are lost.
@@ -133,6 +137,12 @@ impl Problem {
                 if *flag { "yes" } else { "no" },
                 if *flag { "no" } else { "yes" },
                 if *flag { "yes" } else { "no" },
+            ),
+            (Problem::BornAfter { as_of }, Zh) => format!(
+                "出生日期晚于基准日期 {as_of}，不可能，按未知处理：请核对（多为年份录错）"
+            ),
+            (Problem::BornAfter { as_of }, En) => format!(
+                "born after the reference date {as_of}, which is impossible, so it counts as unknown: check it (usually a mistyped year)"
             ),
             (Problem::Id(p), Zh) => match p {
                 IdProblem::Length => "不是有效的身份证号：应为18位（末位可为X）或15位数字".into(),
