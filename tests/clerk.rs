@@ -451,3 +451,88 @@ fn distinct_fields_fold_width_spaces_and_case() {
         ("2".to_string(), "4".to_string())
     );
 }
+
+/// Seven districts' 2024 township figures: 9 of 10 townships covered in each.
+fn districts_2024() -> String {
+    let mut s = String::from("市（区）,年度,乡镇（街道）数,已建科协组织的乡镇（街道）数\n");
+    for d in [
+        "海陵区",
+        "高港区",
+        "姜堰区",
+        "兴化市",
+        "靖江市",
+        "泰兴市",
+        "医药高新区",
+    ] {
+        s.push_str(&format!("{d},2024,10,9\n"));
+    }
+    s
+}
+
+#[test]
+fn a_typo_year_after_as_of_is_an_issue_and_not_the_checked_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "districts.csv",
+        format!("{}海陵区,2052,10,10\n", districts_2024()).as_str(),
+    );
+    let (code, json) = check_json(&[&f, "--as-of", "2024-12-31"]);
+    assert_eq!(code, 1);
+    let total = result(&json, "districts.township_coverage", Some("total"));
+    assert_eq!(total["year"], 2024);
+    assert_eq!(counts(total), c("fail", 63, 70, 0));
+    assert_eq!(
+        issues(&json),
+        vec![issue(
+            9,
+            "年度",
+            "2052",
+            "年度 2052 晚于基准日期 2024-12-31，可能录错：默认不检查这一年；\
+             如确是该年数据，请加 --year 2052 或改 --as-of"
+        )]
+    );
+    // Asked for, it is checked, without the issue.
+    let (_, json) = check_json(&[&f, "--as-of", "2024-12-31", "--year", "2052"]);
+    let total = result(&json, "districts.township_coverage", Some("total"));
+    assert_eq!(counts(total), c("pass", 10, 10, 0));
+    assert_eq!(issues(&json), vec![]);
+}
+
+#[test]
+fn a_latest_year_with_a_fraction_of_the_districts_is_passed_over_with_an_issue() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "districts.csv",
+        format!("{}海陵区,2025,10,10\n高港区,2025,8,8\n", districts_2024()).as_str(),
+    );
+    let (_, json) = check_json(&[&f, "--as-of", "2025-12-31"]);
+    let total = result(&json, "districts.township_coverage", Some("total"));
+    assert_eq!(total["year"], 2024);
+    assert_eq!(counts(total), c("fail", 63, 70, 0));
+    assert_eq!(
+        issues(&json),
+        vec![issue(
+            9,
+            "年度",
+            "2025",
+            "2025 年只有 2 个“市（区）”，上一年（2024 年）有 7 个，像是未填完或年份录错：\
+             本次检查的是 2024 年；如确要检查 2025 年，请加 --year 2025"
+        )]
+    );
+    // Four of seven is more than half: the latest year is checked.
+    let f = write(
+        &dir,
+        "districts.csv",
+        format!(
+            "{}海陵区,2025,10,10\n高港区,2025,8,8\n姜堰区,2025,8,8\n兴化市,2025,8,8\n",
+            districts_2024()
+        )
+        .as_str(),
+    );
+    let (_, json) = check_json(&[&f, "--as-of", "2025-12-31"]);
+    let total = result(&json, "districts.township_coverage", Some("total"));
+    assert_eq!(total["year"], 2025);
+    assert_eq!(issues(&json), vec![]);
+}

@@ -5,6 +5,7 @@ pub mod condition;
 mod distinct;
 mod explain;
 mod groups;
+mod periods;
 /// Public for the micro-benchmarks in benches/.
 pub mod ratio;
 pub mod share;
@@ -241,6 +242,7 @@ fn check_dataset(
     let first_issue = issues.len();
     let mut row = Row::default();
     let mut periods = BTreeSet::new();
+    let mut by_year = periods::Years::default();
     let mut rows = 0u64;
     // Group names, each stored once; accumulators refer to them by index.
     let mut groups = groups::Groups::default();
@@ -275,8 +277,18 @@ fn check_dataset(
                 _ => continue,
             },
         };
-        if period.is_some() {
+        if let (Some(y), Some(p)) = (period, dataset.period) {
             periods.insert(period);
+            let key = match &row.values[dataset.key] {
+                Some(Value::Text(k)) => Some(k.as_str()),
+                _ => None,
+            };
+            by_year.note(y, key, row.line);
+            if y > i64::from(chrono::Datelike::year(&opts.as_of)) && opts.year != Some(y) {
+                issues.push(periods::future_year(
+                    &reader, p, row.line, y, opts.as_of, opts.lang,
+                ));
+            }
         }
         let mut undecided = Vec::new();
         row_groups.clear();
@@ -352,9 +364,17 @@ fn check_dataset(
             }
             Some(y)
         }
-        (Some(p), None) => match periods.iter().next_back() {
-            Some(latest) => *latest,
-            None => bail!(
+        (Some(p), None) => match by_year.choose(
+            i64::from(chrono::Datelike::year(&opts.as_of)),
+            &reader,
+            p,
+            opts.lang,
+        ) {
+            (Some(y), passed_over) => {
+                issues.extend(passed_over);
+                Some(y)
+            }
+            (None, _) => bail!(
                 "{}: no row has a readable `{}`: fill in the year of each row",
                 reader.file,
                 reader.header(p)
