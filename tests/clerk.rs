@@ -536,3 +536,161 @@ fn a_latest_year_with_a_fraction_of_the_districts_is_passed_over_with_an_issue()
     assert_eq!(total["year"], 2025);
     assert_eq!(issues(&json), vec![]);
 }
+
+// ---- a roster made as a clerk would, end to end ----
+
+/// (序号, 姓名, 出生年月, 工作单位, 单位类别, 是否基层一线): ten delegates, seven
+/// front-line (four 民营企业, a 高校, a 研究院, a 医院 marked 是), four born
+/// after 1979-06-30 (45 or younger on 2024-06-30).
+const DELEGATES: [[&str; 6]; 10] = [
+    ["1", "张一", "1985.03", "泰州甲科技有限公司", "民营企业", ""],
+    ["2", "王二", "1990.11", "泰州乙电子有限公司", "民营企业", ""],
+    ["3", "李三", "1970.01", "泰州丙船舶有限公司", "民营企业", ""],
+    ["4", "赵四", "1968.05", "泰州丁药业有限公司", "民营企业", ""],
+    ["5", "钱五", "1982.07", "泰州学院", "高校", ""],
+    ["6", "孙六", "1975.09", "泰州市农业科学研究院", "研究院", ""],
+    ["7", "周七", "1960.02", "泰州市人民医院", "医院", "是"],
+    ["8", "吴八", "1988.12", "泰州市科学技术局", "党政机关", ""],
+    [
+        "9",
+        "郑九",
+        "1965.04",
+        "泰州市发展和改革委员会",
+        "党政机关",
+        "",
+    ],
+    ["10", "陈十", "1972.08", "泰州市财政局", "党政机关", ""],
+];
+const HEADER: [&str; 6] = [
+    "序号",
+    "姓名",
+    "出生年月",
+    "工作单位",
+    "单位类别",
+    "是否基层一线",
+];
+const TITLE: &str = "泰州市科协第十次代表大会代表名单";
+const NOTE: &str = "注：单位类别按工作单位性质填写";
+
+/// The roster as CSV (LF): title on line 1, header on 2, delegates on 3–12,
+/// 合计 on 13, the note on 14.
+fn clerk_csv() -> String {
+    let mut s = format!("{TITLE},,,,,\n{}\n", HEADER.join(","));
+    for d in DELEGATES {
+        s.push_str(&d.join(","));
+        s.push('\n');
+    }
+    s.push_str("合计,10人,,,,\n");
+    s.push_str(&format!("{NOTE},,,,,\n"));
+    s
+}
+
+/// The same roster as an Excel workbook: the title merged across the table.
+fn clerk_xlsx(path: &std::path::Path) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("代表名单").unwrap();
+    let plain = rust_xlsxwriter::Format::new();
+    ws.merge_range(0, 0, 0, 5, TITLE, &plain).unwrap();
+    for (c, h) in HEADER.iter().enumerate() {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    for (r, d) in DELEGATES.iter().enumerate() {
+        let row = r as u32 + 2;
+        // 序号 as a number, as Excel's fill handle leaves it.
+        ws.write_number(row, 0, (r + 1) as f64).unwrap();
+        for (c, v) in d.iter().enumerate().skip(1) {
+            if !v.is_empty() {
+                ws.write_string(row, c as u16, *v).unwrap();
+            }
+        }
+    }
+    ws.write_string(12, 0, "合计").unwrap();
+    ws.write_string(12, 1, "10人").unwrap();
+    ws.merge_range(13, 0, 13, 5, NOTE, &plain).unwrap();
+    book.save(path).unwrap();
+}
+
+#[test]
+fn a_clerks_roster_as_csv_and_xlsx_gives_the_right_counts_lines_notices_and_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(&dir, "代表名单.csv", clerk_csv().as_str());
+    let xlsx = dir.path().join("代表名单.xlsx");
+    clerk_xlsx(&xlsx);
+    let xlsx = xlsx.display().to_string();
+    let notices = vec![
+        issue(13, "序号", "合计", SUMMARY),
+        issue(14, "序号", NOTE, SUMMARY),
+    ];
+    for file in [&csv, &xlsx] {
+        let bound = format!("delegates={file}");
+        // As the clerk first runs it: 单位类别 is not a header the pack knows.
+        // Only 周七's 是否基层一线 is filled; the others would come from the
+        // unit type, which is not read: unknown.
+        let (code, json) = check_json(&[&bound, "--as-of", "2024-06-30"]);
+        assert_eq!(code, 1, "{file}");
+        assert_eq!(
+            counts(result(&json, "delegates.frontline", None)),
+            c("indeterminate", 1, 10, 9),
+            "{file}"
+        );
+        assert_eq!(
+            counts(result(&json, "delegates.youth", None)),
+            c("pass", 4, 10, 0),
+            "{file}"
+        );
+        let mut expected = vec![issue(2, "单位类别", "", UNKNOWN_单位类别)];
+        for line in [3, 4, 5, 6, 7, 8, 10, 11, 12] {
+            expected.push(issue(
+                line,
+                "是否基层一线",
+                "",
+                "单元格为空，按未知处理：请填写",
+            ));
+        }
+        expected.extend(notices.clone());
+        assert_eq!(issues(&json), expected, "{file}");
+
+        // With --map, as the message says: 70% front-line, exactly the target.
+        let (code, json) = check_json(&[
+            &bound,
+            "--as-of",
+            "2024-06-30",
+            "--map",
+            "单位类别=单位类型",
+        ]);
+        assert_eq!(code, 0, "{file}");
+        assert_eq!(
+            counts(result(&json, "delegates.frontline", None)),
+            c("pass", 7, 10, 0),
+            "{file}"
+        );
+        assert_eq!(issues(&json), notices, "{file}");
+    }
+    // The file named by its headers, and a config file instead of --map.
+    write(
+        &dir,
+        "reformcheck.toml",
+        "[headers]\n单位类别 = \"单位类型\"\n\n[values.单位类型]\n民营企业 = \"党政机关\"\n",
+    );
+    for file in ["代表名单.csv", "代表名单.xlsx"] {
+        let out = reformcheck()
+            .current_dir(dir.path())
+            .args(["check", file, "--as-of", "2024-06-30", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(out.stderr).unwrap(),
+            format!("{file} → delegates（按表头判断）\n")
+        );
+        // The office's own synonym overrides the pack's: 3 of 10 front-line.
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            counts(result(&json, "delegates.frontline", None)),
+            c("fail", 3, 10, 0),
+            "{file}"
+        );
+        assert_eq!(issues(&json), notices, "{file}");
+    }
+}
