@@ -694,3 +694,20 @@ fn a_clerks_roster_as_csv_and_xlsx_gives_the_right_counts_lines_notices_and_exit
         assert_eq!(issues(&json), notices, "{file}");
     }
 }
+
+#[test]
+fn a_first_record_that_happens_to_hold_a_header_word_is_still_a_record() {
+    let dir = tempfile::tempdir().unwrap();
+    // 常委 is a header of `standing`; here it is 张三's duty, in a column
+    // the pack does not know.
+    let f = write(
+        &dir,
+        "committee.csv",
+        "姓名,职务,是否基层一线\n张三,常委,是\n李四,委员,否\n",
+    );
+    let (_, json) = check_json(&[&f, "--as-of", "2024-01-01"]);
+    assert_eq!(
+        counts(result(&json, "committee.frontline", None)),
+        c("fail", 1, 2, 0)
+    );
+}
