@@ -645,7 +645,8 @@ fn a_clerks_roster_as_csv_and_xlsx_gives_the_right_counts_lines_notices_and_exit
                 line,
                 "是否基层一线",
                 "",
-                "单元格为空，按未知处理：请填写",
+                "单元格为空，按未知处理；“单位类别”列未读取，无法据此判断：\
+                 如果它就是“单位类型”，请加 --map 单位类别=单位类型",
             ));
         }
         expected.extend(notices.clone());

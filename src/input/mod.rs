@@ -517,8 +517,13 @@ impl<'p> DatasetReader<'p> {
     fn derive(&self, row: &mut Row, problems: &mut Vec<(ColId, String, Problem)>) {
         for (c, column) in self.dataset.columns.iter().enumerate() {
             let Some(d) = &column.derive else { continue };
-            // Without the source column in the file, the cell stands alone.
-            if !self.parsed[c] || self.fields[d.from].is_none() {
+            // Without the source column in the file, the cell stands alone;
+            // an empty one says which unknown header may be that column.
+            if !self.parsed[c] {
+                continue;
+            }
+            if self.fields[d.from].is_none() {
+                self.hint_source(c, d.from, problems);
                 continue;
             }
             let own = problems.iter().position(|p| p.0 == c);
@@ -638,6 +643,24 @@ impl<'p> DatasetReader<'p> {
                     row.values[c] = None;
                 }
             }
+        }
+    }
+
+    /// An empty cell whose column derives from one the file lacks, while the
+    /// file has an unknown header that is probably that column (单位类别 for
+    /// 单位类型): the issue says so, with the `--map` that reads it.
+    fn hint_source(&self, c: ColId, from: ColId, problems: &mut [(ColId, String, Problem)]) {
+        let Some(p) = problems
+            .iter_mut()
+            .find(|p| p.0 == c && p.2 == Problem::Empty)
+        else {
+            return;
+        };
+        if let Some((header, known)) = self.unknown_header_for(from) {
+            p.2 = Problem::SourceUnread {
+                header: shown_header(header),
+                known,
+            };
         }
     }
 
