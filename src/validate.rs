@@ -59,11 +59,8 @@ pub fn run(args: ValidateArgs, env: Env, out: &mut dyn std::io::Write) -> Result
                 reader.use_columns(&cols);
             }
             for c in cols.into_iter().filter(|c| !reader.has(*c)) {
-                let col = &dataset.columns[c];
-                let text = match col.headers.first() {
-                    Some(h) => format!("{} ({h})", col.name),
-                    None => col.name.clone(),
-                };
+                // Names the file's unknown header that is probably it.
+                let text = reader.describe_missing(c);
                 if !missing.contains(&text) {
                     missing.push(text);
                 }

@@ -342,3 +342,374 @@ fn reformcheck_toml_maps_headers_and_values_and_its_errors_name_line_and_column(
         assert!(err.contains(&message), "{err}");
     }
 }
+
+#[test]
+fn a_file_not_named_after_a_dataset_binds_by_its_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "代表名单.csv",
+        "泰州市科协第十次代表大会代表名单\n序号,姓名,出生年月,工作单位,单位类型\n1,张三,1980.05,甲公司,企业\n",
+    );
+    let (code, out, err) = run(&["check", &f, "--as-of", "2024-01-01", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err, format!("{f} → delegates（按表头判断）\n"));
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        counts(result(&json, "delegates.frontline", None)),
+        c("pass", 1, 1, 0)
+    );
+    let (_, _, err) = run(&["check", &f, "--as-of", "2024-01-01", "--lang", "en", "-q"]);
+    assert_eq!(err, format!("{f} → delegates (by its headers)\n"));
+    // 姓名 and 单位类型 fit delegates and committee alike: exit 2 naming both.
+    let f = write(&dir, "名单.csv", "姓名,单位类型\n张三,企业\n");
+    let (code, _, err) = run(&["check", &f]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("它的表头同样符合 delegates、committee；请写成 数据集=文件，例如 delegates="),
+        "{err}"
+    );
+    // A society roster: its key is 学会名称.
+    let f = write(
+        &dir,
+        "理事.csv",
+        "学会名称,姓名,是否常务理事,是否基层一线\n甲学会,张三,是,是\n",
+    );
+    let (code, _, err) = run(&["check", &f, "-q"]);
+    assert_eq!(
+        (code, err),
+        (0, format!("{f} → society_council（按表头判断）\n"))
+    );
+}
+
+#[test]
+fn a_birth_date_after_as_of_is_an_issue_and_unknown_never_young() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "delegates.csv",
+        "姓名,出生日期,是否基层一线\n张三,2080-05-01,是\n李四,1960-01-01,是\n王五,2024-02,是\n赵六,2024-01-01,是\n",
+    );
+    let (_, json) = check_json(&[&f, "--as-of", "2024-01-01"]);
+    // 2080 and February 2024 are after the election date; 2024-01-01 is the
+    // day itself (aged 0, possible).
+    assert_eq!(
+        counts(result(&json, "delegates.youth", None)),
+        c("indeterminate", 1, 4, 2)
+    );
+    let msg = "出生日期晚于基准日期 2024-01-01，不可能，按未知处理：请核对（多为年份录错）";
+    assert_eq!(
+        issues(&json),
+        vec![
+            issue(2, "出生日期", "2080-05-01", msg),
+            issue(4, "出生日期", "2024-02", msg),
+        ]
+    );
+}
+
+#[test]
+fn group_names_fold_width_spaces_and_case_and_show_the_first_spelling() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "society_council.csv",
+        "学会名称,姓名,是否基层一线\n（甲会）,张三,是\n(甲会),李四,是\n( 甲会 ),王五,否\n\
+         乙　会,赵六,是\n乙会,钱七,否\nABC学会,孙八,是\nabc学会,周九,是\n",
+    );
+    let (_, json) = check_json(&[&f, "--as-of", "2024-01-01"]);
+    let groups: Vec<(String, String, String)> = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["rule"] == "society_council.frontline" && r["pooled"] == false)
+        .map(|r| {
+            (
+                r["group"].as_str().unwrap().to_string(),
+                r["numerator"].to_string(),
+                r["denominator"].to_string(),
+            )
+        })
+        .collect();
+    let g = |n: &str, a: u64, b: u64| (n.to_string(), a.to_string(), b.to_string());
+    assert_eq!(
+        groups,
+        vec![g("（甲会）", 2, 3), g("乙　会", 1, 2), g("ABC学会", 2, 2)]
+    );
+}
+
+#[test]
+fn distinct_fields_fold_width_spaces_and_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "committee.csv",
+        "姓名,是否兼职副主席,行业领域\n张三,是,生物 医药\n李四,是,生物医药\n王五,是,IT\n赵六,是,ｉｔ\n",
+    );
+    let (_, json) = check_json(&[&f, "--as-of", "2024-01-01"]);
+    let r = result(&json, "committee.vice_chair_fields", None);
+    assert_eq!(
+        (r["numerator"].to_string(), r["denominator"].to_string()),
+        ("2".to_string(), "4".to_string())
+    );
+}
+
+/// Seven districts' 2024 township figures: 9 of 10 townships covered in each.
+fn districts_2024() -> String {
+    let mut s = String::from("市（区）,年度,乡镇（街道）数,已建科协组织的乡镇（街道）数\n");
+    for d in [
+        "海陵区",
+        "高港区",
+        "姜堰区",
+        "兴化市",
+        "靖江市",
+        "泰兴市",
+        "医药高新区",
+    ] {
+        s.push_str(&format!("{d},2024,10,9\n"));
+    }
+    s
+}
+
+#[test]
+fn a_typo_year_after_as_of_is_an_issue_and_not_the_checked_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "districts.csv",
+        format!("{}海陵区,2052,10,10\n", districts_2024()).as_str(),
+    );
+    let (code, json) = check_json(&[&f, "--as-of", "2024-12-31"]);
+    assert_eq!(code, 1);
+    let total = result(&json, "districts.township_coverage", Some("total"));
+    assert_eq!(total["year"], 2024);
+    assert_eq!(counts(total), c("fail", 63, 70, 0));
+    assert_eq!(
+        issues(&json),
+        vec![issue(
+            9,
+            "年度",
+            "2052",
+            "年度 2052 晚于基准日期 2024-12-31，可能录错：默认不检查这一年；\
+             如确是该年数据，请加 --year 2052 或改 --as-of"
+        )]
+    );
+    // Asked for, it is checked, without the issue.
+    let (_, json) = check_json(&[&f, "--as-of", "2024-12-31", "--year", "2052"]);
+    let total = result(&json, "districts.township_coverage", Some("total"));
+    assert_eq!(counts(total), c("pass", 10, 10, 0));
+    assert_eq!(issues(&json), vec![]);
+}
+
+#[test]
+fn a_latest_year_with_a_fraction_of_the_districts_is_passed_over_with_an_issue() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "districts.csv",
+        format!("{}海陵区,2025,10,10\n高港区,2025,8,8\n", districts_2024()).as_str(),
+    );
+    let (_, json) = check_json(&[&f, "--as-of", "2025-12-31"]);
+    let total = result(&json, "districts.township_coverage", Some("total"));
+    assert_eq!(total["year"], 2024);
+    assert_eq!(counts(total), c("fail", 63, 70, 0));
+    assert_eq!(
+        issues(&json),
+        vec![issue(
+            9,
+            "年度",
+            "2025",
+            "2025 年只有 2 个“市（区）”，上一年（2024 年）有 7 个，像是未填完或年份录错：\
+             本次检查的是 2024 年；如确要检查 2025 年，请加 --year 2025"
+        )]
+    );
+    // Four of seven is more than half: the latest year is checked.
+    let f = write(
+        &dir,
+        "districts.csv",
+        format!(
+            "{}海陵区,2025,10,10\n高港区,2025,8,8\n姜堰区,2025,8,8\n兴化市,2025,8,8\n",
+            districts_2024()
+        )
+        .as_str(),
+    );
+    let (_, json) = check_json(&[&f, "--as-of", "2025-12-31"]);
+    let total = result(&json, "districts.township_coverage", Some("total"));
+    assert_eq!(total["year"], 2025);
+    assert_eq!(issues(&json), vec![]);
+}
+
+// ---- a roster made as a clerk would, end to end ----
+
+/// (序号, 姓名, 出生年月, 工作单位, 单位类别, 是否基层一线): ten delegates, seven
+/// front-line (four 民营企业, a 高校, a 研究院, a 医院 marked 是), four born
+/// after 1979-06-30 (45 or younger on 2024-06-30).
+const DELEGATES: [[&str; 6]; 10] = [
+    ["1", "张一", "1985.03", "泰州甲科技有限公司", "民营企业", ""],
+    ["2", "王二", "1990.11", "泰州乙电子有限公司", "民营企业", ""],
+    ["3", "李三", "1970.01", "泰州丙船舶有限公司", "民营企业", ""],
+    ["4", "赵四", "1968.05", "泰州丁药业有限公司", "民营企业", ""],
+    ["5", "钱五", "1982.07", "泰州学院", "高校", ""],
+    ["6", "孙六", "1975.09", "泰州市农业科学研究院", "研究院", ""],
+    ["7", "周七", "1960.02", "泰州市人民医院", "医院", "是"],
+    ["8", "吴八", "1988.12", "泰州市科学技术局", "党政机关", ""],
+    [
+        "9",
+        "郑九",
+        "1965.04",
+        "泰州市发展和改革委员会",
+        "党政机关",
+        "",
+    ],
+    ["10", "陈十", "1972.08", "泰州市财政局", "党政机关", ""],
+];
+const HEADER: [&str; 6] = [
+    "序号",
+    "姓名",
+    "出生年月",
+    "工作单位",
+    "单位类别",
+    "是否基层一线",
+];
+const TITLE: &str = "泰州市科协第十次代表大会代表名单";
+const NOTE: &str = "注：单位类别按工作单位性质填写";
+
+/// The roster as CSV (LF): title on line 1, header on 2, delegates on 3–12,
+/// 合计 on 13, the note on 14.
+fn clerk_csv() -> String {
+    let mut s = format!("{TITLE},,,,,\n{}\n", HEADER.join(","));
+    for d in DELEGATES {
+        s.push_str(&d.join(","));
+        s.push('\n');
+    }
+    s.push_str("合计,10人,,,,\n");
+    s.push_str(&format!("{NOTE},,,,,\n"));
+    s
+}
+
+/// The same roster as an Excel workbook: the title merged across the table.
+fn clerk_xlsx(path: &std::path::Path) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("代表名单").unwrap();
+    let plain = rust_xlsxwriter::Format::new();
+    ws.merge_range(0, 0, 0, 5, TITLE, &plain).unwrap();
+    for (c, h) in HEADER.iter().enumerate() {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    for (r, d) in DELEGATES.iter().enumerate() {
+        let row = r as u32 + 2;
+        // 序号 as a number, as Excel's fill handle leaves it.
+        ws.write_number(row, 0, (r + 1) as f64).unwrap();
+        for (c, v) in d.iter().enumerate().skip(1) {
+            if !v.is_empty() {
+                ws.write_string(row, c as u16, *v).unwrap();
+            }
+        }
+    }
+    ws.write_string(12, 0, "合计").unwrap();
+    ws.write_string(12, 1, "10人").unwrap();
+    ws.merge_range(13, 0, 13, 5, NOTE, &plain).unwrap();
+    book.save(path).unwrap();
+}
+
+#[test]
+fn a_clerks_roster_as_csv_and_xlsx_gives_the_right_counts_lines_notices_and_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(&dir, "代表名单.csv", clerk_csv().as_str());
+    let xlsx = dir.path().join("代表名单.xlsx");
+    clerk_xlsx(&xlsx);
+    let xlsx = xlsx.display().to_string();
+    let notices = vec![
+        issue(13, "序号", "合计", SUMMARY),
+        issue(14, "序号", NOTE, SUMMARY),
+    ];
+    for file in [&csv, &xlsx] {
+        let bound = format!("delegates={file}");
+        // As the clerk first runs it: 单位类别 is not a header the pack knows.
+        // Only 周七's 是否基层一线 is filled; the others would come from the
+        // unit type, which is not read: unknown.
+        let (code, json) = check_json(&[&bound, "--as-of", "2024-06-30"]);
+        assert_eq!(code, 1, "{file}");
+        assert_eq!(
+            counts(result(&json, "delegates.frontline", None)),
+            c("indeterminate", 1, 10, 9),
+            "{file}"
+        );
+        assert_eq!(
+            counts(result(&json, "delegates.youth", None)),
+            c("pass", 4, 10, 0),
+            "{file}"
+        );
+        let mut expected = vec![issue(2, "单位类别", "", UNKNOWN_单位类别)];
+        for line in [3, 4, 5, 6, 7, 8, 10, 11, 12] {
+            expected.push(issue(
+                line,
+                "是否基层一线",
+                "",
+                "单元格为空，按未知处理；“单位类别”列未读取，无法据此判断：\
+                 如果它就是“单位类型”，请加 --map 单位类别=单位类型",
+            ));
+        }
+        expected.extend(notices.clone());
+        assert_eq!(issues(&json), expected, "{file}");
+
+        // With --map, as the message says: 70% front-line, exactly the target.
+        let (code, json) = check_json(&[
+            &bound,
+            "--as-of",
+            "2024-06-30",
+            "--map",
+            "单位类别=单位类型",
+        ]);
+        assert_eq!(code, 0, "{file}");
+        assert_eq!(
+            counts(result(&json, "delegates.frontline", None)),
+            c("pass", 7, 10, 0),
+            "{file}"
+        );
+        assert_eq!(issues(&json), notices, "{file}");
+    }
+    // The file named by its headers, and a config file instead of --map.
+    write(
+        &dir,
+        "reformcheck.toml",
+        "[headers]\n单位类别 = \"单位类型\"\n\n[values.单位类型]\n民营企业 = \"党政机关\"\n",
+    );
+    for file in ["代表名单.csv", "代表名单.xlsx"] {
+        let out = reformcheck()
+            .current_dir(dir.path())
+            .args(["check", file, "--as-of", "2024-06-30", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(out.stderr).unwrap(),
+            format!("{file} → delegates（按表头判断）\n")
+        );
+        // The office's own synonym overrides the pack's: 3 of 10 front-line.
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            counts(result(&json, "delegates.frontline", None)),
+            c("fail", 3, 10, 0),
+            "{file}"
+        );
+        assert_eq!(issues(&json), notices, "{file}");
+    }
+}
+
+#[test]
+fn a_first_record_that_happens_to_hold_a_header_word_is_still_a_record() {
+    let dir = tempfile::tempdir().unwrap();
+    // 常委 is a header of `standing`; here it is 张三's duty, in a column
+    // the pack does not know.
+    let f = write(
+        &dir,
+        "committee.csv",
+        "姓名,职务,是否基层一线\n张三,常委,是\n李四,委员,否\n",
+    );
+    let (_, json) = check_json(&[&f, "--as-of", "2024-01-01"]);
+    assert_eq!(
+        counts(result(&json, "committee.frontline", None)),
+        c("fail", 1, 2, 0)
+    );
+}

@@ -720,7 +720,7 @@ fn bad_arguments_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(&dir, "名单.csv", "姓名\n张三\n");
     reformcheck()
-        .args(["check", &f])
+        .args(["check", "--lang", "en", &f])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("cannot tell which dataset"));

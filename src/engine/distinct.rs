@@ -67,7 +67,8 @@ impl Distinct {
 
 fn key(v: &Value) -> String {
     match v {
-        Value::Text(t) => crate::num::halfwidth(t),
+        // Folded as group names are: width, spaces and case do not differ.
+        Value::Text(t) => crate::pack::normalize_header(t),
         other => format!("{other:?}"),
     }
 }

@@ -4,6 +4,8 @@
 pub mod condition;
 mod distinct;
 mod explain;
+mod groups;
+mod periods;
 /// Public for the micro-benchmarks in benches/.
 pub mod ratio;
 pub mod share;
@@ -25,7 +27,7 @@ use crate::Lang;
 use anyhow::{bail, Result};
 use chrono::{Datelike, NaiveDate};
 use condition::{eval, Truth};
-use indexmap::{IndexMap, IndexSet};
+use indexmap::IndexMap;
 use num_traits::ToPrimitive;
 use std::collections::BTreeSet;
 
@@ -339,9 +341,10 @@ fn check_dataset(
     let first_issue = issues.len();
     let mut row = Row::default();
     let mut periods = BTreeSet::new();
+    let mut by_year = periods::Years::default();
     let mut rows = 0u64;
     // Group names, each stored once; accumulators refer to them by index.
-    let mut groups: IndexSet<String, Hasher> = IndexSet::default();
+    let mut groups = groups::Groups::default();
     // This row's group per group-by column, looked up once per row.
     let mut row_groups: Vec<(usize, Option<usize>)> = Vec::new();
     while reader.next_row(&mut row, issues)? {
@@ -373,8 +376,18 @@ fn check_dataset(
                 _ => continue,
             },
         };
-        if period.is_some() {
+        if let (Some(y), Some(p)) = (period, dataset.period) {
             periods.insert(period);
+            let key = match &row.values[dataset.key] {
+                Some(Value::Text(k)) => Some(k.as_str()),
+                _ => None,
+            };
+            by_year.note(y, key, row.line);
+            if y > i64::from(chrono::Datelike::year(&opts.as_of)) && opts.year != Some(y) {
+                issues.push(periods::future_year(
+                    &reader, p, row.line, y, opts.as_of, opts.lang,
+                ));
+            }
         }
         let mut undecided = Vec::new();
         row_groups.clear();
@@ -401,7 +414,7 @@ fn check_dataset(
                 Some(g) => {
                     let group = group_of(g, &row.values, &mut groups, &mut row_groups);
                     if let (Some(i), Some((names, _))) = (group, &rule.not_for) {
-                        if groups.get_index(i).is_some_and(|n| names.contains(n)) {
+                        if groups.name(i).is_some_and(|n| names.contains(n)) {
                             // Not addressed: listed (not applicable), never counted.
                             state
                                 .accs
@@ -460,9 +473,17 @@ fn check_dataset(
             }
             Some(y)
         }
-        (Some(p), None) => match periods.iter().next_back() {
-            Some(latest) => *latest,
-            None => {
+        (Some(p), None) => match by_year.choose(
+            i64::from(opts.as_of.year()),
+            &reader,
+            p,
+            opts.lang,
+        ) {
+            (Some(y), passed_over) => {
+                issues.extend(passed_over);
+                Some(y)
+            }
+            (None, _) => {
                 let (file, header) = (&reader.file, reader.header(p));
                 bail!(crate::tr!(
                     "{file}：没有一行的“{header}”可以读出：请填写每一行的年度",
@@ -519,7 +540,7 @@ fn check_dataset(
                 continue;
             }
             any = true;
-            let raw = group.and_then(|g| groups.get_index(g));
+            let raw = group.and_then(|g| groups.name(g));
             // Printed in every format: IDs masked, terminal controls escaped.
             let name = raw.map(|g| crate::privacy::shown(g).into_owned());
             if let Some(why) = not_addressed(rule, raw.map(String::as_str)) {
@@ -640,7 +661,7 @@ fn every_period(
     pack: &Pack,
     rule: &Rule,
     accs: &IndexMap<Key, Acc, Hasher>,
-    groups: &IndexSet<String, Hasher>,
+    groups: &groups::Groups,
     (period, first): (Option<i64>, Option<i64>),
     opts: &CheckOptions,
     mut explain: Option<(&mut explain::Explainer, &str)>,
@@ -656,8 +677,10 @@ fn every_period(
     }
     let mut out = Vec::new();
     for g in order {
-        let name = g.and_then(|i| groups.get_index(i)).cloned();
-        if let Some(why) = not_addressed(rule, name.as_deref()) {
+        let raw = g.and_then(|i| groups.name(i));
+        // Printed in every format: IDs masked, terminal controls escaped.
+        let name = raw.map(|g| crate::privacy::shown(g).into_owned());
+        if let Some(why) = not_addressed(rule, raw.map(String::as_str)) {
             let mut result = unmeasured(pack, rule, Status::NotApplicable, why, period);
             result.group = name;
             out.push(result);
@@ -709,17 +732,14 @@ fn every_period(
 fn group_of(
     g: usize,
     values: &[Option<Value>],
-    groups: &mut IndexSet<String, Hasher>,
+    groups: &mut groups::Groups,
     row_groups: &mut Vec<(usize, Option<usize>)>,
 ) -> Option<usize> {
     if let Some(&(_, group)) = row_groups.iter().find(|(c, _)| *c == g) {
         return group;
     }
     let group = match &values[g] {
-        Some(Value::Text(name)) => Some(match groups.get_index_of(name) {
-            Some(i) => i,
-            None => groups.insert_full(name.clone()).0,
-        }),
+        Some(Value::Text(name)) => Some(groups.intern(name)),
         _ => None,
     };
     row_groups.push((g, group));

@@ -115,18 +115,24 @@ pub fn bind(args: &[String], pack: &Pack) -> Result<Vec<Binding>> {
                 add(b, &mut out)?;
             }
         } else {
-            let dataset = dataset_of(&path, pack).ok_or_else(|| {
-                if path.exists() {
-                    anyhow!(
-                        "cannot tell which dataset {} is: its name is not a dataset name; \
-                         write NAME={arg} with NAME one of {}",
-                        path.display(),
-                        names()
-                    )
-                } else {
-                    anyhow!("{}: no such file or directory", path.display())
+            let dataset = match dataset_of(&path, pack) {
+                Some(d) => d,
+                None if path.is_file() => {
+                    let d = dataset_by_headers(&path, sheet.as_deref(), pack, arg)?;
+                    // Said on standard error, so the clerk can check the guess.
+                    eprintln!(
+                        "{}",
+                        crate::tr!(
+                            "{} → {}（按表头判断）",
+                            "{} → {} (by its headers)",
+                            path.display(),
+                            pack.datasets[d].name
+                        )
+                    );
+                    d
                 }
-            })?;
+                None => bail!("{}: no such file or directory", path.display()),
+            };
             add(
                 Binding {
                     dataset,
@@ -138,6 +144,63 @@ pub fn bind(args: &[String], pack: &Pack) -> Result<Vec<Binding>> {
         }
     }
     Ok(out)
+}
+
+/// The dataset a file's headers fit best: of the datasets whose key column
+/// the file has (below any title rows), the one with the most columns in
+/// it. Two datasets that fit equally well are an error naming both.
+fn dataset_by_headers(path: &Path, sheet: Option<&str>, pack: &Pack, arg: &str) -> Result<usize> {
+    let mut source = source::Source::open(path, sheet, None)?;
+    let file = path.display().to_string();
+    let mut rows = Vec::new();
+    while rows.len() < super::headers::HEADER_SEARCH_ROWS && source.advance(&file)? {
+        if !source.is_blank() {
+            rows.push(source.texts());
+        }
+    }
+    let scores: Vec<usize> = pack
+        .datasets
+        .iter()
+        .map(|d| super::headers::fit(d, &rows))
+        .collect();
+    let best = scores.iter().copied().max().unwrap_or(0);
+    let fitting: Vec<&str> = pack
+        .datasets
+        .iter()
+        .zip(&scores)
+        .filter(|(_, s)| **s == best)
+        .map(|(d, _)| d.name.as_str())
+        .collect();
+    let names = pack
+        .datasets
+        .iter()
+        .map(|d| d.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if best == 0 {
+        bail!(crate::tr!(
+            "无法判断 {} 是哪类数据：文件名不是数据集名称，表头也不含任何数据集的关键列；\
+             请写成 数据集=文件，例如 delegates={}（数据集：{}）",
+            "cannot tell which dataset {} is: its name is not a dataset name and its headers \
+             hold no dataset's key column; write NAME={} with NAME one of {}",
+            path.display(),
+            arg,
+            names
+        ));
+    }
+    if let [one] = fitting[..] {
+        return pack
+            .dataset(one)
+            .ok_or_else(|| anyhow!("dataset {one} vanished"));
+    }
+    bail!(crate::tr!(
+        "无法判断 {} 是哪类数据：它的表头同样符合 {}；请写成 数据集=文件，例如 {}={}",
+        "cannot tell which dataset {} is: its headers fit {} equally well; write NAME=PATH, e.g. {}={}",
+        path.display(),
+        fitting.join("、"),
+        fitting[0],
+        arg
+    ))
 }
 
 fn dataset_of(path: &Path, pack: &Pack) -> Option<usize> {

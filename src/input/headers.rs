@@ -59,7 +59,18 @@ fn match_header(col: &Column, norm: &str) -> HeaderMatch {
 }
 
 /// How many non-empty rows may stand above the header row (titles, notes).
-const HEADER_SEARCH_ROWS: usize = 20;
+pub(super) const HEADER_SEARCH_ROWS: usize = 20;
+
+/// How well a file's first rows fit a dataset: the most columns a row
+/// holding the key column names (0: no such row).
+pub(super) fn fit(dataset: &Dataset, rows: &[Vec<String>]) -> usize {
+    rows.iter()
+        .map(|r| map_headers(dataset, r).0)
+        .filter(|fields| fields[dataset.key].is_some())
+        .map(|fields| fields.iter().filter(|f| f.is_some()).count())
+        .max()
+        .unwrap_or(0)
+}
 
 /// A file's header row mapped to the dataset's columns.
 pub(super) struct HeaderRow {
@@ -156,7 +167,7 @@ pub(super) fn find_header_row(
                 continue;
             }
             Some(b) if has_key && here.score >= b.score => {}
-            Some(b) if !has_key && names_new_columns(&b.row, &here.row) => {
+            Some(b) if !has_key && is_sub_row(dataset, &b.row, &here.row) => {
                 b.merge(dataset, &here, line);
                 source.mark_header();
                 continue;
@@ -196,9 +207,17 @@ pub(super) fn find_header_row(
     Ok(best.row)
 }
 
-/// Does `row` (without the key) name a column the header does not, or name
-/// one where the header's cell is empty? Then it is a header's sub-row.
-fn names_new_columns(header: &HeaderRow, row: &HeaderRow) -> bool {
+/// Is `row` the second row of a two-row header? It leaves the key's cell
+/// empty (merged down from the header; every record fills it) and names a
+/// column the header does not, or one where the header's cell is empty. A
+/// data row whose 职务 cell says `常委` fills its key cell, so it stays a record.
+fn is_sub_row(dataset: &Dataset, header: &HeaderRow, row: &HeaderRow) -> bool {
+    let key_cell = header.fields[dataset.key]
+        .and_then(|i| row.texts.get(i))
+        .map_or("", |t| t.trim());
+    if !key_cell.is_empty() {
+        return false;
+    }
     row.fields.iter().enumerate().any(|(c, f)| {
         f.is_some_and(|i| {
             header.fields[c].is_none() || header.texts.get(i).is_none_or(|t| t.trim().is_empty())
@@ -331,6 +350,22 @@ pub(super) fn map_headers(
 mod tests {
     use super::*;
     use crate::pack::Pack;
+
+    #[test]
+    fn unknown_headers_suggest_the_closest_known_one_only_when_close() {
+        let pack = Pack::embedded().unwrap();
+        let delegates = &pack.datasets[pack.dataset("delegates").unwrap()];
+        let suggest = |h: &str| closest(delegates, h).map(|(_, k)| k);
+        assert_eq!(suggest("单位类别").as_deref(), Some("单位类型"));
+        assert_eq!(suggest("代表工作单位").as_deref(), Some("工作单位"));
+        assert_eq!(suggest("出生年月日期").as_deref(), Some("出生年月日"));
+        assert_eq!(suggest("是否基层"), Some("是否基层一线".to_string()));
+        for far in ["性别", "民族", "电话", "职务", "x"] {
+            assert_eq!(suggest(far), None, "{far}");
+        }
+        assert_eq!(edit_distance(&['a', 'b'], &['a', 'c', 'b']), 1);
+        assert_eq!(edit_distance(&[], &['a']), 1);
+    }
 
     #[test]
     fn headers_with_units_match_and_scale() {

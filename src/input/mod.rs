@@ -326,6 +326,7 @@ impl<'p> DatasetReader<'p> {
         }
         let extra = self.extra_cells();
         self.derive(row, &mut problems);
+        self.impossible_births(row, &mut problems);
         self.expire(row, &mut problems);
         self.bound(row, &mut problems);
         if extra.is_some() {
@@ -539,8 +540,13 @@ impl<'p> DatasetReader<'p> {
     fn derive(&self, row: &mut Row, problems: &mut Vec<(ColId, String, Problem)>) {
         for (c, column) in self.dataset.columns.iter().enumerate() {
             let Some(d) = &column.derive else { continue };
-            // Without the source column in the file, the cell stands alone.
-            if !self.parsed[c] || self.fields[d.from].is_none() {
+            // Without the source column in the file, the cell stands alone;
+            // an empty one says which unknown header may be that column.
+            if !self.parsed[c] {
+                continue;
+            }
+            if self.fields[d.from].is_none() {
+                self.hint_source(c, d.from, problems);
                 continue;
             }
             let own = problems.iter().position(|p| p.0 == c);
@@ -631,6 +637,53 @@ impl<'p> DatasetReader<'p> {
                 Ok(b) => row.values[c] = Some(Value::Bool(b)),
                 Err(from) => self.underivable(c, d.from, from, problems),
             }
+        }
+    }
+
+    /// A birth date after `--as-of` (a year typed 2080) cannot be: the cell
+    /// is unknown, with an issue, rather than someone very young. A month
+    /// without a day counts only if its first day is after it.
+    fn impossible_births(&self, row: &mut Row, problems: &mut Vec<(ColId, String, Problem)>) {
+        for &c in &self.parse_order {
+            if !self.dataset.columns[c].birth {
+                continue;
+            }
+            if let Some(Value::Date(d)) = &row.values[c] {
+                if d.range().0 > self.opts.as_of {
+                    // A date from the ID number is shown as that.
+                    let raw = match self.raw(c) {
+                        r if r.is_empty() => value_text(row.values[c].as_ref()),
+                        r => r,
+                    };
+                    problems.retain(|p| p.0 != c);
+                    problems.push((
+                        c,
+                        raw,
+                        Problem::BornAfter {
+                            as_of: self.opts.as_of.to_string(),
+                        },
+                    ));
+                    row.values[c] = None;
+                }
+            }
+        }
+    }
+
+    /// An empty cell whose column derives from one the file lacks, while the
+    /// file has an unknown header that is probably that column (单位类别 for
+    /// 单位类型): the issue says so, with the `--map` that reads it.
+    fn hint_source(&self, c: ColId, from: ColId, problems: &mut [(ColId, String, Problem)]) {
+        let Some(p) = problems
+            .iter_mut()
+            .find(|p| p.0 == c && p.2 == Problem::Empty)
+        else {
+            return;
+        };
+        if let Some((header, known)) = self.unknown_header_for(from) {
+            p.2 = Problem::SourceUnread {
+                header: shown_header(header),
+                known,
+            };
         }
     }
 

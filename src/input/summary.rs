@@ -44,6 +44,16 @@ pub(super) fn is_row_number_header(header: &str) -> bool {
 /// punctuation or a digit (`注：`, `注1.`, `备注:`), so that a name that merely
 /// begins with the same character is still a record.
 pub(super) fn is_summary(cell: &str) -> bool {
+    // Checked on every row: most cells (names) start and end with other
+    // characters, and need no folding.
+    let t = crate::num::trim(cell);
+    let (Some(first), Some(last)) = (t.chars().next(), t.chars().next_back()) else {
+        return false;
+    };
+    if !"合总小共累全注备附说填审制统联负单".contains(first) && !"计数".contains(last)
+    {
+        return false;
+    }
     let text = normalize_header(cell);
     if text.is_empty() || text.chars().count() > 200 {
         return false;

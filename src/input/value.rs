@@ -42,6 +42,16 @@ pub enum Problem {
         /// What the flag says: 是 or 否.
         flag: bool,
     },
+    /// Empty, and the column it derives from is not read because its header
+    /// is unknown (`header`, probably `known`).
+    SourceUnread {
+        header: String,
+        known: String,
+    },
+    /// A birth date after the reference date: impossible, so unknown.
+    BornAfter {
+        as_of: String,
+    },
     /// Not a valid ID number.
     Id(IdProblem),
     /// A number cell in an ID column: Excel keeps 15 digits, the rest are lost.
@@ -141,6 +151,18 @@ impl Problem {
                 if *flag { "yes" } else { "no" },
                 if *flag { "no" } else { "yes" },
                 if *flag { "yes" } else { "no" },
+            ),
+            (Problem::SourceUnread { header, known }, Zh) => format!(
+                "单元格为空，按未知处理；“{header}”列未读取，无法据此判断：如果它就是“{known}”，请加 --map {header}={known}"
+            ),
+            (Problem::SourceUnread { header, known }, En) => format!(
+                "empty, so unknown; column `{header}` is not read, so it cannot be derived: if it is `{known}`, add --map {header}={known}"
+            ),
+            (Problem::BornAfter { as_of }, Zh) => format!(
+                "出生日期晚于基准日期 {as_of}，不可能，按未知处理：请核对（多为年份录错）"
+            ),
+            (Problem::BornAfter { as_of }, En) => format!(
+                "born after the reference date {as_of}, which is impossible, so it counts as unknown: check it (usually a mistyped year)"
             ),
             (Problem::Id(p), Zh) => match p {
                 IdProblem::Length => "不是有效的身份证号：应为18位（末位可为X）或15位数字".into(),

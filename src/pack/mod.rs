@@ -70,6 +70,9 @@ pub struct Column {
     /// Other spellings of a text value (folded by [`normalize_header`]) and
     /// the value each stands for: `民营企业` → `企业`.
     pub synonyms: Vec<(String, String)>,
+    /// A birth date (a rule reads an age from it): one after `--as-of` is
+    /// impossible.
+    pub birth: bool,
 }
 
 impl Column {
@@ -222,6 +225,18 @@ pub enum Condition {
 }
 
 impl Condition {
+    /// Columns read as birth dates (ages).
+    fn birth_columns(&self, out: &mut Vec<ColId>) {
+        match self {
+            Condition::Age { column: c, .. } | Condition::BornOnOrAfter { column: c, .. } => {
+                out.push(*c)
+            }
+            Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| c.birth_columns(out)),
+            Condition::Not(c) => c.birth_columns(out),
+            _ => {}
+        }
+    }
+
     fn columns(&self, out: &mut Vec<ColId>) {
         match self {
             Condition::Flag(c)
@@ -360,6 +375,18 @@ impl Compiler<'_> {
                 }));
             }
             rules.push(rule);
+        }
+        for rule in &rules {
+            let mut births = Vec::new();
+            for c in rule.scope.iter().chain(match &rule.measure {
+                Measure::Share(c) => Some(c),
+                _ => None,
+            }) {
+                c.birth_columns(&mut births);
+            }
+            for b in births {
+                datasets[rule.dataset].columns[b].birth = true;
+            }
         }
         // Reports list rules in the plan's clause order (stable within a clause).
         rules.sort_by_key(|r| clause_key(&r.clause));
@@ -510,6 +537,7 @@ impl Compiler<'_> {
                 example: c.example.clone(),
                 at_most,
                 synonyms: Vec::new(),
+                birth: false,
             });
         }
         for (col, (col_name, c)) in def.columns.iter().enumerate() {

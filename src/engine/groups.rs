@@ -1,0 +1,67 @@
+//! Group names (societies, districts), each stored once and looked up for
+//! every row. `（甲会）` and `(甲会)`, `甲　会` and `甲会`, `ABC学会` and
+//! `abc学会` are one group: names are folded as headers are (full-width
+//! forms to half-width, spaces removed, letters lower-cased); a group is shown
+//! with its first-seen spelling.
+
+use crate::pack::normalize_header;
+use indexmap::IndexSet;
+use std::collections::HashMap;
+
+type Hasher = foldhash::fast::RandomState;
+
+#[derive(Default)]
+pub(crate) struct Groups {
+    /// Folded names; a group's index is its place here.
+    folded: IndexSet<String, Hasher>,
+    /// The first spelling of each group, for reports.
+    shown: Vec<String>,
+    /// Spellings met so far → group: most rows repeat one, so folding runs
+    /// once per spelling rather than once per row.
+    spellings: HashMap<String, usize, Hasher>,
+}
+
+impl Groups {
+    /// The group of a name, added if new.
+    pub(crate) fn intern(&mut self, name: &str) -> usize {
+        if let Some(&i) = self.spellings.get(name) {
+            return i;
+        }
+        let folded = normalize_header(name);
+        let i = match self.folded.get_index_of(&folded) {
+            Some(i) => i,
+            None => {
+                self.shown.push(name.to_string());
+                self.folded.insert_full(folded).0
+            }
+        };
+        self.spellings.insert(name.to_string(), i);
+        i
+    }
+
+    /// How a group is shown: its first spelling.
+    pub(crate) fn name(&self, i: usize) -> Option<&String> {
+        self.shown.get(i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn width_spaces_and_case_fold_to_the_first_spelling() {
+        let mut g = Groups::default();
+        let a = g.intern("（甲会）");
+        assert_eq!(g.intern("(甲会)"), a);
+        assert_eq!(g.intern(" ( 甲会 ) "), a);
+        let b = g.intern("甲　会");
+        assert_eq!(g.intern("甲会"), b);
+        assert_ne!(a, b);
+        let c = g.intern("ABC学会");
+        assert_eq!(g.intern("abc学会"), c);
+        assert_eq!(g.name(a).unwrap(), "（甲会）");
+        assert_eq!(g.name(b).unwrap(), "甲　会");
+        assert_eq!(g.name(c).unwrap(), "ABC学会");
+    }
+}
