@@ -104,7 +104,14 @@ fn a_city_wide_target_is_judged_on_the_city_figure_only() {
     let path = write(
         &dir,
         "districts.csv",
-        "市（区）,年度,常住人口,公民具备科学素质比例\n甲区,2021,100000,10%\n乙区,2021,300000,20%\n",
+        // Every other column of the dataset is there and meets its target, so
+        // that the exit code speaks of science literacy alone.
+        "市（区）,年度,独立建制,设立党组,科协负责人参加同级人大常委会,科协负责人参加同级政协常委会,\
+         听取科协工作汇报,乡镇（街道）数,已建科协组织的乡镇（街道）数,农技协覆盖的乡镇（街道）数,园区数,\
+         已建科协组织的园区数,规模以上工业企业数,已建科协组织的规模以上工业企业数,高新技术企业数,\
+         已建科协组织的高新技术企业数,常住人口,财政科普经费（元）,公民具备科学素质比例\n\
+         甲区,2021,是,是,是,是,是,10,10,10,2,2,10,10,10,10,100000,300000,10%\n\
+         乙区,2021,是,是,是,是,是,10,10,10,2,2,10,10,10,10,300000,900000,20%\n",
     );
     let (code, json) = check_json(&[&path, "--as-of", "2026-01-01"]);
     let a = result(&json, "districts.science_literacy", Some("甲区"));

@@ -473,24 +473,21 @@ fn check_dataset(
             }
             Some(y)
         }
-        (Some(p), None) => match by_year.choose(
-            i64::from(opts.as_of.year()),
-            &reader,
-            p,
-            opts.lang,
-        ) {
-            (Some(y), passed_over) => {
-                issues.extend(passed_over);
-                Some(y)
+        (Some(p), None) => {
+            match by_year.choose(i64::from(opts.as_of.year()), &reader, p, opts.lang) {
+                (Some(y), passed_over) => {
+                    issues.extend(passed_over);
+                    Some(y)
+                }
+                (None, _) => {
+                    let (file, header) = (&reader.file, reader.header(p));
+                    bail!(crate::tr!(
+                        "{file}：没有一行的“{header}”可以读出：请填写每一行的年度",
+                        "{file}: no row has a readable `{header}`: fill in the year of each row"
+                    ))
+                }
             }
-            (None, _) => {
-                let (file, header) = (&reader.file, reader.header(p));
-                bail!(crate::tr!(
-                    "{file}：没有一行的“{header}”可以读出：请填写每一行的年度",
-                    "{file}: no row has a readable `{header}`: fill in the year of each row"
-                ))
-            }
-        },
+        }
     };
 
     // The period before the one checked, for trends.
