@@ -712,3 +712,52 @@ fn a_first_record_that_happens_to_hold_a_header_word_is_still_a_record() {
         c("fail", 1, 2, 0)
     );
 }
+
+#[test]
+fn binding_and_header_errors_are_chinese_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(&dir, "a.csv", "姓名\n张三\n");
+    let cases: Vec<(Vec<String>, String)> = vec![
+        (
+            vec!["-".into()],
+            "只写 `-` 无法知道标准输入是哪个数据集：请写成 数据集=-，例如 delegates=-".into(),
+        ),
+        (
+            vec!["people=x.csv".into()],
+            "`people=x.csv` 中的数据集 people 不存在（数据集：delegates, committee".into(),
+        ),
+        (
+            vec![format!("delegates={a}"), format!("delegates={a}")],
+            format!("数据集 delegates 给了两次（{a} 和 {a}）：每个数据集只能给一个文件"),
+        ),
+        (
+            vec![dir.path().display().to_string()],
+            "中没有数据集文件：请用数据集名称命名文件".into(),
+        ),
+    ];
+    for (args, message) in cases {
+        let mut all = vec!["check"];
+        all.extend(args.iter().map(String::as_str));
+        let (code, _, err) = run(&all);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.contains(&message), "{err}");
+    }
+    let f = write(
+        &dir,
+        "districts.csv",
+        "市（区）,年度,常住人口,常住人口（万人）\n甲区,2024,1,1\n",
+    );
+    let (code, _, err) = run(&["check", &f]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("“常住人口”和“常住人口（万人）”两列都是 population：请只保留一列"),
+        "{err}"
+    );
+    let f = write(&dir, "districts.csv", "市（区）,常住人口\n甲区,1\n");
+    let (code, _, err) = run(&["check", &f]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("：没有 year 列（年度 / 年份），它说明每行是哪一年"),
+        "{err}"
+    );
+}

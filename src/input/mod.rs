@@ -141,13 +141,14 @@ impl<'p> DatasetReader<'p> {
         reader.header_issues = reader.unknown_header_issues();
         if let Some(p) = dataset.period {
             if reader.fields[p].is_none() {
-                bail!(
+                bail!(crate::tr!(
+                    "{}：没有 {} 列（{}），它说明每行是哪一年；找到的表头：{}",
                     "{}: no `{}` column ({}), which tells the year of each row; headers found: {}",
                     reader.file,
                     dataset.columns[p].name,
                     dataset.columns[p].headers.join(" / "),
                     masked_row(&reader.headers)
-                );
+                ));
             }
         }
         let mut always = vec![dataset.key];
