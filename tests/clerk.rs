@@ -761,3 +761,45 @@ fn binding_and_header_errors_are_chinese_by_default() {
         "{err}"
     );
 }
+
+#[test]
+fn a_workbook_with_a_contact_line_and_a_merged_two_row_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("delegates.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    let plain = rust_xlsxwriter::Format::new();
+    // Row 1: a contact line; row 2: 姓名 and 是否基层一线 merged down over
+    // rows 2–3, 单位情况 merged across; row 3: the sub-headers.
+    for (c, t) in ["单位", "泰州市科协", "姓名", "王五", "电话"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *t).unwrap();
+    }
+    ws.merge_range(1, 0, 2, 0, "姓名", &plain).unwrap();
+    ws.merge_range(1, 1, 1, 2, "单位情况", &plain).unwrap();
+    ws.merge_range(1, 3, 2, 3, "是否基层一线", &plain).unwrap();
+    ws.write_string(2, 1, "工作单位").unwrap();
+    ws.write_string(2, 2, "单位类型").unwrap();
+    let rows = [
+        ["张三", "甲公司", "民营企业", ""],
+        ["李四", "乙局", "党政机关", ""],
+        ["王五", "丙学院", "高校", ""],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, t) in row.iter().enumerate() {
+            if !t.is_empty() {
+                ws.write_string(r as u32 + 3, c as u16, *t).unwrap();
+            }
+        }
+    }
+    book.save(&path).unwrap();
+    let (code, json) = check_json(&[path.to_str().unwrap(), "--as-of", "2024-01-01"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        counts(result(&json, "delegates.frontline", None)),
+        c("fail", 2, 3, 0)
+    );
+    assert_eq!(issues(&json), vec![]);
+}
