@@ -672,7 +672,7 @@ fn a_clerks_roster_as_csv_and_xlsx_gives_the_right_counts_lines_notices_and_exit
     write(
         &dir,
         "reformcheck.toml",
-        "[headers]\n单位类别 = \"单位类型\"\n\n[values.单位类型]\n民营企业 = \"党政机关\"\n",
+        "[headers]\n单位类别 = \"单位类型\"\n\n[values.单位类型]          # 列名或表头\n民营企业 = \"党政机关\"\n",
     );
     for file in ["代表名单.csv", "代表名单.xlsx"] {
         let out = reformcheck()
