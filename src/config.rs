@@ -44,7 +44,21 @@ pub fn load_pack(rules: Option<&Path>, read: &ReadArgs) -> Result<Pack> {
     let mut pack = Pack::load(rules)?;
     let path = match &read.config {
         Some(p) => Some(p.clone()),
-        None => Some(PathBuf::from(DEFAULT_FILE)).filter(|p| p.is_file()),
+        None => {
+            let found = Some(PathBuf::from(DEFAULT_FILE)).filter(|p| p.is_file());
+            if found.is_some() {
+                // A file nobody named changes what is read: say so.
+                eprintln!(
+                    "{}",
+                    crate::tr!(
+                        "使用当前文件夹中的配置文件 {}",
+                        "using the config file {} in the current folder",
+                        DEFAULT_FILE
+                    )
+                );
+            }
+            found
+        }
     };
     if let Some(path) = path {
         apply_file(&mut pack, &path)?;

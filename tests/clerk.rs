@@ -682,7 +682,9 @@ fn a_clerks_roster_as_csv_and_xlsx_gives_the_right_counts_lines_notices_and_exit
             .unwrap();
         assert_eq!(
             String::from_utf8(out.stderr).unwrap(),
-            format!("{file} → delegates（按表头判断）\n")
+            format!(
+                "使用当前文件夹中的配置文件 reformcheck.toml\n{file} → delegates（按表头判断）\n"
+            )
         );
         // The office's own synonym overrides the pack's: 3 of 10 front-line.
         assert_eq!(out.status.code(), Some(1), "{file}");
