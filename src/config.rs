@@ -44,7 +44,21 @@ pub fn load_pack(rules: Option<&Path>, read: &ReadArgs) -> Result<Pack> {
     let mut pack = Pack::load(rules)?;
     let path = match &read.config {
         Some(p) => Some(p.clone()),
-        None => Some(PathBuf::from(DEFAULT_FILE)).filter(|p| p.is_file()),
+        None => {
+            let found = Some(PathBuf::from(DEFAULT_FILE)).filter(|p| p.is_file());
+            if found.is_some() {
+                // A file nobody named changes what is read: say so.
+                eprintln!(
+                    "{}",
+                    crate::tr!(
+                        "使用当前文件夹中的配置文件 {}",
+                        "using the config file {} in the current folder",
+                        DEFAULT_FILE
+                    )
+                );
+            }
+            found
+        }
     };
     if let Some(path) = path {
         apply_file(&mut pack, &path)?;
@@ -142,11 +156,13 @@ fn quote_bare_keys(text: &str) -> (String, Vec<(usize, usize)>) {
         let mut new = String::new();
         let indent = &body[..body.len() - body.trim_start().len()];
         let trimmed = body.trim_start();
-        if let Some(inner) = trimmed
+        // `[values.单位类型]`, perhaps with a comment after it.
+        let table = trimmed
             .strip_prefix('[')
-            .and_then(|t| t.trim_end().strip_suffix(']'))
-            .filter(|i| !i.starts_with('['))
-        {
+            .filter(|t| !t.starts_with('['))
+            .and_then(|t| t.split_once(']'))
+            .filter(|(_, after)| after.trim().is_empty() || after.trim_start().starts_with('#'));
+        if let Some((inner, after)) = table {
             // `[values.单位类型]`: quote each bare part.
             new.push_str(indent);
             new.push('[');
@@ -165,6 +181,7 @@ fn quote_bare_keys(text: &str) -> (String, Vec<(usize, usize)>) {
                 }
             }
             new.push(']');
+            new.push_str(after);
         } else if let Some((key, rest)) = body.split_once('=').filter(|(k, _)| bare(k)) {
             let key_indent = &key[..key.len() - key.trim_start().len()];
             new.push_str(key_indent);
@@ -312,6 +329,19 @@ mod tests {
         let offset = text.find('1').unwrap();
         assert_eq!(line_column(text, offset), (2, 8));
         assert_eq!(line_column(text, 0), (1, 1));
+    }
+
+    #[test]
+    fn chinese_bare_keys_are_quoted_and_columns_map_back() {
+        let text = "[values.单位类型]  # 列名\n民营企业 = \"企业\" # 注\n\"国企\" = \"企业\"\nid = \"x\"\n";
+        let (quoted, inserted) = quote_bare_keys(text);
+        assert_eq!(
+            quoted,
+            "[values.\"单位类型\"]  # 列名\n\"民营企业\" = \"企业\" # 注\n\"国企\" = \"企业\"\nid = \"x\"\n"
+        );
+        assert_eq!(inserted, [(1, 9), (1, 14), (2, 1), (2, 6)]);
+        let file: ConfigFile = toml::from_str(&quoted).unwrap();
+        assert_eq!(file.values.len(), 1);
     }
 
     #[test]

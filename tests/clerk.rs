@@ -673,7 +673,7 @@ fn a_clerks_roster_as_csv_and_xlsx_gives_the_right_counts_lines_notices_and_exit
     write(
         &dir,
         "reformcheck.toml",
-        "[headers]\n单位类别 = \"单位类型\"\n\n[values.单位类型]\n民营企业 = \"党政机关\"\n",
+        "[headers]\n单位类别 = \"单位类型\"\n\n[values.单位类型]          # 列名或表头\n民营企业 = \"党政机关\"\n",
     );
     for file in ["代表名单.csv", "代表名单.xlsx"] {
         let out = reformcheck()
@@ -683,7 +683,9 @@ fn a_clerks_roster_as_csv_and_xlsx_gives_the_right_counts_lines_notices_and_exit
             .unwrap();
         assert_eq!(
             String::from_utf8(out.stderr).unwrap(),
-            format!("{file} → delegates（按表头判断）\n")
+            format!(
+                "使用当前文件夹中的配置文件 reformcheck.toml\n{file} → delegates（按表头判断）\n"
+            )
         );
         // The office's own synonym overrides the pack's: 3 of 10 front-line.
         assert_eq!(out.status.code(), Some(1), "{file}");
@@ -712,4 +714,95 @@ fn a_first_record_that_happens_to_hold_a_header_word_is_still_a_record() {
         counts(result(&json, "committee.frontline", None)),
         c("fail", 1, 2, 0)
     );
+}
+
+#[test]
+fn binding_and_header_errors_are_chinese_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(&dir, "a.csv", "姓名\n张三\n");
+    let cases: Vec<(Vec<String>, String)> = vec![
+        (
+            vec!["-".into()],
+            "只写 `-` 无法知道标准输入是哪个数据集：请写成 数据集=-，例如 delegates=-".into(),
+        ),
+        (
+            vec!["people=x.csv".into()],
+            "`people=x.csv` 中的数据集 people 不存在（数据集：delegates, committee".into(),
+        ),
+        (
+            vec![format!("delegates={a}"), format!("delegates={a}")],
+            format!("数据集 delegates 给了两次（{a} 和 {a}）：每个数据集只能给一个文件"),
+        ),
+        (
+            vec![dir.path().display().to_string()],
+            "中没有数据集文件：请用数据集名称命名文件".into(),
+        ),
+    ];
+    for (args, message) in cases {
+        let mut all = vec!["check"];
+        all.extend(args.iter().map(String::as_str));
+        let (code, _, err) = run(&all);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.contains(&message), "{err}");
+    }
+    let f = write(
+        &dir,
+        "districts.csv",
+        "市（区）,年度,常住人口,常住人口（万人）\n甲区,2024,1,1\n",
+    );
+    let (code, _, err) = run(&["check", &f]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("“常住人口”和“常住人口（万人）”两列都是 population：请只保留一列"),
+        "{err}"
+    );
+    let f = write(&dir, "districts.csv", "市（区）,常住人口\n甲区,1\n");
+    let (code, _, err) = run(&["check", &f]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("：没有 year 列（年度 / 年份），它说明每行是哪一年"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_workbook_with_a_contact_line_and_a_merged_two_row_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("delegates.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    let plain = rust_xlsxwriter::Format::new();
+    // Row 1: a contact line; row 2: 姓名 and 是否基层一线 merged down over
+    // rows 2–3, 单位情况 merged across; row 3: the sub-headers.
+    for (c, t) in ["单位", "泰州市科协", "姓名", "王五", "电话"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *t).unwrap();
+    }
+    ws.merge_range(1, 0, 2, 0, "姓名", &plain).unwrap();
+    ws.merge_range(1, 1, 1, 2, "单位情况", &plain).unwrap();
+    ws.merge_range(1, 3, 2, 3, "是否基层一线", &plain).unwrap();
+    ws.write_string(2, 1, "工作单位").unwrap();
+    ws.write_string(2, 2, "单位类型").unwrap();
+    let rows = [
+        ["张三", "甲公司", "民营企业", ""],
+        ["李四", "乙局", "党政机关", ""],
+        ["王五", "丙学院", "高校", ""],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, t) in row.iter().enumerate() {
+            if !t.is_empty() {
+                ws.write_string(r as u32 + 3, c as u16, *t).unwrap();
+            }
+        }
+    }
+    book.save(&path).unwrap();
+    let (code, json) = check_json(&[path.to_str().unwrap(), "--as-of", "2024-01-01"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        counts(result(&json, "delegates.frontline", None)),
+        c("fail", 2, 3, 0)
+    );
+    assert_eq!(issues(&json), vec![]);
 }

@@ -703,7 +703,7 @@ fn bad_arguments_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("no such file"));
     reformcheck()
-        .args(["check", "people=x.csv"])
+        .args(["check", "--lang", "en", "people=x.csv"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("unknown dataset `people`"));

@@ -670,7 +670,7 @@ fn an_unknown_unit_in_a_header_is_an_error() {
         "districts.csv",
         "市（区）,年度,常住人口（千人）\n甲区,2024,500\n".as_bytes(),
     );
-    let (code, _, err) = run(&["check", &path]);
+    let (code, _, err) = run(&["check", "--lang", "en", &path]);
     assert_eq!(code, 2);
     assert_eq!(
         err,

@@ -457,10 +457,10 @@ fn a_dataset_can_come_from_standard_input() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("<stdin>：没有数据行"));
 
-    let (code, _, err) = check(&["-"]);
+    let (code, _, err) = check(&["-", "--lang", "en"]);
     assert_eq!(code, 2);
     assert!(err.contains("write NAME=-"), "{err}");
-    let (code, _, err) = check(&["delegates=-", "committee=-"]);
+    let (code, _, err) = check(&["delegates=-", "committee=-", "--lang", "en"]);
     assert_eq!(code, 2);
     assert!(err.contains("standard input is given for both"), "{err}");
 }

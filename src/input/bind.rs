@@ -45,20 +45,22 @@ pub fn bind(args: &[String], pack: &Pack) -> Result<Vec<Binding>> {
     let mut out: Vec<Binding> = Vec::new();
     let add = |b: Binding, out: &mut Vec<Binding>| -> Result<()> {
         if let Some(prev) = out.iter().find(|p| p.dataset == b.dataset) {
-            bail!(
+            bail!(crate::tr!(
+                "数据集 {} 给了两次（{} 和 {}）：每个数据集只能给一个文件",
                 "dataset `{}` is given twice ({} and {}): give one file per dataset",
                 pack.datasets[b.dataset].name,
                 prev.path.display(),
                 b.path.display()
-            );
+            ));
         }
         if b.path == Path::new("-") {
             if let Some(prev) = out.iter().find(|p| p.path == Path::new("-")) {
-                bail!(
+                bail!(crate::tr!(
+                    "标准输入同时给了 {} 和 {}：它只能供一个数据集使用",
                     "standard input is given for both `{}` and `{}`: it can feed one dataset",
                     pack.datasets[prev.dataset].name,
                     pack.datasets[b.dataset].name
-                );
+                ));
             }
         }
         out.push(b);
@@ -66,15 +68,21 @@ pub fn bind(args: &[String], pack: &Pack) -> Result<Vec<Binding>> {
     };
     for arg in args {
         if arg == "-" {
-            bail!("`-` alone cannot tell which dataset standard input is: write NAME=-, e.g. delegates=-");
+            bail!(crate::tr!(
+                "只写 `-` 无法知道标准输入是哪个数据集：请写成 数据集=-，例如 delegates=-",
+                "`-` alone cannot tell which dataset standard input is: write NAME=-, e.g. delegates=-"
+            ));
         }
         if let Some((name, path)) = arg.split_once('=') {
             if !Path::new(arg).exists() {
                 let dataset = pack.dataset(name).ok_or_else(|| {
-                    anyhow!(
-                        "unknown dataset `{name}` in `{arg}` (datasets: {})",
+                    anyhow!(crate::tr!(
+                        "`{}` 中的数据集 {} 不存在（数据集：{}）",
+                        "unknown dataset `{1}` in `{0}` (datasets: {2})",
+                        arg,
+                        name,
                         names()
-                    )
+                    ))
                 })?;
                 let (path, sheet) = split_sheet(path);
                 add(
@@ -91,8 +99,13 @@ pub fn bind(args: &[String], pack: &Pack) -> Result<Vec<Binding>> {
         let (path, sheet) = split_sheet(arg);
         if path.is_dir() {
             let mut found = Vec::new();
-            let entries = std::fs::read_dir(&path)
-                .with_context(|| format!("cannot read directory {}", path.display()))?;
+            let entries = std::fs::read_dir(&path).with_context(|| {
+                crate::tr!(
+                    "无法读取文件夹 {}",
+                    "cannot read directory {}",
+                    path.display()
+                )
+            })?;
             for entry in entries {
                 let p = entry?.path();
                 if let Some(dataset) = dataset_of(&p, pack) {
@@ -104,11 +117,12 @@ pub fn bind(args: &[String], pack: &Pack) -> Result<Vec<Binding>> {
                 }
             }
             if found.is_empty() {
-                bail!(
+                bail!(crate::tr!(
+                    "{} 中没有数据集文件：请用数据集名称命名文件（{}），例如 delegates.csv",
                     "{} holds no dataset file: name files after a dataset ({}), e.g. delegates.csv",
                     path.display(),
                     names()
-                );
+                ));
             }
             found.sort_by(|a, b| a.path.cmp(&b.path));
             for b in found {

@@ -319,17 +319,20 @@ pub(super) fn map_headers(
                 HeaderMatch::No => continue,
                 HeaderMatch::UnknownUnit(unit) => {
                     let known: Vec<&str> = column.units.iter().map(|(u, _)| u.as_str()).collect();
-                    errors.push(format!(
-                        "column `{}`: unit `{unit}` is not one the rule pack knows for `{}` ({}): \
+                    errors.push(crate::tr!(
+                        "“{}”列：单位“{}”不是规则包为 {} 认可的单位（{}）：请换算数值，并在表头中使用其中一个单位",
+                        "column `{}`: unit `{}` is not one the rule pack knows for `{}` ({}): \
                          convert the values and use one of those units in the header",
                         h.trim(),
+                        unit,
                         column.name,
                         known.join(", ")
                     ));
                 }
                 HeaderMatch::Yes(f) => {
                     if let Some(prev) = fields[c] {
-                        errors.push(format!(
+                        errors.push(crate::tr!(
+                            "“{}”和“{}”两列都是 {}：请只保留一列",
                             "columns `{}` and `{}` both mean `{}`: keep one",
                             headers[prev].trim(),
                             h.trim(),
@@ -388,7 +391,7 @@ mod tests {
         assert_eq!(fields[col("popsci_funding")], Some(3));
         assert_eq!(
             errors,
-            ["columns `财政科普经费（元）` and `财政科普经费 (万元)` both mean `popsci_funding`: keep one"]
+            ["“财政科普经费（元）”和“财政科普经费 (万元)”两列都是 popsci_funding：请只保留一列"]
         );
     }
 }

@@ -23,6 +23,17 @@ use source::{CellKind, Source};
 use std::path::Path;
 use value::{Problem, Value};
 
+/// Report text in the reader's language (`--lang`), like
+/// [`Problem::message`]: `say!(lang, "中文 {x}", "English {x}")`.
+macro_rules! say {
+    ($lang:expr, $zh:literal, $en:literal $(, $arg:expr)* $(,)?) => {
+        match $lang {
+            Lang::Zh => format!($zh $(, $arg)*),
+            Lang::En => format!($en $(, $arg)*),
+        }
+    };
+}
+
 pub use bind::{bind, Binding};
 pub use headers::normalize_header;
 
@@ -149,13 +160,14 @@ impl<'p> DatasetReader<'p> {
         reader.header_issues = reader.unknown_header_issues();
         if let Some(p) = dataset.period {
             if reader.fields[p].is_none() {
-                bail!(
+                bail!(crate::tr!(
+                    "{}：没有 {} 列（{}），它说明每行是哪一年；找到的表头：{}",
                     "{}: no `{}` column ({}), which tells the year of each row; headers found: {}",
                     reader.file,
                     dataset.columns[p].name,
                     dataset.columns[p].headers.join(" / "),
                     masked_row(&reader.headers)
-                );
+                ));
             }
         }
         let mut always = vec![dataset.key];
@@ -389,7 +401,8 @@ impl<'p> DatasetReader<'p> {
         };
         match self.unknown_header_for(col) {
             None => name,
-            Some((header, known)) => crate::tr!(
+            Some((header, known)) => say!(
+                self.opts.lang,
                 "{}（文件中的“{}”是不是“{}”？可加 --map {}={}）",
                 "{} (is the file's `{}` meant as `{}`? add --map {}={})",
                 name,
@@ -409,12 +422,14 @@ impl<'p> DatasetReader<'p> {
             .map(|u| {
                 let header = shown_header(&u.header);
                 let message = match &u.closest {
-                    Some((_, known)) => crate::tr!(
+                    Some((_, known)) => say!(
+                        self.opts.lang,
                         "表头“{}”不是本数据集认识的列，本列未读取：是不是“{}”？如果是，请把表头改为“{}”，或加参数 --map {}={}",
                         "header `{}` is not a column of this dataset, so the column is not read: did you mean `{}`? If so, rename the header to `{}` or add --map {}={}",
                         header, known, known, header, known
                     ),
-                    None => crate::tr!(
+                    None => say!(
+                        self.opts.lang,
                         "表头“{}”不是本数据集认识的列，本列未读取；如果它就是某一列，请用 --map {}=列名",
                         "header `{}` is not a column of this dataset, so the column is not read; if it is one of them, add --map {}=COLUMN",
                         header, header
@@ -461,7 +476,7 @@ impl<'p> DatasetReader<'p> {
                 .get(first)
                 .filter(|h| !h.is_empty())
                 .map_or_else(
-                    || crate::tr!("第 {} 列", "column {}", first + 1),
+                    || say!(self.opts.lang, "第 {} 列", "column {}", first + 1),
                     |h| shown_header(h),
                 );
             return Some(Some(Issue {
@@ -470,7 +485,8 @@ impl<'p> DatasetReader<'p> {
                 line,
                 column,
                 value: clip(&id::mask_ids_in(text)),
-                message: crate::tr!(
+                message: say!(
+                    self.opts.lang,
                     "合计、注释或签名行，不是记录，未计入",
                     "a total, note or signature row, not a record: left out"
                 ),
@@ -494,7 +510,8 @@ impl<'p> DatasetReader<'p> {
             line: first,
             column,
             value: String::new(),
-            message: crate::tr!(
+            message: say!(
+                self.opts.lang,
                 "第 {} 至 {} 行中有 {} 行只填了序号，不是记录，未计入",
                 "{2} rows between lines {0} and {1} hold only a row number: not records, left out",
                 first,

@@ -40,7 +40,7 @@ pub(super) fn is_row_number_header(header: &str) -> bool {
 
 /// Is `cell`, the first filled cell of a row, a total, footnote or
 /// signature word? A total word may start or end the cell (`合计`,
-/// `全市合计`, `合计（人）`); a note word is the whole cell or is followed by
+/// `全市合计`, `甲学会小计`, `合计（人）`); a note word is the whole cell or is followed by
 /// punctuation or a digit (`注：`, `注1.`, `备注:`), so that a name that merely
 /// begins with the same character is still a record.
 pub(super) fn is_summary(cell: &str) -> bool {
@@ -61,7 +61,8 @@ pub(super) fn is_summary(cell: &str) -> bool {
     if text == "全市" || text == "全区" {
         return true;
     }
-    let short = text.chars().count() <= 8;
+    // `泰州市机械工程学会小计`; a long text ending so is a sentence, not a total.
+    let short = text.chars().count() <= 30;
     if TOTALS
         .iter()
         .any(|w| text.starts_with(w) || (short && text.ends_with(w)))
@@ -100,6 +101,7 @@ mod tests {
             "小计",
             "共计",
             "全市合计",
+            "泰州市机械工程学会小计",
             "全市",
             "注",
             "注：1. 单位类型按…",
