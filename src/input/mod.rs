@@ -11,6 +11,7 @@ pub mod value;
 use crate::num::Rational;
 use crate::pack::schema::ColumnType;
 use crate::pack::{ColId, Column, Dataset, Pack};
+use crate::report::issues::Text;
 use crate::report::Issue;
 use crate::Lang;
 use anyhow::{anyhow, bail, Context, Result};
@@ -254,6 +255,21 @@ pub struct Row {
     pub values: Vec<Option<Value>>,
 }
 
+/// The texts a file's issues share (see `report::issues`).
+#[derive(Default)]
+struct IssueTexts {
+    dataset: Text,
+    file: Text,
+    /// Per dataset column: its header as shown.
+    columns: Vec<Text>,
+    /// Messages made so far, for problems that quote nothing of the row.
+    messages: std::collections::HashMap<Problem, Text>,
+}
+
+/// At most this many different messages are kept for reuse (a message that
+/// quotes a value is made anew once they are).
+const SHARED_MESSAGES: usize = 256;
+
 /// Reads one dataset's file row by row.
 pub struct DatasetReader<'p> {
     pub dataset: &'p Dataset,
@@ -273,6 +289,8 @@ pub struct DatasetReader<'p> {
     needed: Vec<bool>,
     /// The `unique` column sets present in the file.
     duplicates: duplicates::Duplicates,
+    /// Texts every issue of this file repeats, made once.
+    texts: IssueTexts,
     source: Source,
     opts: ReadOptions,
 }
@@ -345,6 +363,7 @@ impl<'p> DatasetReader<'p> {
             parse_order: Vec::new(),
             needed: vec![false; n],
             duplicates: duplicates::Duplicates::default(),
+            texts: IssueTexts::default(),
             source,
             opts: opts.clone(),
         };
@@ -359,6 +378,12 @@ impl<'p> DatasetReader<'p> {
                 );
             }
         }
+        reader.texts = IssueTexts {
+            dataset: dataset.name.as_str().into(),
+            file: reader.file.as_str().into(),
+            columns: (0..n).map(|c| reader.header(c).into()).collect(),
+            messages: Default::default(),
+        };
         let mut always = vec![dataset.key];
         always.extend(dataset.period);
         reader.use_columns(&always);
@@ -528,30 +553,50 @@ impl<'p> DatasetReader<'p> {
                 continue;
             }
             let value = shown(self.dataset, c, raw);
-            issues.push(Issue {
-                dataset: self.dataset.name.clone(),
-                file: self.file.clone(),
-                line: row.line,
-                column: self.header(c),
-                value,
-                // The message may quote a cell (an unknown unit type).
-                message: crate::privacy::shown(&problem.message(self.opts.lang)).into_owned(),
-            });
+            let message = self.message(&problem);
+            issues.push(self.issue(row.line, c, value, message));
         }
         if let Some((first, count)) = extra {
+            let message = self.message(&Problem::ExtraCells { count });
             issues.push(Issue {
-                dataset: self.dataset.name.clone(),
-                file: self.file.clone(),
-                line: row.line,
                 column: match self.opts.lang {
                     crate::Lang::Zh => format!("第 {} 列起", first + 1),
                     crate::Lang::En => format!("column {} on", first + 1),
-                },
-                value: String::new(),
-                message: Problem::ExtraCells { count }.message(self.opts.lang),
+                }
+                .into(),
+                ..self.issue(row.line, 0, String::new(), message)
             });
         }
         Ok(true)
+    }
+
+    /// An issue about column `col` on `line`, sharing the texts every issue
+    /// of this file repeats.
+    pub fn issue(&self, line: u64, col: ColId, value: String, message: Text) -> Issue {
+        Issue {
+            dataset: self.texts.dataset.clone(),
+            file: self.texts.file.clone(),
+            line,
+            column: self.texts.columns[col].clone(),
+            value: value.into(),
+            message,
+        }
+    }
+
+    /// The message for `problem` as it may be shown (it may quote a cell,
+    /// such as an unknown unit type), made once per file where it can be.
+    fn message(&mut self, problem: &Problem) -> Text {
+        if let Some(t) = self.texts.messages.get(problem) {
+            return t.clone();
+        }
+        let text: Text = crate::privacy::shown(&problem.message(self.opts.lang))
+            .into_owned()
+            .into();
+        let repeats = !matches!(problem, Problem::Duplicate { .. });
+        if repeats && self.texts.messages.len() < SHARED_MESSAGES {
+            self.texts.messages.insert(problem.clone(), text.clone());
+        }
+        text
     }
 
     /// Filled cells to the right of the header row's last column: they belong
@@ -798,18 +843,15 @@ impl<'p> DatasetReader<'p> {
                         Lang::Zh => "、",
                         Lang::En => ", ",
                     });
-                Issue {
-                    dataset: dataset.name.clone(),
-                    file: self.file.clone(),
-                    line: d.line,
-                    column: self.header(d.cols[0]),
-                    value: d.shown,
-                    message: Problem::Duplicate {
+                let message = crate::privacy::shown(
+                    &Problem::Duplicate {
                         line: d.first,
                         columns,
                     }
                     .message(self.opts.lang),
-                }
+                )
+                .into_owned();
+                self.issue(d.line, d.cols[0], d.shown, message.into())
             })
             .collect()
     }

@@ -15,7 +15,9 @@ struct Doc<'a> {
     as_of: String,
     summary: Summary,
     results: Vec<Result<'a>>,
-    issues: Vec<Issue<'a>>,
+    /// Serialized as they are stored: a copy of millions of issues, even
+    /// as borrowed strings, would double their memory.
+    issues: &'a [super::Issue],
 }
 
 #[derive(Serialize)]
@@ -102,16 +104,6 @@ struct Shortfall {
 struct Reason {
     code: &'static str,
     text: String,
-}
-
-#[derive(Serialize)]
-struct Issue<'a> {
-    dataset: &'a str,
-    file: &'a str,
-    line: u64,
-    column: &'a str,
-    value: &'a str,
-    message: &'a str,
 }
 
 /// An exact JSON number, or a `"p/q"` string if the decimal does not end.
@@ -229,17 +221,6 @@ fn doc<'a>(report: &'a Report, opts: &RenderOptions) -> Doc<'a> {
             not_applicable,
         },
         results: report.results.iter().map(|r| result(r, opts)).collect(),
-        issues: report
-            .issues
-            .iter()
-            .map(|i| Issue {
-                dataset: &i.dataset,
-                file: &i.file,
-                line: i.line,
-                column: &i.column,
-                value: &i.value,
-                message: &i.message,
-            })
-            .collect(),
+        issues: &report.issues,
     }
 }
