@@ -339,6 +339,8 @@ fn check_dataset(
     }
 
     let first_issue = issues.len();
+    // One text shared by every month-only date's issue.
+    let month_only: crate::report::issues::Text = undecided_message(opts.lang).into();
     let mut row = Row::default();
     let mut periods = BTreeSet::new();
     let mut by_year = periods::Years::default();
@@ -358,17 +360,15 @@ fn check_dataset(
                 Some(Value::Num(n)) => match n.to_integer().to_i64() {
                     Some(y) if (1000..=9999).contains(&y) => Some(y),
                     _ => {
-                        issues.push(Issue {
-                            dataset: dataset.name.clone(),
-                            file: reader.file.clone(),
-                            line: row.line,
-                            column: reader.header(p),
-                            value: reader.raw(p),
-                            message: match opts.lang {
+                        issues.push(reader.issue(
+                            row.line,
+                            p,
+                            reader.raw(p),
+                            match opts.lang {
                                 Lang::Zh => "不是有效年份，本行未计入：请填写四位年份，如 2025".into(),
                                 Lang::En => "not a year, so the row is left out: write a four-digit year such as 2025".into(),
                             },
-                        });
+                        ));
                         continue;
                     }
                 },
@@ -442,14 +442,7 @@ fn check_dataset(
             }
         }
         for c in undecided {
-            issues.push(Issue {
-                dataset: dataset.name.clone(),
-                file: reader.file.clone(),
-                line: row.line,
-                column: reader.header(c),
-                value: reader.raw(c),
-                message: undecided_message(opts.lang),
-            });
+            issues.push(reader.issue(row.line, c, reader.raw(c), month_only.clone()));
         }
     }
     issues[first_issue..].sort_by_key(|i| i.line);

@@ -66,12 +66,12 @@ impl Years {
             ),
         };
         let issue = Issue {
-            dataset: reader.dataset.name.clone(),
-            file: reader.file.clone(),
+            dataset: reader.dataset.name.clone().into(),
+            file: reader.file.clone().into(),
             line: *line,
-            column: reader.header(period_col),
-            value: latest.to_string(),
-            message,
+            column: reader.header(period_col).into(),
+            value: latest.to_string().into(),
+            message: message.into(),
         };
         (Some(before), Some(issue))
     }
@@ -88,20 +88,20 @@ pub(crate) fn future_year(
     lang: Lang,
 ) -> Issue {
     Issue {
-        dataset: reader.dataset.name.clone(),
-        file: reader.file.clone(),
+        dataset: reader.dataset.name.clone().into(),
+        file: reader.file.clone().into(),
         line,
-        column: reader.header(period_col),
-        value: reader.raw(period_col),
+        column: reader.header(period_col).into(),
+        value: reader.raw(period_col).into(),
         message: match lang {
             Lang::Zh => format!(
                 "年度 {year} 晚于基准日期 {as_of}，可能录错：默认不检查这一年；\
                  如确是该年数据，请加 --year {year} 或改 --as-of"
-            ),
+            ).into(),
             Lang::En => format!(
                 "year {year} is after the reference date {as_of}, probably a typo: it is not checked \
                  by default; if the data are for that year, add --year {year} or change --as-of"
-            ),
+            ).into(),
         },
     }
 }

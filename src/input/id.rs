@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 /// Why a cell is not a usable ID number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum IdProblem {
     /// Neither 18 characters (17 digits and a digit or X) nor 15 digits.
     Length,

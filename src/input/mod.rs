@@ -15,6 +15,7 @@ pub mod workbook;
 use crate::num::Rational;
 use crate::pack::schema::ColumnType;
 use crate::pack::{ColId, Dataset};
+use crate::report::issues::Text;
 use crate::report::Issue;
 use crate::Lang;
 use anyhow::{bail, Result};
@@ -28,8 +29,8 @@ use value::{Problem, Value};
 macro_rules! say {
     ($lang:expr, $zh:literal, $en:literal $(, $arg:expr)* $(,)?) => {
         match $lang {
-            Lang::Zh => format!($zh $(, $arg)*),
-            Lang::En => format!($en $(, $arg)*),
+            Lang::Zh => format!($zh $(, $arg)*).into(),
+            Lang::En => format!($en $(, $arg)*).into(),
         }
     };
 }
@@ -67,6 +68,21 @@ pub struct Row {
     pub values: Vec<Option<Value>>,
 }
 
+/// The texts a file's issues share (see `report::issues`).
+#[derive(Default)]
+struct IssueTexts {
+    dataset: Text,
+    file: Text,
+    /// Per dataset column: its header as shown.
+    columns: Vec<Text>,
+    /// Messages made so far, for problems that quote nothing of the row.
+    messages: std::collections::HashMap<Problem, Text>,
+}
+
+/// At most this many different messages are kept for reuse (a message that
+/// quotes a value is made anew once they are).
+const SHARED_MESSAGES: usize = 256;
+
 /// Reads one dataset's file row by row.
 pub struct DatasetReader<'p> {
     pub dataset: &'p Dataset,
@@ -86,6 +102,8 @@ pub struct DatasetReader<'p> {
     needed: Vec<bool>,
     /// The `unique` column sets present in the file.
     duplicates: duplicates::Duplicates,
+    /// Texts every issue of this file repeats, made once.
+    texts: IssueTexts,
     source: Source,
     opts: ReadOptions,
     /// The source stands on a data row not yet handed out.
@@ -149,6 +167,7 @@ impl<'p> DatasetReader<'p> {
             parse_order: Vec::new(),
             needed: vec![false; n],
             duplicates: duplicates::Duplicates::default(),
+            texts: IssueTexts::default(),
             source,
             opts: opts.clone(),
             pending,
@@ -170,6 +189,12 @@ impl<'p> DatasetReader<'p> {
                 ));
             }
         }
+        reader.texts = IssueTexts {
+            dataset: dataset.name.as_str().into(),
+            file: reader.file.as_str().into(),
+            columns: (0..n).map(|c| reader.header(c).into()).collect(),
+            messages: Default::default(),
+        };
         let mut always = vec![dataset.key];
         always.extend(dataset.period);
         reader.use_columns(&always);
@@ -354,27 +379,18 @@ impl<'p> DatasetReader<'p> {
                 continue;
             }
             let value = shown(self.dataset, c, raw);
-            issues.push(Issue {
-                dataset: self.dataset.name.clone(),
-                file: self.file.clone(),
-                line: row.line,
-                column: self.header(c),
-                value,
-                // The message may quote a cell (an unknown unit type).
-                message: crate::privacy::shown(&problem.message(self.opts.lang)).into_owned(),
-            });
+            let message = self.message(&problem);
+            issues.push(self.issue(row.line, c, value, message));
         }
         if let Some((first, count)) = extra {
+            let message = self.message(&Problem::ExtraCells { count });
             issues.push(Issue {
-                dataset: self.dataset.name.clone(),
-                file: self.file.clone(),
-                line: row.line,
                 column: match self.opts.lang {
                     crate::Lang::Zh => format!("第 {} 列起", first + 1),
                     crate::Lang::En => format!("column {} on", first + 1),
-                },
-                value: String::new(),
-                message: Problem::ExtraCells { count }.message(self.opts.lang),
+                }
+                .into(),
+                ..self.issue(row.line, 0, String::new(), message)
             });
         }
         Ok(true)
@@ -421,7 +437,7 @@ impl<'p> DatasetReader<'p> {
             .iter()
             .map(|u| {
                 let header = shown_header(&u.header);
-                let message = match &u.closest {
+                let message: String = match &u.closest {
                     Some((_, known)) => say!(
                         self.opts.lang,
                         "表头“{}”不是本数据集认识的列，本列未读取：是不是“{}”？如果是，请把表头改为“{}”，或加参数 --map {}={}",
@@ -436,12 +452,12 @@ impl<'p> DatasetReader<'p> {
                     ),
                 };
                 Issue {
-                    dataset: self.dataset.name.clone(),
-                    file: self.file.clone(),
+                    dataset: self.dataset.name.clone().into(),
+                    file: self.file.clone().into(),
                     line: u.line,
-                    column: header,
-                    value: String::new(),
-                    message,
+                    column: header.into(),
+                    value: String::new().into(),
+                    message: message.into(),
                 }
             })
             .collect()
@@ -480,11 +496,11 @@ impl<'p> DatasetReader<'p> {
                     |h| shown_header(h),
                 );
             return Some(Some(Issue {
-                dataset: self.dataset.name.clone(),
-                file: self.file.clone(),
+                dataset: self.dataset.name.clone().into(),
+                file: self.file.clone().into(),
                 line,
-                column,
-                value: clip(&id::mask_ids_in(text)),
+                column: column.into(),
+                value: clip(&id::mask_ids_in(text)).into(),
                 message: say!(
                     self.opts.lang,
                     "合计、注释或签名行，不是记录，未计入",
@@ -505,11 +521,11 @@ impl<'p> DatasetReader<'p> {
             .and_then(|i| self.headers.get(i).cloned())
             .unwrap_or_default();
         Some(Issue {
-            dataset: self.dataset.name.clone(),
-            file: self.file.clone(),
+            dataset: self.dataset.name.clone().into(),
+            file: self.file.clone().into(),
             line: first,
-            column,
-            value: String::new(),
+            column: column.into(),
+            value: String::new().into(),
             message: say!(
                 self.opts.lang,
                 "第 {} 至 {} 行中有 {} 行只填了序号，不是记录，未计入",
@@ -519,6 +535,35 @@ impl<'p> DatasetReader<'p> {
                 count
             ),
         })
+    }
+
+    /// An issue about column `col` on `line`, sharing the texts every issue
+    /// of this file repeats.
+    pub fn issue(&self, line: u64, col: ColId, value: String, message: Text) -> Issue {
+        Issue {
+            dataset: self.texts.dataset.clone(),
+            file: self.texts.file.clone(),
+            line,
+            column: self.texts.columns[col].clone(),
+            value: value.into(),
+            message,
+        }
+    }
+
+    /// The message for `problem` as it may be shown (it may quote a cell,
+    /// such as an unknown unit type), made once per file where it can be.
+    fn message(&mut self, problem: &Problem) -> Text {
+        if let Some(t) = self.texts.messages.get(problem) {
+            return t.clone();
+        }
+        let text: Text = crate::privacy::shown(&problem.message(self.opts.lang))
+            .into_owned()
+            .into();
+        let repeats = !matches!(problem, Problem::Duplicate { .. });
+        if repeats && self.texts.messages.len() < SHARED_MESSAGES {
+            self.texts.messages.insert(problem.clone(), text.clone());
+        }
+        text
     }
 
     /// Filled cells to the right of the header row's last column: they belong
@@ -854,18 +899,15 @@ impl<'p> DatasetReader<'p> {
                         Lang::Zh => "、",
                         Lang::En => ", ",
                     });
-                Issue {
-                    dataset: dataset.name.clone(),
-                    file: self.file.clone(),
-                    line: d.line,
-                    column: self.header(d.cols[0]),
-                    value: d.shown,
-                    message: Problem::Duplicate {
+                let message = crate::privacy::shown(
+                    &Problem::Duplicate {
                         line: d.first,
                         columns,
                     }
                     .message(self.opts.lang),
-                }
+                )
+                .into_owned();
+                self.issue(d.line, d.cols[0], d.shown, message.into())
             })
             .collect()
     }

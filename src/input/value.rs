@@ -16,7 +16,7 @@ pub enum Value {
 }
 
 /// Why a cell could not be read; becomes a data issue.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Problem {
     Empty,
     NotBool,

@@ -17,7 +17,9 @@ struct Doc<'a> {
     sources: Vec<&'a super::SourceInfo>,
     summary: Summary,
     results: Vec<Result<'a>>,
-    issues: Vec<Issue<'a>>,
+    /// Serialized as they are stored: a copy of millions of issues, even
+    /// as borrowed strings, would double their memory.
+    issues: &'a [super::Issue],
 }
 
 #[derive(Serialize)]
@@ -118,16 +120,6 @@ struct Shortfall {
 struct Reason {
     code: &'static str,
     text: String,
-}
-
-#[derive(Serialize)]
-struct Issue<'a> {
-    dataset: &'a str,
-    file: &'a str,
-    line: u64,
-    column: &'a str,
-    value: &'a str,
-    message: &'a str,
 }
 
 /// An exact JSON number, or a `"p/q"` string if the decimal does not end.
@@ -255,17 +247,6 @@ fn doc<'a>(report: &'a Report, opts: &RenderOptions) -> Doc<'a> {
             not_checked: report.results.iter().filter(|r| r.not_checked()).count(),
         },
         results: report.results.iter().map(|r| result(r, opts)).collect(),
-        issues: report
-            .issues
-            .iter()
-            .map(|i| Issue {
-                dataset: &i.dataset,
-                file: &i.file,
-                line: i.line,
-                column: &i.column,
-                value: &i.value,
-                message: &i.message,
-            })
-            .collect(),
+        issues: &report.issues,
     }
 }

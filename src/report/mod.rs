@@ -380,16 +380,19 @@ impl ExplainRow {
 }
 
 /// A cell that was empty or could not be read, or a duplicated row.
+/// A file may have millions: the texts most issues repeat are shared
+/// ([`issues::Text`]) and the value is stored inline when short, so one
+/// costs about 100 bytes (see `report::issues`).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Issue {
-    pub dataset: String,
-    pub file: String,
+    pub dataset: issues::Text,
+    pub file: issues::Text,
     pub line: u64,
     /// The column's header as written in the file.
-    pub column: String,
-    /// The cell as read.
-    pub value: String,
-    pub message: String,
+    pub column: issues::Text,
+    /// The cell as read (as it may be shown).
+    pub value: compact_str::CompactString,
+    pub message: issues::Text,
 }
 
 impl RuleResult {
