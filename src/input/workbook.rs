@@ -395,7 +395,7 @@ impl Sheet {
                     text: Text::Shared(i),
                 }))
             }
-            "str" | "inlineStr" => own(self, CellKind::Text, value),
+            "str" | "inlineStr" => own(self, CellKind::Text, &unescape_x(value)),
             "b" => own(
                 self,
                 CellKind::Text,
@@ -866,6 +866,38 @@ fn read_strings(zip: &mut Zip, part: &str, file: &str) -> Result<Vec<Box<str>>> 
     Ok(strings)
 }
 
+/// Decodes Excel's `_xHHHH_` escapes (`_x000D_` is a carriage return typed
+/// into a cell); `_x005F_` escapes the underscore itself.
+fn unescape_x(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("_x") {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("_x") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let code = tail
+            .get(2..6)
+            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+            .filter(|_| tail.as_bytes().get(6) == Some(&b'_'))
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .and_then(char::from_u32);
+        match code {
+            Some(c) => {
+                out.push(c);
+                rest = &tail[7..];
+            }
+            None => {
+                out.push_str("_x");
+                rest = &tail[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
+
 /// Appends text up to the cell limit; past it, only notes that it overflowed.
 fn push_capped(value: &mut String, text: &str, long: &mut bool) {
     if *long || value.len() + text.len() > MAX_CELL_BYTES {
@@ -1102,6 +1134,14 @@ mod tests {
         assert_eq!(serial_date(-5.0, false), None);
         assert_eq!(serial_date(0.0, true), None);
         assert_eq!(serial_date(1.0, true).as_deref(), Some("1904-01-02"));
+    }
+
+    #[test]
+    fn excel_escapes() {
+        assert_eq!(unescape_x("张三_x000D_"), "张三\r");
+        assert_eq!(unescape_x("a_x005F_x000D_b"), "a_x000D_b");
+        assert_eq!(unescape_x("_x12_ _xZZZZ_ _x"), "_x12_ _xZZZZ_ _x");
+        assert_eq!(unescape_x("甲_x0041_"), "甲A");
     }
 
     #[test]
