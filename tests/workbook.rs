@@ -869,3 +869,18 @@ fn an_xls_renamed_xlsx_is_read_as_xls_with_a_notice() {
         "{err}"
     );
 }
+
+#[test]
+fn an_xls_whose_sector_chain_loops_is_refused_not_grown_without_end() {
+    // Found by the `workbook` fuzz target: 6 KB that made calamine ask for 4 GB.
+    let path = format!(
+        "{}/tests/fixtures/workbook/looping-chain.xls",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let (code, _, err) = check_limited(&path);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("looping-chain.xls：无法读取工作簿（a sector chain loops）：请在 Excel 中打开并另存为 .xlsx 后再试"),
+        "{err}"
+    );
+}

@@ -140,14 +140,29 @@ impl Sheet {
     }
 
     /// Reads sheet `sheet` (or the first visible one) of an `.xls` file.
+    /// The compound file's sector chains are checked first (a looping chain
+    /// makes calamine allocate without end), and a panic inside calamine is
+    /// an error about the file, not a crash.
     pub fn open_xls(path: &Path, file: &str, sheet: Option<&str>) -> Result<Sheet> {
-        use calamine::Reader;
-        let mut book = calamine::open_workbook::<calamine::Xls<_>, _>(path).map_err(|e| {
+        let bytes = std::fs::read(path).map_err(|e| {
             anyhow!(crate::tr!(
-                "{file}：无法读取工作簿（{e}）：请在 Excel 中打开并另存为 .xlsx 后再试",
-                "{file}: cannot read the workbook ({e}): open it in Excel and save it as .xlsx, then try again",
+                "无法打开 {file}：{e}",
+                "cannot open {file}: {e}",
             ))
         })?;
+        if let Err(why) = compound::check(&bytes) {
+            bail!(xls_error(file, why));
+        }
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            Sheet::read_xls(bytes, file, sheet)
+        }))
+        .unwrap_or_else(|_| Err(anyhow!(xls_error(file, "the reader stopped"))))
+    }
+
+    fn read_xls(bytes: Vec<u8>, file: &str, sheet: Option<&str>) -> Result<Sheet> {
+        use calamine::Reader;
+        let mut book = calamine::Xls::new(std::io::Cursor::new(bytes))
+            .map_err(|e| anyhow!(xls_error(file, e)))?;
         let meta: Vec<(String, bool)> = book
             .sheets_metadata()
             .iter()
@@ -395,7 +410,7 @@ impl Sheet {
                     text: Text::Shared(i),
                 }))
             }
-            "str" | "inlineStr" => own(self, CellKind::Text, value),
+            "str" | "inlineStr" => own(self, CellKind::Text, &unescape_x(value)),
             "b" => own(
                 self,
                 CellKind::Text,
@@ -866,6 +881,38 @@ fn read_strings(zip: &mut Zip, part: &str, file: &str) -> Result<Vec<Box<str>>> 
     Ok(strings)
 }
 
+/// Decodes Excel's `_xHHHH_` escapes (`_x000D_` is a carriage return typed
+/// into a cell); `_x005F_` escapes the underscore itself.
+fn unescape_x(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("_x") {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("_x") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let code = tail
+            .get(2..6)
+            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+            .filter(|_| tail.as_bytes().get(6) == Some(&b'_'))
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .and_then(char::from_u32);
+        match code {
+            Some(c) => {
+                out.push(c);
+                rest = &tail[7..];
+            }
+            None => {
+                out.push_str("_x");
+                rest = &tail[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
+
 /// Appends text up to the cell limit; past it, only notes that it overflowed.
 fn push_capped(value: &mut String, text: &str, long: &mut bool) {
     if *long || value.len() + text.len() > MAX_CELL_BYTES {
@@ -1038,6 +1085,13 @@ fn choose<'a>(
     }
 }
 
+fn xls_error(file: &str, why: impl std::fmt::Display) -> String {
+    crate::tr!(
+        "{file}：无法读取工作簿（{why}）：请在 Excel 中打开并另存为 .xlsx 后再试",
+        "{file}: cannot read the workbook ({why}): open it in Excel and save it as .xlsx, then try again",
+    )
+}
+
 fn damaged(file: &str, why: impl std::fmt::Display) -> anyhow::Error {
     anyhow!(crate::tr!(
         "{file}：不是能读取的 .xlsx 工作簿（{why}）：请在 Excel 中打开并另存为 .xlsx 后再试",
@@ -1077,6 +1131,125 @@ fn xml_error(file: &str, part: &str, e: &quick_xml::Error) -> anyhow::Error {
     }
 }
 
+/// The sector chains of an OLE compound file (`.xls`), checked before
+/// calamine follows them: calamine follows a chain until it ends, so a chain
+/// that loops back on itself grows a buffer without end (a 6 KB file asked
+/// for 4 GB), and a chain that points past the allocation table panics.
+mod compound {
+    const RESERVED: u32 = 0xFFFF_FFFA;
+    const DIFSECT: u32 = 0xFFFF_FFFC;
+    const END: u32 = 0xFFFF_FFFE;
+
+    fn u32_at(b: &[u8], at: usize) -> u32 {
+        b.get(at..at + 4)
+            .map_or(END, |s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    }
+
+    /// Sector `id`'s bytes (short or empty past the end of the file).
+    fn sector(bytes: &[u8], size: usize, id: u32) -> &[u8] {
+        let start = (id as usize + 1).saturating_mul(size).min(bytes.len());
+        &bytes[start..start.saturating_add(size).min(bytes.len())]
+    }
+
+    fn words(b: &[u8]) -> impl Iterator<Item = u32> + '_ {
+        b.chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+    }
+
+    /// A chain of `table` from `start`: its ids, or why it is broken.
+    fn chain(table: &[u32], start: u32) -> Result<Vec<u32>, &'static str> {
+        let mut ids = Vec::new();
+        let mut id = start;
+        while id < RESERVED {
+            if id as usize >= table.len() {
+                return Err("a sector chain points past the allocation table");
+            }
+            if ids.len() >= table.len() {
+                return Err("a sector chain loops");
+            }
+            ids.push(id);
+            id = table[id as usize];
+        }
+        Ok(ids)
+    }
+
+    /// `Err` names what is broken; files calamine rejects by itself (too
+    /// short, wrong signature or sector size) pass, to get its message.
+    pub fn check(bytes: &[u8]) -> Result<(), &'static str> {
+        if bytes.len() < 512 {
+            return Ok(());
+        }
+        let size = match u16::from_le_bytes([bytes[30], bytes[31]]) {
+            9 => 512,
+            12 => 4096,
+            _ => return Ok(()),
+        };
+        let maxid = bytes.len() / size;
+        // The DIFAT: 109 ids in the header, then a chain of DIFAT sectors.
+        let mut difat: Vec<u32> = words(&bytes[76..512]).collect();
+        let mut id = u32_at(bytes, 68);
+        let mut hops = 0;
+        while id < RESERVED {
+            hops += 1;
+            if hops > maxid + 1 {
+                return Err("the sector index loops");
+            }
+            difat.extend(words(sector(bytes, size, id)));
+            id = difat.pop().unwrap_or(END);
+        }
+        let fat_sectors: Vec<u32> = difat.into_iter().filter(|&id| id < DIFSECT).collect();
+        if fat_sectors.len() > maxid + 1 {
+            return Err("the allocation table is larger than the file");
+        }
+        let fat: Vec<u32> = fat_sectors
+            .iter()
+            .flat_map(|&id| words(sector(bytes, size, id)))
+            .collect();
+        let dirs = chain(&fat, u32_at(bytes, 48))?;
+        let entries: Vec<(u32, u64)> = dirs
+            .iter()
+            .flat_map(|&id| sector(bytes, size, id).chunks_exact(128))
+            .map(|e| {
+                let len = match size {
+                    512 => u64::from(u32_at(e, 120)),
+                    _ => u32_at(e, 120) as u64 | (u64::from(u32_at(e, 124)) << 32),
+                };
+                (u32_at(e, 116), len)
+            })
+            .collect();
+        let mini_len = u32_at(bytes, 64);
+        let mini_fat: Vec<u32> = if mini_len > 0 {
+            if let Some(root) = entries.first() {
+                chain(&fat, root.0)?;
+            }
+            chain(&fat, u32_at(bytes, 60))?
+                .iter()
+                .flat_map(|&id| words(sector(bytes, size, id)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for &(start, len) in entries.iter().skip(1) {
+            if len >= 4096 {
+                chain(&fat, start)?;
+            } else if mini_len > 0 {
+                // Bounded by its length; only an id past the table panics.
+                let mut id = start;
+                for _ in 0..=len / 64 {
+                    if id >= RESERVED {
+                        break;
+                    }
+                    if id as usize >= mini_fat.len() {
+                        return Err("a short-stream chain points past its table");
+                    }
+                    id = mini_fat[id as usize];
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1102,6 +1275,14 @@ mod tests {
         assert_eq!(serial_date(-5.0, false), None);
         assert_eq!(serial_date(0.0, true), None);
         assert_eq!(serial_date(1.0, true).as_deref(), Some("1904-01-02"));
+    }
+
+    #[test]
+    fn excel_escapes() {
+        assert_eq!(unescape_x("张三_x000D_"), "张三\r");
+        assert_eq!(unescape_x("a_x005F_x000D_b"), "a_x000D_b");
+        assert_eq!(unescape_x("_x12_ _xZZZZ_ _x"), "_x12_ _xZZZZ_ _x");
+        assert_eq!(unescape_x("甲_x0041_"), "甲A");
     }
 
     #[test]
