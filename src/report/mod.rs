@@ -11,6 +11,7 @@ mod junit;
 mod markdown;
 mod matrix;
 mod table;
+pub mod width;
 
 pub use matrix::{matrices, Matrix};
 
@@ -452,6 +453,7 @@ pub enum View {
 }
 
 /// Options every renderer sees.
+#[derive(Clone, Copy)]
 pub struct RenderOptions {
     pub lang: Lang,
     pub color: bool,
@@ -461,6 +463,9 @@ pub struct RenderOptions {
     /// List rules whose dataset was not given one by one (`--all-rules`)
     /// instead of one line.
     pub all_rules: bool,
+    /// The width table output must fit (the terminal's, or `COLUMNS`);
+    /// `None` for files.
+    pub width: Option<usize>,
 }
 
 /// One output format.
@@ -917,6 +922,7 @@ mod tests {
             view: View::Matrix,
             all_issues: false,
             all_rules: false,
+            width: None,
         };
         let start = std::time::Instant::now();
         let html = Format::Html.renderer().render(&report, &opts).unwrap();
