@@ -67,7 +67,7 @@ mod tests {
 
     #[test]
     fn cjk_counts_two_cells_and_long_lines_break() {
-        assert_eq!(width("合计：通过 3"), 13);
+        assert_eq!(width("合计：通过 3"), 12);
         assert_eq!(width("\u{1b}[31m未达标\u{1b}[0m"), 6);
         let long = format!("  {}", "未提供数据的指标未检查".repeat(5));
         let fitted = fit(&long, Some(30));
