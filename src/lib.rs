@@ -59,6 +59,9 @@ pub struct Env {
     pub color: bool,
     /// Standard error is a terminal, where a progress bar may be drawn.
     pub progress: bool,
+    /// The width table output on standard output must fit: `COLUMNS`, else
+    /// the terminal's; `None` (no limit) for a pipe without `COLUMNS`.
+    pub width: Option<usize>,
 }
 
 /// Runs a command, writing its output to `out`; returns the exit code
@@ -132,6 +135,7 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
         view: args.view,
         all_issues: args.all_issues,
         all_rules: args.all_rules,
+        width: None,
     };
     let mut files = Vec::with_capacity(outputs.len());
     for (path, format) in outputs {
@@ -146,6 +150,7 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
             view: args.view,
             all_issues: args.all_issues,
             all_rules: args.all_rules,
+            width: env.width,
         };
         ignore_broken_pipe(args.format.renderer().write(&report, &opts, out))?;
     }

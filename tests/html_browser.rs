@@ -1,6 +1,8 @@
 //! Proves the HTML report renders in a real browser: headless Chromium
 //! (Debian's `chromium`) loads the file, takes a screenshot and prints it to
-//! PDF. Skipped, saying so, where Chromium is not installed.
+//! PDF. Skipped, saying so, where Chromium is not installed — except under
+//! CI (`CI` set), where `.ci/browser.sh` installs it and a missing browser
+//! is a failure, not a silent pass.
 //!
 //! The screenshot is kept as `target/screenshots/report.png` for a person to
 //! look at.
@@ -19,13 +21,17 @@ fn find_chromium() -> Option<PathBuf> {
 }
 
 /// Runs Chromium headless on `page` with `extra` flags; returns its stdout.
-/// A fresh profile, no network services, at most 90 seconds.
-fn chromium(bin: &Path, profile: &Path, page: &Path, extra: &[&str]) -> Vec<u8> {
+/// A fresh profile each time, no network services, at most 90 seconds.
+/// `--no-sandbox`: CI runs as root, where Chromium refuses its sandbox.
+fn chromium(bin: &Path, page: &Path, extra: &[&str]) -> Vec<u8> {
+    let profile = tempfile::tempdir().unwrap();
+    let profile = profile.path();
     let mut child = std::process::Command::new(bin)
         .args([
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
+            "--disable-quic",
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
@@ -64,6 +70,10 @@ fn chromium(bin: &Path, profile: &Path, page: &Path, extra: &[&str]) -> Vec<u8> 
 #[test]
 fn html_report_renders_in_headless_chromium() {
     let Some(bin) = find_chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none_or(|v| v.is_empty()),
+            "CI is set but chromium is not installed: .ci/browser.sh installs it"
+        );
         eprintln!(
             "SKIPPED html_report_renders_in_headless_chromium: chromium is not installed \
              (Debian: apt-get install chromium)"
@@ -71,7 +81,6 @@ fn html_report_renders_in_headless_chromium() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let profile = dir.path().join("profile");
     let report = |name: &str, view: &str| {
         let page = dir.path().join(name);
         let status = Command::cargo_bin("reformcheck")
@@ -92,7 +101,7 @@ fn html_report_renders_in_headless_chromium() {
     // The DOM Chromium built: every bar and table made it through the parser.
     for page in [&page, &matrix] {
         let html = std::fs::read_to_string(page).unwrap();
-        let dom = String::from_utf8(chromium(&bin, &profile, page, &["--dump-dom"])).unwrap();
+        let dom = String::from_utf8(chromium(&bin, page, &["--dump-dom"])).unwrap();
         assert!(dom.contains("<h1>改革目标达标检查报告</h1>"), "{dom}");
         assert_eq!(dom.matches("<svg").count(), html.matches("<svg").count());
         assert_eq!(dom.matches("<rect").count(), html.matches("<rect").count());
@@ -102,14 +111,13 @@ fn html_report_renders_in_headless_chromium() {
         );
         assert!(dom.matches("<svg").count() > 100);
     }
-    let dom = String::from_utf8(chromium(&bin, &profile, &matrix, &["--dump-dom"])).unwrap();
+    let dom = String::from_utf8(chromium(&bin, &matrix, &["--dump-dom"])).unwrap();
     assert_eq!(dom.matches("<table class=\"matrix\">").count(), 4);
 
     // A screenshot at A4 proportions, with the bars drawn in their colours.
     let shot = dir.path().join("report.png");
     chromium(
         &bin,
-        &profile,
         &page,
         &[
             &format!("--screenshot={}", shot.display()),
@@ -145,7 +153,6 @@ fn html_report_renders_in_headless_chromium() {
     let pdf = dir.path().join("report.pdf");
     chromium(
         &bin,
-        &profile,
         &page,
         &[
             &format!("--print-to-pdf={}", pdf.display()),

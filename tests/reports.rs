@@ -201,3 +201,42 @@ fn a_failing_amount_is_never_shown_as_the_target() {
     ]);
     assert!(csv.contains(",2.9994,"), "{csv}");
 }
+
+/// The widest line of `text` in terminal cells (CJK characters count two).
+fn widest(text: &str) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    text.lines().map(UnicodeWidthStr::width).max().unwrap_or(0)
+}
+
+#[test]
+fn the_table_fits_the_terminal() {
+    for columns in ["60", "100"] {
+        let max: usize = columns.parse().unwrap();
+        for (view, lang) in [
+            ("list", "zh"),
+            ("matrix", "zh"),
+            ("list", "en"),
+            ("matrix", "en"),
+        ] {
+            let out = common::reformcheck()
+                .env("COLUMNS", columns)
+                .args(["check", "examples/taizhou-2017", "--as-of", "2026-11-28"])
+                .args(["--view", view, "--lang", lang, "--all-issues"])
+                .args(["--explain", "delegates.frontline", "--show-failing", "3"])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(1));
+            let text = String::from_utf8(out.stdout).unwrap();
+            assert!(
+                widest(&text) <= max,
+                "COLUMNS={columns} {view} {lang}:\n{text}"
+            );
+            // Nothing is lost: every result's rule id is still there.
+            assert!(text.contains("delegates.frontline"), "{text}");
+            assert!(text.contains("206/300"), "{text}");
+        }
+    }
+    // Without COLUMNS a pipe is not limited: the full table, as before.
+    let (_, wide, _) = run(&["check", "examples/taizhou-2017", "--as-of", "2026-11-28"]);
+    assert!(widest(&wide) > 100);
+}

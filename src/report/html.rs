@@ -170,7 +170,8 @@ fn color(s: Status) -> &'static str {
 
 /// A horizontal bar: the actual value filled, the range the unknown cells
 /// allow shaded, the previous year as a thin grey bar, the target as a line.
-fn bar(r: &RuleResult, m: &Measured, lang: Lang) -> Markup {
+/// `actual` is [`actual_text`], computed once per row by the caller.
+fn bar(r: &RuleResult, m: &Measured, actual: &str, lang: Lang) -> Markup {
     const W: f64 = 180.0;
     const H: f64 = 18.0;
     let Some(value) = m.ratio().map(|x| to_f64(&x)) else {
@@ -198,8 +199,8 @@ fn bar(r: &RuleResult, m: &Measured, lang: Lang) -> Markup {
     let lo = x(to_f64(&m.min));
     let hi = m.max.as_ref().map_or(W, |v| x(to_f64(v)));
     let label = match lang {
-        Lang::Zh => format!("实际 {}，目标 {}", actual_text(r, lang), r.target),
-        Lang::En => format!("actual {}, target {}", actual_text(r, lang), r.target),
+        Lang::Zh => format!("实际 {actual}，目标 {}", r.target),
+        Lang::En => format!("actual {actual}, target {}", r.target),
     };
     let f = |v: f64| format!("{v:.1}");
     html! {
@@ -335,6 +336,8 @@ impl Render for Html {
 fn rule_article(results: &[&RuleResult], lang: Lang, w: &Words) -> Markup {
     let r0 = results[0];
     let grouped = results.iter().any(|r| r.group.is_some() || r.pooled);
+    // Asked once, not per row: a rule may have 20,000 groups.
+    let with_previous = results.iter().any(|r| r.previous.is_some());
     html! {
         article.rule {
             h3 {
@@ -351,7 +354,7 @@ fn rule_article(results: &[&RuleResult], lang: Lang, w: &Words) -> Markup {
                 thead { tr {
                     @if grouped { th.c-group { (w.group) } }
                     th.c-status { (w.status) } th.c-actual { (w.actual) } th { (w.shortfall) }
-                    @if results.iter().any(|r| r.previous.is_some()) { th.c-prev { (w.previous) } }
+                    @if with_previous { th.c-prev { (w.previous) } }
                 } }
                 tbody {
                     @for r in results {
@@ -359,11 +362,12 @@ fn rule_article(results: &[&RuleResult], lang: Lang, w: &Words) -> Markup {
                             @if grouped { td { @if r.pooled { strong { (group_label(r, lang)) } } @else { (group_label(r, lang)) } (super::severity_mark(r.severity, lang).replace("（提示）", "")) } }
                             td { (badge(r, lang)) }
                             td.actual {
-                                @if let (Some(m), false) = (&r.measured, r.status == Status::NotApplicable) { (bar(r, m, lang)) }
-                                span.small { (actual_text(r, lang)) }
+                                @let actual = actual_text(r, lang);
+                                @if let (Some(m), false) = (&r.measured, r.status == Status::NotApplicable) { (bar(r, m, &actual, lang)) }
+                                span.small { (actual) }
                             }
                             td { (shortfall_words(r, lang)) }
-                            @if results.iter().any(|r| r.previous.is_some()) { td.small { (previous_text(r, lang)) } }
+                            @if with_previous { td.small { (previous_text(r, lang)) } }
                         }
                     }
                 }

@@ -38,8 +38,12 @@ pub fn in_matrix(r: &RuleResult) -> bool {
 }
 
 /// Every dataset that has grouped results, as a matrix, in report order.
+/// Linear in the results: each matrix finds a group's row through an index
+/// (20,000 societies made a linear search per result take seconds).
 pub fn matrices(report: &Report) -> Vec<Matrix<'_>> {
     let mut out: Vec<Matrix<'_>> = Vec::new();
+    // Per matrix: the row of each group.
+    let mut row_of: Vec<std::collections::HashMap<Option<&str>, usize>> = Vec::new();
     for r in report.results.iter().filter(|r| in_matrix(r)) {
         let i = match out.iter().position(|m| m.dataset == r.dataset) {
             Some(i) => i,
@@ -49,6 +53,7 @@ pub fn matrices(report: &Report) -> Vec<Matrix<'_>> {
                     rules: Vec::new(),
                     rows: Vec::new(),
                 });
+                row_of.push(std::collections::HashMap::new());
                 out.len() - 1
             }
         };
@@ -64,16 +69,13 @@ pub fn matrices(report: &Report) -> Vec<Matrix<'_>> {
             }
         };
         let group = r.group.as_deref();
-        let row = match m.rows.iter().position(|x| x.group == group) {
-            Some(i) => i,
-            None => {
-                m.rows.push(MatrixRow {
-                    group,
-                    cells: vec![None; m.rules.len()],
-                });
-                m.rows.len() - 1
-            }
-        };
+        let row = *row_of[i].entry(group).or_insert_with(|| {
+            m.rows.push(MatrixRow {
+                group,
+                cells: vec![None; m.rules.len()],
+            });
+            m.rows.len() - 1
+        });
         m.rows[row].cells[col] = Some(r);
     }
     for m in &mut out {

@@ -11,6 +11,7 @@ mod junit;
 mod markdown;
 mod matrix;
 mod table;
+pub mod width;
 
 pub use matrix::{matrices, Matrix};
 
@@ -519,6 +520,7 @@ pub enum View {
 }
 
 /// Options every renderer sees.
+#[derive(Clone, Copy)]
 pub struct RenderOptions {
     pub lang: Lang,
     pub color: bool,
@@ -528,6 +530,9 @@ pub struct RenderOptions {
     /// List rules whose dataset was not given one by one (`--all-rules`)
     /// instead of one line.
     pub all_rules: bool,
+    /// The width table output must fit (the terminal's, or `COLUMNS`);
+    /// `None` for files.
+    pub width: Option<usize>,
 }
 
 /// One output format.
@@ -1055,5 +1060,85 @@ mod tests {
         assert_eq!(ratio_text(&q(69_999_999, 100_000_000), &t), "0.69999999");
         assert_eq!(ratio_text(&q(7, 10), &t), "0.7");
         assert_eq!(ratio_text(&q(206, 300), &t), "0.686667");
+    }
+
+    /// A report of `groups` societies × 7 rules, as the `societies` dataset gives.
+    pub(crate) fn grouped_report(groups: usize) -> Report {
+        let text = |t: &str| Text {
+            zh: t.to_string(),
+            en: None,
+        };
+        let mut results = Vec::new();
+        for rule in 0..7 {
+            for g in 0..groups {
+                results.push(RuleResult {
+                    rule: format!("societies.r{rule}"),
+                    clause: format!("七({rule})"),
+                    title: text("指标"),
+                    dataset: "societies".into(),
+                    group: Some(format!("泰州市第{g}学会")),
+                    pooled: false,
+                    period: None,
+                    // Nothing measured: the test times the layout, not
+                    // the arithmetic of 140,000 values.
+                    status: Status::NotApplicable,
+                    severity: Severity::Error,
+                    target: target("= 100%"),
+                    measured: None,
+                    shortfall: None,
+                    due: None,
+                    reason: Some(Reason::ZeroDenominator),
+                    unit: None,
+                    quote: String::new(),
+                    previous: None,
+                    explanation: None,
+                });
+            }
+        }
+        Report {
+            plan: PlanInfo {
+                id: "p".into(),
+                title: text("方案"),
+                document: "文".into(),
+            },
+            as_of: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            datasets: vec![DatasetInfo {
+                name: "societies".into(),
+                title: text("学会"),
+            }],
+            results,
+            issues: Vec::new(),
+        }
+    }
+
+    /// 20,000 societies: the matrix and the HTML report are linear in the
+    /// groups. A search through every group or result per result (as
+    /// before) takes minutes here in a debug build; linear, about a second.
+    /// Generous bounds for a loaded machine.
+    #[test]
+    fn rendering_is_linear_in_groups() {
+        let n = 20_000;
+        let report = grouped_report(n);
+        let start = std::time::Instant::now();
+        let m = matrices(&report);
+        assert_eq!(m[0].rows.len(), n);
+        assert_eq!(m[0].rules.len(), 7);
+        let last = format!("泰州市第{}学会", n - 1);
+        assert_eq!(m[0].rows[n - 1].group, Some(last.as_str()));
+        let matrix_time = start.elapsed();
+        let opts = RenderOptions {
+            lang: Lang::Zh,
+            color: false,
+            view: View::Matrix,
+            all_issues: false,
+            all_rules: false,
+            width: None,
+        };
+        let start = std::time::Instant::now();
+        let html = Format::Html.renderer().render(&report, &opts).unwrap();
+        let html_time = start.elapsed();
+        assert_eq!(html.matches("<tr><td>泰州市第").count(), n * 8);
+        assert!(matrix_time.as_secs_f64() < 2.0, "matrix: {matrix_time:?}");
+        assert!(html_time.as_secs_f64() < 20.0, "html: {html_time:?}");
     }
 }

@@ -34,13 +34,16 @@ impl Render for Table {
         for m in &matrices {
             write_matrix(&mut out, report, m, opts)?;
         }
-        if !listed.is_empty() {
+        if listed.is_empty() {
+        } else if opts.width.is_some_and(|w| w < NARROW) {
+            write_blocks(&mut out, &listed, lang)?;
+        } else {
             writeln!(out, "{}", list(&listed, opts))?;
         }
         if let Some(line) = super::not_given_line(&super::not_given(report, opts), lang) {
             writeln!(out, "{line}")?;
         }
-        write_explanations(&mut out, report, lang)?;
+        write_explanations(&mut out, report, opts)?;
         write_notes(&mut out, report, lang)?;
         let counts = report.counts();
         let summary: Vec<String> = Status::ALL
@@ -55,7 +58,7 @@ impl Render for Table {
             summary.join(" · ")
         )?;
         super::issues::write(&mut out, &report.issues, lang, opts.all_issues)?;
-        Ok(out)
+        Ok(super::width::fit(&out, opts.width))
     }
 }
 
@@ -65,6 +68,9 @@ fn grid(opts: &RenderOptions) -> Grid {
     let mut grid = Grid::new();
     grid.load_style(UTF8_FULL_CONDENSED);
     grid.set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(w) = opts.width.and_then(|w| u16::try_from(w).ok()) {
+        grid.set_width(w);
+    }
     if opts.color {
         grid.enforce_styling();
     } else {
@@ -112,6 +118,60 @@ fn write_notes(out: &mut String, report: &Report, lang: Lang) -> anyhow::Result<
     for r in notes {
         writeln!(out, "  {}", super::note_line(r, lang))?;
     }
+    Ok(())
+}
+
+/// Below this many cells eight columns squeeze every word into a sliver:
+/// results are written as short blocks instead.
+const NARROW: usize = 90;
+
+/// One block per result for a narrow terminal:
+/// `未达标 · 三(一) 代表大会代表中基层一线科技工作者比例` and indented lines
+/// for the rule, the actual value and target, the shortfall, the deadline.
+fn write_blocks(out: &mut String, results: &[&RuleResult], lang: Lang) -> anyhow::Result<()> {
+    let zh = lang == Lang::Zh;
+    let label = |zh_: &'static str, en: &'static str| if zh { zh_ } else { en };
+    for r in results {
+        let group = group_label(r, lang);
+        let group = if group.is_empty() {
+            String::new()
+        } else {
+            format!(" · {group}")
+        };
+        writeln!(
+            out,
+            "\n{} · {} {}{group}",
+            r.status_label(lang),
+            r.clause,
+            r.title.get(lang)
+        )?;
+        writeln!(
+            out,
+            "  {}{}",
+            r.rule,
+            super::severity_mark(r.severity, lang)
+        )?;
+        writeln!(
+            out,
+            "  {} {}  {} {}",
+            label("实际", "actual"),
+            actual_text(r, lang),
+            label("目标", "target"),
+            super::target_text(r, lang)
+        )?;
+        let prev = previous_text(r, lang);
+        if !prev.is_empty() {
+            writeln!(out, "  {prev}")?;
+        }
+        let words = shortfall_words(r, lang);
+        if !words.is_empty() {
+            writeln!(out, "  {} {words}", label("差距", "shortfall"))?;
+        }
+        if let Some(due) = r.due {
+            writeln!(out, "  {} {due}", label("期限", "due"))?;
+        }
+    }
+    writeln!(out)?;
     Ok(())
 }
 
@@ -181,7 +241,12 @@ fn write_matrix(
 }
 
 /// `--explain` / `--show-failing`: each result's rows, under a heading.
-fn write_explanations(out: &mut String, report: &Report, lang: Lang) -> anyhow::Result<()> {
+fn write_explanations(
+    out: &mut String,
+    report: &Report,
+    opts: &RenderOptions,
+) -> anyhow::Result<()> {
+    let lang = opts.lang;
     let zh = lang == Lang::Zh;
     for r in &report.results {
         let Some(x) = r.explanation.as_ref().filter(|x| x.total > 0) else {
@@ -191,9 +256,10 @@ fn write_explanations(out: &mut String, report: &Report, lang: Lang) -> anyhow::
         if x.rows.is_empty() {
             continue;
         }
-        let mut grid = Grid::new();
-        grid.load_style(UTF8_FULL_CONDENSED);
-        grid.force_no_tty();
+        let mut grid = grid(&RenderOptions {
+            color: false,
+            ..*opts
+        });
         grid.set_header(if zh {
             ["行", "名称", "判定", "依据"]
         } else {

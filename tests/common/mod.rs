@@ -5,10 +5,11 @@
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// The binary, without colour.
+/// The binary, without colour, and not fitted to the terminal of whoever
+/// runs the tests (`COLUMNS`).
 pub fn reformcheck() -> Command {
     let mut cmd = Command::cargo_bin("reformcheck").unwrap();
-    cmd.env("NO_COLOR", "1");
+    cmd.env("NO_COLOR", "1").env_remove("COLUMNS");
     cmd
 }
 
