@@ -41,6 +41,7 @@ pub fn run(data: &[u8]) -> Option<String> {
         today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1)?,
         color: false,
         progress: false,
+        width: None,
     };
     let mut out = Vec::new();
     for cmd in ["validate", "check"] {

@@ -27,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default(),
         color: false,
         progress: false,
+        width: None,
     };
     for format in ["table", "json"] {
         let args = ["reformcheck", "check", path.to_str().unwrap_or(""), "--format", format];

@@ -1090,6 +1090,11 @@ mod tests {
                     reason: Some(Reason::ZeroDenominator),
                     unit: None,
                     quote: String::new(),
+                    note: None,
+                    binding: None,
+                    advice: None,
+                    periods_unmet: Vec::new(),
+                    periods_unknown: Vec::new(),
                     previous: None,
                     explanation: None,
                 });
@@ -1105,6 +1110,7 @@ mod tests {
             datasets: vec![DatasetInfo {
                 name: "societies".into(),
                 title: text("学会"),
+                source: None,
             }],
             results,
             issues: Vec::new(),
