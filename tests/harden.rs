@@ -308,3 +308,76 @@ fn a_number_of_200000_digits_is_an_issue_at_once() {
     // The value is shown cut short, not 200,000 digits.
     assert!(json.to_string().len() < 40_000);
 }
+
+#[test]
+fn an_excel_serial_in_a_date_column_says_which_date_it_is() {
+    // #14.20: 29221 was "not a date" with no hint.
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        &dir,
+        "delegates.csv",
+        "姓名,出生日期,单位类型\r\n张三,29221,企业\r\n",
+    );
+    let (_, json, _) = check(&[&path]);
+    let found = issues(&json);
+    assert_eq!(
+        found,
+        [(
+            2,
+            "出生日期".to_string(),
+            "29221".to_string(),
+            "看起来是 Excel 的日期序号（对应 1980-01-01）：日期在 CSV 中被存成了数字，按未知处理。\
+             请在 Excel 中把该列设为日期格式后重新另存为 CSV，或直接写成 1980-01-01"
+                .to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_year_written_with_nian_is_the_year() {
+    // #14.20: `2024年` in the year column was an issue and the row left out.
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        &dir,
+        "districts.csv",
+        "市（区）,年度,乡镇（街道）数,已建科协组织的乡镇（街道）数\r\n\
+         甲区,2024年,10,10\r\n乙区,2024 年度,8,7\r\n",
+    );
+    let (_, json, err) = check(&[&path]);
+    assert!(issues(&json).is_empty(), "{json}");
+    let total = result(&json, "districts.township_coverage", Some("total"));
+    assert_eq!(
+        (&total["numerator"], &total["denominator"]),
+        (&Value::from(17), &Value::from(18)),
+        "{err}"
+    );
+    assert_eq!(total["year"], 2024);
+}
+
+#[test]
+fn binding_mistakes_get_plain_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    // #14.20: `delegates=` without a path.
+    let (code, _, err) = run(&["check", "delegates="]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("“delegates=”没有给出文件：请在 = 后写上文件路径，如 delegates=代表名单.csv"),
+        "{err}"
+    );
+    // An upper-case `Delegates.CSV` in a folder binds to delegates.
+    write(
+        &dir,
+        "Delegates.CSV",
+        "姓名,出生日期,单位类型\r\n张三,1960-01-01,企业\r\n",
+    );
+    let folder = dir.path().display().to_string();
+    let (code, json, err) = check(&[&folder]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(result(&json, "delegates.frontline", None)["numerator"], 1);
+    // `--year` where no file has years.
+    let (code, out, err) = run(&["check", &folder, "--year", "2024"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("--year 2024：所给文件"), "{err}");
+    assert!(err.contains("（delegates）没有年度列"), "{err}");
+    assert!(err.contains("请去掉 --year"), "{err}");
+}

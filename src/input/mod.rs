@@ -83,6 +83,12 @@ pub fn bind(args: &[String], pack: &Pack) -> Result<Vec<Binding>> {
             bail!("`-` alone cannot tell which dataset standard input is: write NAME=-, e.g. delegates=-");
         }
         if let Some((name, path)) = arg.split_once('=') {
+            if !Path::new(arg).exists() && path.trim().is_empty() {
+                bail!(crate::tr!(
+                    "“{arg}”没有给出文件：请在 = 后写上文件路径，如 {name}=代表名单.csv",
+                    "`{arg}` names no file: write the file's path after =, e.g. {name}=delegates.csv"
+                ));
+            }
             if !Path::new(arg).exists() {
                 let dataset = pack.dataset(name).ok_or_else(|| {
                     anyhow!(
@@ -159,7 +165,10 @@ fn dataset_of(path: &Path, pack: &Pack) -> Option<usize> {
     if !TABLE_EXTENSIONS.contains(&ext.as_str()) {
         return None;
     }
-    pack.dataset(path.file_stem()?.to_str()?)
+    // `Delegates.CSV` as Windows may name it is `delegates` too.
+    let stem = path.file_stem()?.to_str()?;
+    pack.dataset(stem)
+        .or_else(|| pack.dataset(&stem.to_lowercase()))
 }
 
 /// Cells longer than this many characters are shown cut short in reports.
@@ -530,6 +539,14 @@ impl<'p> DatasetReader<'p> {
             let text = match (text.is_empty(), &column.empty) {
                 (true, Some(default)) => default.as_str(),
                 _ => text,
+            };
+            // `2024年` or `2024年度` in the year column is the year 2024.
+            let text = match Some(c) == self.dataset.period {
+                true => text
+                    .strip_suffix("年度")
+                    .or_else(|| text.strip_suffix('年'))
+                    .map_or(text, str::trim_end),
+                false => text,
             };
             let scale = self.scale[c].as_ref();
             if let Err(p) = value::parse_into(column.kind, text, scale, &mut row.values[c]) {
