@@ -381,3 +381,68 @@ fn binding_mistakes_get_plain_messages() {
     assert!(err.contains("（delegates）没有年度列"), "{err}");
     assert!(err.contains("请去掉 --year"), "{err}");
 }
+
+#[test]
+fn tab_and_semicolon_separated_files_are_read_with_a_notice() {
+    // #14.20: such a file had one column, no key, exit 2.
+    let dir = tempfile::tempdir().unwrap();
+    for (name, sep, word) in [("tab", "\t", "制表符分隔"), ("semi", ";", "分号分隔")] {
+        let text = format!(
+            "代表名单\r\n姓名{sep}出生日期{sep}单位类型\r\n张三{sep}1960-01-01{sep}企业\r\n\
+             李四{sep}1990-01-01{sep}党政机关\r\n王五{sep}1991-01-01{sep}\"高校,研究\"\r\n"
+        );
+        let path = write(&dir, &format!("{name}.csv"), &text);
+        let (code, json, err) = check(&[&format!("delegates={path}")]);
+        assert_eq!(code, 1, "{name}: {err}");
+        let youth = result(&json, "delegates.youth", None);
+        assert_eq!(
+            (&youth["numerator"], &youth["denominator"]),
+            (&Value::from(2), &Value::from(3))
+        );
+        let found = issues(&json);
+        assert_eq!(found.len(), 2, "{name}: {found:?}");
+        assert_eq!((found[0].0, found[0].1.as_str()), (2, ""));
+        assert!(
+            found[0]
+                .3
+                .starts_with(&format!("提示：此文件是{word}的文本")),
+            "{found:?}"
+        );
+        // `高校,研究` is one (unknown) unit type, not two cells.
+        assert_eq!((found[1].0, found[1].2.as_str()), (5, ""), "{found:?}");
+    }
+}
+
+#[test]
+fn utf16_without_a_bom_is_read() {
+    // #14.20: it was "not valid UTF-8" at its first zero byte.
+    let dir = tempfile::tempdir().unwrap();
+    let text = "姓名,出生日期,单位类型\r\n张三,1960-01-01,企业\r\n李四,1990-13-01,企业\r\n";
+    for (name, bytes) in [
+        (
+            "le",
+            text.encode_utf16()
+                .flat_map(|u| u.to_le_bytes())
+                .collect::<Vec<u8>>(),
+        ),
+        (
+            "be",
+            text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect(),
+        ),
+    ] {
+        let path = write(&dir, &format!("{name}.csv"), &bytes);
+        let (code, json, err) = check(&[&format!("delegates={path}")]);
+        assert_eq!(code, 1, "{name}: {err}");
+        let found = issues(&json);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].0, found[0].1.as_str(), found[0].2.as_str()),
+            (3, "出生日期", "1990-13-01")
+        );
+        let (_, out, _) = run(&["validate", &format!("delegates={path}")]);
+        assert!(
+            out.contains(&format!("UTF-16{} (no BOM)", name.to_uppercase())),
+            "{out}"
+        );
+    }
+}

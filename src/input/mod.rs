@@ -300,6 +300,9 @@ pub struct DatasetReader<'p> {
     duplicates: duplicates::Duplicates,
     /// Texts every issue of this file repeats, made once.
     texts: IssueTexts,
+    /// Said with the first row's issues: how the file was read, when not as
+    /// a plain CSV file (a tab- or semicolon-separated one).
+    notice: Option<Issue>,
     source: Source,
     opts: ReadOptions,
 }
@@ -373,6 +376,7 @@ impl<'p> DatasetReader<'p> {
             needed: vec![false; n],
             duplicates: duplicates::Duplicates::default(),
             texts: IssueTexts::default(),
+            notice: None,
             source,
             opts: opts.clone(),
         };
@@ -393,6 +397,7 @@ impl<'p> DatasetReader<'p> {
             columns: (0..n).map(|c| reader.header(c).into()).collect(),
             messages: Default::default(),
         };
+        reader.notice = reader.separator_notice();
         let mut always = vec![dataset.key];
         always.extend(dataset.period);
         reader.use_columns(&always);
@@ -503,6 +508,7 @@ impl<'p> DatasetReader<'p> {
             }
         }
         row.line = self.source.line();
+        issues.extend(self.notice.take());
         // The row is reused: every parsed column is overwritten below (text
         // in place) and the others stay `None`, so reading a row allocates
         // nothing.
@@ -585,6 +591,27 @@ impl<'p> DatasetReader<'p> {
             });
         }
         Ok(true)
+    }
+
+    /// A notice that the file's fields are separated by tabs or semicolons,
+    /// on its header line: read as such, but worth knowing.
+    fn separator_notice(&self) -> Option<Issue> {
+        let d = self.source.delimiter().filter(|d| *d != b',')?;
+        let name = encoding::delimiter_name(d, crate::Lang::Zh)?;
+        let name_en = encoding::delimiter_name(d, crate::Lang::En)?;
+        let message = match self.opts.lang {
+            Lang::Zh => format!(
+                "提示：此文件是{name}的文本，不是逗号分隔的 CSV，已按{name}读取；若结果不对，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
+            ),
+            Lang::En => format!(
+                "notice: this file is {name_en} text, not comma-separated CSV, and was read as such; if the results look wrong, save it from Excel as \"CSV UTF-8 (comma delimited)\""
+            ),
+        };
+        let line = self.source.line();
+        Some(Issue {
+            column: Text::default(),
+            ..self.issue(line, self.dataset.key, String::new(), message.into())
+        })
     }
 
     /// An issue about column `col` on `line`, sharing the texts every issue

@@ -68,6 +68,8 @@ struct Lines {
     record: u64,
     /// The line on which the quoted field now open started.
     quote: u64,
+    /// The field separator: a comma, or a tab or semicolon.
+    delimiter: u8,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -112,7 +114,7 @@ impl Lines {
                             self.quote = self.breaks + 1;
                             State::Quoted
                         }
-                        b',' => State::FieldStart,
+                        _ if b == self.delimiter => State::FieldStart,
                         _ if line_break => State::RecordStart,
                         _ => State::Unquoted,
                     }
@@ -120,7 +122,9 @@ impl Lines {
                 (State::Quoted, b'"') => State::QuoteInQuoted,
                 (State::Quoted, _) => State::Quoted,
                 (State::QuoteInQuoted, b'"') => State::Quoted,
-                (State::QuoteInQuoted | State::Unquoted, b',') => State::FieldStart,
+                (State::QuoteInQuoted | State::Unquoted, _) if b == self.delimiter => {
+                    State::FieldStart
+                }
                 (State::QuoteInQuoted | State::Unquoted, _) if line_break => State::RecordStart,
                 (State::QuoteInQuoted | State::Unquoted, _) => State::Unquoted,
             };
@@ -209,12 +213,18 @@ impl Records {
     /// Reads `source` as CSV on a new thread. The thread stops at the end
     /// of the file, at an error, or when `Records` is dropped.
     pub fn spawn(source: Box<dyn Read + Send>) -> std::io::Result<Records> {
+        Records::spawn_with(source, b',')
+    }
+
+    /// [`Records::spawn`] with fields separated by `delimiter` (a tab, a
+    /// semicolon) instead of commas.
+    pub fn spawn_with(source: Box<dyn Read + Send>, delimiter: u8) -> std::io::Result<Records> {
         let (tx, rx) = mpsc::sync_channel(QUEUED);
         let (back, returned) = mpsc::channel::<Box<Batch>>();
         // A named thread, so that profiles tell the two halves apart.
         thread::Builder::new()
             .name("csv-reader".into())
-            .spawn(move || fill(source, &tx, &returned))?;
+            .spawn(move || fill(source, delimiter, &tx, &returned))?;
         Ok(Records {
             rx,
             back,
@@ -309,11 +319,20 @@ impl Records {
 
 /// The reading thread: fills batches until the end, an error, or until the
 /// receiving side is gone.
-fn fill(source: Box<dyn Read + Send>, tx: &SyncSender<Msg>, returned: &Receiver<Box<Batch>>) {
+fn fill(
+    source: Box<dyn Read + Send>,
+    delimiter: u8,
+    tx: &SyncSender<Msg>,
+    returned: &Receiver<Box<Batch>>,
+) {
     let mut input = BufReader::with_capacity(READ_BUFFER, source);
-    // The csv crate's defaults: comma, double quotes, any line ending.
-    let mut core = csv_core::Reader::new();
-    let mut lines = Lines::default();
+    // The csv crate's defaults (double quotes, any line ending), with the
+    // file's separator.
+    let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let mut lines = Lines {
+        delimiter,
+        ..Lines::default()
+    };
     let mut byte = 0u64;
     loop {
         let mut batch = returned.try_recv().unwrap_or_default();
