@@ -446,3 +446,35 @@ fn utf16_without_a_bom_is_read() {
         );
     }
 }
+
+#[test]
+fn a_far_deadline_in_a_pack_is_rejected() {
+    // #14.20: `9000年内` was printed as +11017-03-24.
+    let dir = tempfile::tempdir().unwrap();
+    let pack = std::fs::read_to_string("rules/taizhou-2017.yaml")
+        .unwrap()
+        .replacen("due: 3年内", "due: 9000年内", 1);
+    let path = write(&dir, "pack.yaml", &pack);
+    let (code, out, err) = run(&["rules", "--rules", &path]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        err.contains("期限“9000年内”为 +11017-03-24，不在 1949 至 2200 年之间，应是笔误"),
+        "{err}"
+    );
+    assert!(!out.contains("+11017"));
+}
+
+#[test]
+fn errors_mask_ids_and_escape_controls_too() {
+    // #14.2/#14.18/#14.19: an error quoting a path or a cell goes through
+    // the same filter as reports.
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("{}\u{1b}[2J.csv", fake_id("19800512", 7));
+    let missing = dir.path().join(&name).display().to_string();
+    let (code, _, err) = run(&["check", &format!("delegates={missing}")]);
+    assert_eq!(code, 2);
+    assert!(!err.contains(&fake_id("19800512", 7)[..15]), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert!(err.contains("3212**********"), "{err}");
+    assert!(err.contains("\\u{1b}[2J.csv"), "{err}");
+}

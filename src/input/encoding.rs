@@ -109,23 +109,27 @@ pub fn detect<R: Read>(
         return Ok(candidate);
     };
     if forced.is_some() || bom.is_some() {
-        bail!(
-            "{file}: not valid {} text{}: the first bad byte is at byte offset {} (line {}); \
-             save the file again as CSV UTF-8{}",
-            candidate.name(),
-            if forced.is_some() {
-                " (as --encoding says)"
-            } else {
-                " (as its byte-order mark says)"
-            },
-            bad.offset,
-            bad.line,
-            if forced.is_some() {
-                ", or leave out --encoding"
-            } else {
-                ""
-            }
-        );
+        let (name, offset, line) = (candidate.name(), bad.offset, bad.line);
+        match (forced.is_some(), bom.is_some_and(|b| b.bom_len() > 0)) {
+            (true, _) => bail!(crate::tr!(
+                "{file}：不是有效的 {name} 文字（--encoding 所指定的编码）：第一个错误字节在第 {offset} 字节（第 {line} 行）；\
+                 请把文件重新另存为“CSV UTF-8”，或去掉 --encoding",
+                "{file}: not valid {name} text (as --encoding says): the first bad byte is at byte offset {offset} \
+                 (line {line}); save the file again as CSV UTF-8, or leave out --encoding"
+            )),
+            (false, true) => bail!(crate::tr!(
+                "{file}：不是有效的 {name} 文字（文件开头的字节顺序标记 BOM 如此标明）：第一个错误字节在第 {offset} 字节（第 {line} 行）；\
+                 请把文件重新另存为“CSV UTF-8”",
+                "{file}: not valid {name} text (as its byte-order mark says): the first bad byte is at byte offset \
+                 {offset} (line {line}); save the file again as CSV UTF-8"
+            )),
+            (false, false) => bail!(crate::tr!(
+                "{file}：看起来是 {name} 文字（每隔一个字节为 0），但第 {offset} 字节（第 {line} 行）无法按此读取；\
+                 请把文件重新另存为“CSV UTF-8”",
+                "{file}: looks like {name} text (every other byte is zero), but byte offset {offset} (line {line}) \
+                 does not read as such; save the file again as CSV UTF-8"
+            )),
+        }
     }
     let Some(gb) = first_bad_byte(open()?, Detected::Gb18030)? else {
         return Ok(Detected::Gb18030);
@@ -136,12 +140,13 @@ pub fn detect<R: Read>(
     } else {
         ("UTF-8", bad)
     };
-    bail!(
+    let (offset, line) = (at.offset, at.line);
+    bail!(crate::tr!(
+        "{file}：既不是 UTF-8 也不是 GB18030（GBK）文字：按 {name} 读取时第一个错误字节在第 {offset} 字节（第 {line} 行）；\
+         请改正或删除该字符，或把文件重新另存为“CSV UTF-8”",
         "{file}: neither UTF-8 nor GB18030 (GBK) text: the first byte that is not valid {name} is at \
-         byte offset {} (line {}); fix or delete that character, or save the file again as CSV UTF-8",
-        at.offset,
-        at.line
-    )
+         byte offset {offset} (line {line}); fix or delete that character, or save the file again as CSV UTF-8"
+    ))
 }
 
 /// The field separator of a CSV file from its first lines (`head`, the
@@ -369,18 +374,19 @@ mod tests {
     fn invalid_in_both_names_offset_and_line() {
         // 0xFF is never valid in UTF-8 nor in GB18030.
         let err = detect_bytes(b"name,ok\nab\xff\xfe,1\n", None).unwrap_err();
+        // (Messages in the run's language, Chinese unless set; the English
+        // ones are checked through the binary with --lang en.)
         assert_eq!(
             err.to_string(),
-            "t.csv: neither UTF-8 nor GB18030 (GBK) text: the first byte that is not valid UTF-8 \
-             is at byte offset 10 (line 2); fix or delete that character, or save the file again \
-             as CSV UTF-8"
+            "t.csv：既不是 UTF-8 也不是 GB18030（GBK）文字：按 UTF-8 读取时第一个错误字节在第 10 字节（第 2 行）；\
+             请改正或删除该字符，或把文件重新另存为“CSV UTF-8”"
         );
         // GBK text with one broken byte further on: GB18030 decodes further.
         let mut bytes = gbk("姓名\n张三\n");
         bytes.extend(b"\x81\x20\n");
         let err = detect_bytes(&bytes, None).unwrap_err().to_string();
         assert!(
-            err.contains("not valid GB18030 (GBK) is at byte offset 10 (line 3)"),
+            err.contains("按 GB18030 (GBK) 读取时第一个错误字节在第 10 字节（第 3 行）"),
             "{err}"
         );
     }
@@ -392,7 +398,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("not valid UTF-8 text (as --encoding says): the first bad byte is at byte offset 0 (line 1)"),
+            err.contains("不是有效的 UTF-8 文字（--encoding 所指定的编码）：第一个错误字节在第 0 字节（第 1 行）"),
             "{err}"
         );
         assert_eq!(
