@@ -363,7 +363,8 @@ impl<'p> DatasetReader<'p> {
         let n = dataset.columns.len();
         let mut reader = DatasetReader {
             dataset,
-            format: source.describe(opts.lang),
+            // A sheet's name is the file's text too.
+            format: crate::privacy::shown(&source.describe(opts.lang)).into_owned(),
             file,
             headers: headers
                 .into_iter()
