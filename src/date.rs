@@ -96,6 +96,29 @@ pub fn parse_date(text: &str) -> Option<PartialDate> {
     Some(PartialDate { year, month, day })
 }
 
+/// The date an Excel serial number stands for, when `text` is one that a
+/// date column of a CSV file may hold (Excel wrote the cell's number, not
+/// the date it showed): 3 to 5 digits, 1900-04-09 (100) to 2173 (99999),
+/// except 1900 to 2100, which are years.
+/// Excel counts 29 February 1900, which never was: serial 60 is no date.
+pub fn excel_serial(text: &str) -> Option<NaiveDate> {
+    let s = crate::num::halfwidth_cow(crate::num::trim(text));
+    if !(3..=5).contains(&s.len()) || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = s.parse().ok()?;
+    // `1980` in a birth-date column is a year without a month, not 1905.
+    if (1900..=2100).contains(&n) {
+        return None;
+    }
+    let base = match n {
+        61.. => NaiveDate::from_ymd_opt(1899, 12, 30)?,
+        60 => return None,
+        _ => NaiveDate::from_ymd_opt(1899, 12, 31)?,
+    };
+    base.checked_add_signed(chrono::Duration::days(n))
+}
+
 /// Parses an ISO date `2017-03-24` (also `2017/3/24`, `2017年3月24日`).
 pub fn parse_full_date(text: &str) -> Option<NaiveDate> {
     let d = parse_date(text)?;
@@ -142,6 +165,23 @@ fn last_day_of_month(year: i32, month: u32) -> NaiveDate {
 /// (31 December), or `3年内` counted from `start` (民法典 第201条: the period ends
 /// on the corresponding day, or the month's last day if there is none).
 pub fn parse_due(text: &str, start: Option<NaiveDate>) -> Result<NaiveDate, String> {
+    let due = parse_due_unchecked(text, start)?;
+    // A reform plan's deadline: `9000年内` is a typo, not year 11017.
+    if !(DUE_YEARS).contains(&due.year()) {
+        return Err(crate::tr!(
+            "期限“{text}”为 {due}，不在 {} 至 {} 年之间，应是笔误：请写成方案中的期限，如 2020年年底前 或 3年内",
+            "deadline `{text}` is {due}, outside the years {} to {}: probably a typo; write the plan's deadline, e.g. 2020年年底前 or 3年内",
+            DUE_YEARS.start(),
+            DUE_YEARS.end()
+        ));
+    }
+    Ok(due)
+}
+
+/// The years a deadline may fall in.
+pub const DUE_YEARS: std::ops::RangeInclusive<i32> = 1949..=2200;
+
+fn parse_due_unchecked(text: &str, start: Option<NaiveDate>) -> Result<NaiveDate, String> {
     let s: String = crate::num::halfwidth(text)
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -181,6 +221,36 @@ pub fn parse_due(text: &str, start: Option<NaiveDate>) -> Result<NaiveDate, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excel_serials_in_a_date_column() {
+        // #14.20: 29221 is 1980-01-01 in Excel.
+        assert_eq!(excel_serial("29221"), Some(d(1980, 1, 1)));
+        assert_eq!(excel_serial("２９２２１"), Some(d(1980, 1, 1)));
+        assert_eq!(excel_serial("61"), None);
+        assert_eq!(excel_serial("100"), Some(d(1900, 4, 9)));
+        assert_eq!(excel_serial("45658"), Some(d(2025, 1, 1)));
+        assert_eq!(excel_serial("99999"), Some(d(2173, 10, 13)));
+        assert_eq!(excel_serial("123456"), None);
+        assert_eq!(excel_serial("1980"), None);
+        assert_eq!(excel_serial("2101"), Some(d(1905, 10, 1)));
+        assert_eq!(excel_serial("29221.5"), None);
+    }
+
+    #[test]
+    fn absurd_deadlines_are_rejected() {
+        // #14.20: `9000年内` printed as +11017-03-24.
+        let start = Some(d(2017, 3, 24));
+        let err = parse_due("9000年内", start).unwrap_err();
+        assert!(
+            err.contains("+11017-03-24") && err.contains("1949"),
+            "{err}"
+        );
+        assert!(parse_due("1800-01-01", start).is_err());
+        assert_eq!(parse_due("183年内", start), Ok(d(2200, 3, 24)));
+        assert!(parse_due("184年内", start).is_err());
+        assert_eq!(parse_due("3年内", start), Ok(d(2020, 3, 24)));
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

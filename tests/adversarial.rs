@@ -191,7 +191,12 @@ fn a_bad_byte_past_the_checked_start_stops_the_read_at_its_line() {
 #[test]
 fn bytes_invalid_in_utf8_and_gb18030() {
     reformcheck()
-        .args(["check", &format!("society_council={DIR}/bad-bytes.csv")])
+        .args([
+            "check",
+            &format!("society_council={DIR}/bad-bytes.csv"),
+            "--lang",
+            "en",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(

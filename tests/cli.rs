@@ -686,7 +686,7 @@ fn invalid_utf8_names_line_and_offset() {
     let p = dir.path().join("delegates.csv");
     std::fs::write(&p, b"name,frontline\nab\xff\xfe,1\n").unwrap();
     reformcheck()
-        .args(["check", p.to_str().unwrap()])
+        .args(["check", p.to_str().unwrap(), "--lang", "en"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(

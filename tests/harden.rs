@@ -313,3 +313,173 @@ fn a_number_of_200000_digits_is_an_issue_at_once() {
     // The value is shown cut short, not 200,000 digits.
     assert!(json.to_string().len() < 40_000);
 }
+
+#[test]
+fn an_excel_serial_in_a_date_column_says_which_date_it_is() {
+    // #14.20: 29221 was "not a date" with no hint.
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        &dir,
+        "delegates.csv",
+        "姓名,出生日期,单位类型\r\n张三,29221,企业\r\n",
+    );
+    let (_, json, _) = check(&[&path]);
+    let found = issues(&json);
+    assert_eq!(
+        found,
+        [(
+            2,
+            "出生日期".to_string(),
+            "29221".to_string(),
+            "看起来是 Excel 的日期序号（对应 1980-01-01）：日期在 CSV 中被存成了数字，按未知处理。\
+             请在 Excel 中把该列设为日期格式后重新另存为 CSV，或直接写成 1980-01-01"
+                .to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_year_written_with_nian_is_the_year() {
+    // #14.20: `2024年` in the year column was an issue and the row left out.
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        &dir,
+        "districts.csv",
+        "市（区）,年度,乡镇（街道）数,已建科协组织的乡镇（街道）数\r\n\
+         甲区,2024年,10,10\r\n乙区,2024 年度,8,7\r\n",
+    );
+    let (_, json, err) = check(&[&path]);
+    assert!(issues(&json).is_empty(), "{json}");
+    let total = result(&json, "districts.township_coverage", Some("total"));
+    assert_eq!(
+        (&total["numerator"], &total["denominator"]),
+        (&Value::from(17), &Value::from(18)),
+        "{err}"
+    );
+    assert_eq!(total["year"], 2024);
+}
+
+#[test]
+fn binding_mistakes_get_plain_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    // #14.20: `delegates=` without a path.
+    let (code, _, err) = run(&["check", "delegates="]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("“delegates=”没有给出文件：请在 = 后写上文件路径，如 delegates=代表名单.csv"),
+        "{err}"
+    );
+    // An upper-case `Delegates.CSV` in a folder binds to delegates.
+    write(
+        &dir,
+        "Delegates.CSV",
+        "姓名,出生日期,单位类型\r\n张三,1960-01-01,企业\r\n",
+    );
+    let folder = dir.path().display().to_string();
+    let (code, json, err) = check(&[&folder]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(result(&json, "delegates.frontline", None)["numerator"], 1);
+    // `--year` where no file has years.
+    let (code, out, err) = run(&["check", &folder, "--year", "2024"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("--year 2024：所给文件"), "{err}");
+    assert!(err.contains("（delegates）没有年度列"), "{err}");
+    assert!(err.contains("请去掉 --year"), "{err}");
+}
+
+#[test]
+fn tab_and_semicolon_separated_files_are_read_with_a_notice() {
+    // #14.20: such a file had one column, no key, exit 2.
+    let dir = tempfile::tempdir().unwrap();
+    for (name, sep, word) in [("tab", "\t", "制表符分隔"), ("semi", ";", "分号分隔")] {
+        let text = format!(
+            "代表名单\r\n姓名{sep}出生日期{sep}单位类型\r\n张三{sep}1960-01-01{sep}企业\r\n\
+             李四{sep}1990-01-01{sep}党政机关\r\n王五{sep}1991-01-01{sep}\"高校,研究\"\r\n"
+        );
+        let path = write(&dir, &format!("{name}.csv"), &text);
+        let (code, json, err) = check(&[&format!("delegates={path}")]);
+        assert_eq!(code, 1, "{name}: {err}");
+        let youth = result(&json, "delegates.youth", None);
+        assert_eq!(
+            (&youth["numerator"], &youth["denominator"]),
+            (&Value::from(2), &Value::from(3))
+        );
+        let found = issues(&json);
+        assert_eq!(found.len(), 2, "{name}: {found:?}");
+        assert_eq!((found[0].0, found[0].1.as_str()), (2, ""));
+        assert!(
+            found[0]
+                .3
+                .starts_with(&format!("提示：此文件是{word}的文本")),
+            "{found:?}"
+        );
+        // `高校,研究` is one (unknown) unit type, not two cells.
+        assert_eq!((found[1].0, found[1].2.as_str()), (5, ""), "{found:?}");
+    }
+}
+
+#[test]
+fn utf16_without_a_bom_is_read() {
+    // #14.20: it was "not valid UTF-8" at its first zero byte.
+    let dir = tempfile::tempdir().unwrap();
+    let text = "姓名,出生日期,单位类型\r\n张三,1960-01-01,企业\r\n李四,1990-13-01,企业\r\n";
+    for (name, bytes) in [
+        (
+            "le",
+            text.encode_utf16()
+                .flat_map(|u| u.to_le_bytes())
+                .collect::<Vec<u8>>(),
+        ),
+        (
+            "be",
+            text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect(),
+        ),
+    ] {
+        let path = write(&dir, &format!("{name}.csv"), &bytes);
+        let (code, json, err) = check(&[&format!("delegates={path}")]);
+        assert_eq!(code, 1, "{name}: {err}");
+        let found = issues(&json);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].0, found[0].1.as_str(), found[0].2.as_str()),
+            (3, "出生日期", "1990-13-01")
+        );
+        let (_, out, _) = run(&["validate", &format!("delegates={path}")]);
+        assert!(
+            out.contains(&format!("UTF-16{} (no BOM)", name.to_uppercase())),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn a_far_deadline_in_a_pack_is_rejected() {
+    // #14.20: `9000年内` was printed as +11017-03-24.
+    let dir = tempfile::tempdir().unwrap();
+    let pack = std::fs::read_to_string("rules/taizhou-2017.yaml")
+        .unwrap()
+        .replacen("due: 3年内", "due: 9000年内", 1);
+    let path = write(&dir, "pack.yaml", &pack);
+    let (code, out, err) = run(&["rules", "--rules", &path]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        err.contains("期限“9000年内”为 +11017-03-24，不在 1949 至 2200 年之间，应是笔误"),
+        "{err}"
+    );
+    assert!(!out.contains("+11017"));
+}
+
+#[test]
+fn errors_mask_ids_and_escape_controls_too() {
+    // #14.2/#14.18/#14.19: an error quoting a path or a cell goes through
+    // the same filter as reports.
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("{}\u{1b}[2J.csv", fake_id("19800512", 7));
+    let missing = dir.path().join(&name).display().to_string();
+    let (code, _, err) = run(&["check", &format!("delegates={missing}")]);
+    assert_eq!(code, 2);
+    assert!(!err.contains(&fake_id("19800512", 7)[..15]), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert!(err.contains("3212**********"), "{err}");
+    assert!(err.contains("\\u{1b}[2J.csv"), "{err}");
+}

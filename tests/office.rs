@@ -149,7 +149,7 @@ fn forcing_the_wrong_encoding_fails_with_offset_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let (gbk, _, _) = encoding_rs::GBK.encode("姓名,是否基层一线\n张三,是\n");
     let path = write(&dir, "delegates.csv", &gbk);
-    let (code, _, err) = run(&["check", &path, "--encoding", "utf-8"]);
+    let (code, _, err) = run(&["check", &path, "--encoding", "utf-8", "--lang", "en"]);
     assert_eq!(code, 2);
     assert_eq!(
         err,
@@ -175,7 +175,7 @@ fn bytes_valid_in_neither_encoding_name_offset_and_line() {
     let start = bytes.len();
     bytes.to_mut().extend(b"\x81,\xe6\x98\xaf\n");
     let path = write(&dir, "delegates.csv", &bytes);
-    let (code, _, err) = run(&["validate", &path]);
+    let (code, _, err) = run(&["validate", &path, "--lang", "en"]);
     assert_eq!(code, 2);
     assert_eq!(
         err,

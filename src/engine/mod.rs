@@ -98,6 +98,34 @@ impl Progress for NoProgress {}
 /// Rows between two progress reports.
 const PROGRESS_EVERY: u64 = 1 << 16;
 
+/// `--year` picks a year of the datasets that have one; given for files
+/// none of which has years, it would be ignored without a word.
+fn year_applies(pack: &Pack, bindings: &[Binding], year: i64) -> Result<()> {
+    if bindings.is_empty()
+        || bindings
+            .iter()
+            .any(|b| pack.datasets[b.dataset].period.is_some())
+    {
+        return Ok(());
+    }
+    let given: Vec<String> = bindings
+        .iter()
+        .map(|b| format!("{}（{}）", b.path.display(), pack.datasets[b.dataset].name))
+        .collect();
+    let yearly: Vec<&str> = pack
+        .datasets
+        .iter()
+        .filter(|d| d.period.is_some())
+        .map(|d| d.name.as_str())
+        .collect();
+    bail!(crate::tr!(
+        "--year {year}：所给文件 {}没有年度列，--year 只用于按年度填报的统计表（{}）：请去掉 --year",
+        "--year {year}: the files given ({}) have no year column; --year picks a year of yearly statistics ({}) only: leave it out",
+        given.join("、"),
+        yearly.join(", ")
+    ))
+}
+
 /// Checks every rule of `pack` against the bound files.
 pub fn check(pack: &Pack, bindings: &[Binding], opts: &CheckOptions) -> Result<Report> {
     check_with_progress(pack, bindings, opts, &NoProgress)
@@ -110,6 +138,9 @@ pub fn check_with_progress(
     opts: &CheckOptions,
     progress: &dyn Progress,
 ) -> Result<Report> {
+    if let Some(year) = opts.year {
+        year_applies(pack, bindings, year)?;
+    }
     let mut results = Vec::new();
     let mut issues = Vec::new();
     let mut sources = vec![None; pack.datasets.len()];

@@ -19,6 +19,8 @@ pub fn compute(target: &Target, m: &Measured) -> Option<Shortfall> {
     );
     let numerator = if integral {
         let whole = match target.op {
+            // `= 1/3` of 10 rows: no whole count of them is exactly a third.
+            Op::Eq if !needed.is_integer() => return Some(unreachable_by_numerator(target, m)),
             Op::Ge | Op::Eq => ceil(&needed),
             Op::Gt => above(&needed),
             Op::Le => needed.floor().to_integer(),
@@ -31,15 +33,19 @@ pub fn compute(target: &Target, m: &Measured) -> Option<Shortfall> {
     } else {
         Some(&needed - k)
     };
-    // Already met in this direction: no change needed.
+    // Already met in this direction: no change needed. An exact target
+    // (`= 1/3`) is unmet in either direction, so it may need fewer.
     let numerator = numerator.map(|x| {
-        if target.op.is_lower_bound() {
+        if target.op == Op::Eq {
+            x
+        } else if target.op.is_lower_bound() {
             x.max(Rational::zero())
         } else {
             x.min(Rational::zero())
         }
     });
     let add = match (m.kind, target.op) {
+        (Kind::Share, Op::Eq) => exact_add(target, m),
         (Kind::Share, Op::Ge | Op::Gt) if v < &Rational::one() => {
             // (k + y) / (n + y) meets v  ⇔  y (1 − v) ≥ v·n − k.
             let y = (&needed - k) / (Rational::one() - v);
@@ -57,6 +63,30 @@ pub fn compute(target: &Target, m: &Measured) -> Option<Shortfall> {
     needs_change.then_some(Shortfall { numerator, add })
 }
 
+/// Members to add (all qualifying) so that a share equals `= v` exactly:
+/// (k + y) / (n + y) = v, with y a whole number ≥ 0; `None` if there is none.
+fn exact_add(target: &Target, m: &Measured) -> Option<BigInt> {
+    let v = &target.value;
+    if v >= &Rational::one() {
+        return None;
+    }
+    let y = (v * &m.denominator - &m.numerator) / (Rational::one() - v);
+    (y.is_integer() && !y.is_negative()).then(|| y.to_integer())
+}
+
+/// An exact target no whole numerator meets with the denominator fixed:
+/// only adding members may reach it.
+fn unreachable_by_numerator(target: &Target, m: &Measured) -> Shortfall {
+    let add = match m.kind {
+        Kind::Share => exact_add(target, m),
+        _ => None,
+    };
+    Shortfall {
+        numerator: None,
+        add,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,6 +102,19 @@ mod tests {
             max: Some(Rational::new(k.into(), n.into())),
             empty: false,
         }
+    }
+
+    #[test]
+    fn an_exact_target_that_fails_has_a_shortfall() {
+        // #14.20: `= 1/3` failed with no shortfall when above the target.
+        assert_eq!(sf("= 1/3", &share(5, 9)), (Some(int(-2)), None));
+        assert_eq!(sf("= 1/3", &share(2, 9)), (Some(int(1)), None));
+        // 10 rows: no count is a third; adding 2 of 4 qualifying makes 4/12.
+        assert_eq!(sf("= 1/3", &share(2, 10)), (None, Some(BigInt::from(2))));
+        assert_eq!(sf("= 1/3", &share(5, 10)), (None, None));
+        assert!(compute(&Target::parse("= 1/3").unwrap(), &share(3, 9)).is_none());
+        // = 100% as before.
+        assert_eq!(sf("= 100%", &share(7, 9)), (Some(int(2)), None));
     }
 
     fn sf(target: &str, m: &Measured) -> (Option<Rational>, Option<BigInt>) {

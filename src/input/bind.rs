@@ -74,6 +74,12 @@ pub fn bind(args: &[String], pack: &Pack) -> Result<Vec<Binding>> {
             ));
         }
         if let Some((name, path)) = arg.split_once('=') {
+            if !Path::new(arg).exists() && path.trim().is_empty() {
+                bail!(crate::tr!(
+                    "“{arg}”没有给出文件：请在 = 后写上文件路径，如 {name}=代表名单.csv",
+                    "`{arg}` names no file: write the file's path after =, e.g. {name}=delegates.csv"
+                ));
+            }
             if !Path::new(arg).exists() {
                 let dataset = pack.dataset(name).ok_or_else(|| {
                     anyhow!(crate::tr!(
@@ -222,7 +228,10 @@ fn dataset_of(path: &Path, pack: &Pack) -> Option<usize> {
     if !TABLE_EXTENSIONS.contains(&ext.as_str()) {
         return None;
     }
-    pack.dataset(path.file_stem()?.to_str()?)
+    // `Delegates.CSV` as Windows may name it is `delegates` too.
+    let stem = path.file_stem()?.to_str()?;
+    pack.dataset(stem)
+        .or_else(|| pack.dataset(&stem.to_lowercase()))
 }
 
 #[cfg(test)]

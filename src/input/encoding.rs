@@ -23,8 +23,8 @@ pub enum Forced {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Detected {
     Utf8 { bom: bool },
-    Utf16Le,
-    Utf16Be,
+    Utf16Le { bom: bool },
+    Utf16Be { bom: bool },
     Gb18030,
 }
 
@@ -33,7 +33,7 @@ impl Detected {
     pub fn bom_len(self) -> u64 {
         match self {
             Detected::Utf8 { bom: true } => 3,
-            Detected::Utf16Le | Detected::Utf16Be => 2,
+            Detected::Utf16Le { bom: true } | Detected::Utf16Be { bom: true } => 2,
             _ => 0,
         }
     }
@@ -41,8 +41,8 @@ impl Detected {
     pub fn encoding(self) -> &'static encoding_rs::Encoding {
         match self {
             Detected::Utf8 { .. } => UTF_8,
-            Detected::Utf16Le => UTF_16LE,
-            Detected::Utf16Be => UTF_16BE,
+            Detected::Utf16Le { .. } => UTF_16LE,
+            Detected::Utf16Be { .. } => UTF_16BE,
             Detected::Gb18030 => GB18030,
         }
     }
@@ -52,8 +52,10 @@ impl Detected {
         match self {
             Detected::Utf8 { bom: false } => "UTF-8",
             Detected::Utf8 { bom: true } => "UTF-8 (BOM)",
-            Detected::Utf16Le => "UTF-16LE",
-            Detected::Utf16Be => "UTF-16BE",
+            Detected::Utf16Le { bom: true } => "UTF-16LE",
+            Detected::Utf16Be { bom: true } => "UTF-16BE",
+            Detected::Utf16Le { bom: false } => "UTF-16LE (no BOM)",
+            Detected::Utf16Be { bom: false } => "UTF-16BE (no BOM)",
             Detected::Gb18030 => "GB18030",
         }
     }
@@ -75,15 +77,17 @@ pub fn detect<R: Read>(
     forced: Option<Forced>,
     mut open: impl FnMut() -> std::io::Result<R>,
 ) -> Result<Detected> {
-    let mut head = [0u8; 3];
+    let mut head = [0u8; SNIFF];
     let n = read_up_to(&mut open()?, &mut head)?;
     let head = &head[..n];
     let bom = if head.starts_with(b"\xEF\xBB\xBF") {
         Some(Detected::Utf8 { bom: true })
     } else if head.starts_with(b"\xFF\xFE") {
-        Some(Detected::Utf16Le)
+        Some(Detected::Utf16Le { bom: true })
     } else if head.starts_with(b"\xFE\xFF") {
-        Some(Detected::Utf16Be)
+        Some(Detected::Utf16Be { bom: true })
+    } else if forced.is_none() {
+        utf16_without_bom(head)
     } else {
         None
     };
@@ -105,23 +109,27 @@ pub fn detect<R: Read>(
         return Ok(candidate);
     };
     if forced.is_some() || bom.is_some() {
-        bail!(
-            "{file}: not valid {} text{}: the first bad byte is at byte offset {} (line {}); \
-             save the file again as CSV UTF-8{}",
-            candidate.name(),
-            if forced.is_some() {
-                " (as --encoding says)"
-            } else {
-                " (as its byte-order mark says)"
-            },
-            bad.offset,
-            bad.line,
-            if forced.is_some() {
-                ", or leave out --encoding"
-            } else {
-                ""
-            }
-        );
+        let (name, offset, line) = (candidate.name(), bad.offset, bad.line);
+        match (forced.is_some(), bom.is_some_and(|b| b.bom_len() > 0)) {
+            (true, _) => bail!(crate::tr!(
+                "{file}：不是有效的 {name} 文字（--encoding 所指定的编码）：第一个错误字节在第 {offset} 字节（第 {line} 行）；\
+                 请把文件重新另存为“CSV UTF-8”，或去掉 --encoding",
+                "{file}: not valid {name} text (as --encoding says): the first bad byte is at byte offset {offset} \
+                 (line {line}); save the file again as CSV UTF-8, or leave out --encoding"
+            )),
+            (false, true) => bail!(crate::tr!(
+                "{file}：不是有效的 {name} 文字（文件开头的字节顺序标记 BOM 如此标明）：第一个错误字节在第 {offset} 字节（第 {line} 行）；\
+                 请把文件重新另存为“CSV UTF-8”",
+                "{file}: not valid {name} text (as its byte-order mark says): the first bad byte is at byte offset \
+                 {offset} (line {line}); save the file again as CSV UTF-8"
+            )),
+            (false, false) => bail!(crate::tr!(
+                "{file}：看起来是 {name} 文字（每隔一个字节为 0），但第 {offset} 字节（第 {line} 行）无法按此读取；\
+                 请把文件重新另存为“CSV UTF-8”",
+                "{file}: looks like {name} text (every other byte is zero), but byte offset {offset} (line {line}) \
+                 does not read as such; save the file again as CSV UTF-8"
+            )),
+        }
     }
     let Some(gb) = first_bad_byte(open()?, Detected::Gb18030)? else {
         return Ok(Detected::Gb18030);
@@ -132,12 +140,74 @@ pub fn detect<R: Read>(
     } else {
         ("UTF-8", bad)
     };
-    bail!(
+    let (offset, line) = (at.offset, at.line);
+    bail!(crate::tr!(
+        "{file}：既不是 UTF-8 也不是 GB18030（GBK）文字：按 {name} 读取时第一个错误字节在第 {offset} 字节（第 {line} 行）；\
+         请改正或删除该字符，或把文件重新另存为“CSV UTF-8”",
         "{file}: neither UTF-8 nor GB18030 (GBK) text: the first byte that is not valid {name} is at \
-         byte offset {} (line {}); fix or delete that character, or save the file again as CSV UTF-8",
-        at.offset,
-        at.line
-    )
+         byte offset {offset} (line {line}); fix or delete that character, or save the file again as CSV UTF-8"
+    ))
+}
+
+/// The field separator of a CSV file from its first lines (`head`, the
+/// bytes after any BOM): a comma, or a tab or a semicolon when most of the
+/// first non-blank lines have one and they outnumber the commas (a file
+/// exported as "text (tab-separated)", or from a European locale).
+pub fn sniff_delimiter(head: &[u8], enc: Detected) -> u8 {
+    let (text, _) = enc.encoding().decode_without_bom_handling(head);
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(10)
+        .collect();
+    let count = |c: char| lines.iter().map(|l| l.matches(c).count()).sum::<usize>();
+    let commas = count(',');
+    for d in ['\t', ';'] {
+        let with = lines.iter().filter(|l| l.contains(d)).count();
+        if with * 2 > lines.len() && count(d) > commas {
+            return d as u8;
+        }
+    }
+    b','
+}
+
+/// How a separator other than the comma is named for people.
+pub fn delimiter_name(d: u8, lang: crate::Lang) -> Option<&'static str> {
+    match (d, lang) {
+        (b'\t', crate::Lang::Zh) => Some("制表符分隔"),
+        (b'\t', crate::Lang::En) => Some("tab-separated"),
+        (b';', crate::Lang::Zh) => Some("分号分隔"),
+        (b';', crate::Lang::En) => Some("semicolon-separated"),
+        _ => None,
+    }
+}
+
+/// Bytes looked at for a byte-order mark and for UTF-16 without one.
+const SNIFF: usize = 4096;
+
+/// UTF-16 without a byte-order mark (saved by some tools as "Unicode
+/// text"): in a CSV file the commas, digits and line ends are ASCII, so
+/// every other byte is zero — the odd ones in little-endian, the even ones
+/// in big-endian — which UTF-8 and GBK text never has.
+fn utf16_without_bom(head: &[u8]) -> Option<Detected> {
+    let pairs = head.len() / 2;
+    if pairs < 2 {
+        return None;
+    }
+    let zeros = |parity: usize| {
+        head.chunks_exact(2)
+            .filter(|p| p[parity] == 0 && p[1 - parity] != 0)
+            .count()
+    };
+    let (odd, even) = (zeros(1), zeros(0));
+    // At least a quarter of the characters ASCII, and zeros on one side only.
+    if odd * 4 >= pairs && even == 0 {
+        Some(Detected::Utf16Le { bom: false })
+    } else if even * 4 >= pairs && odd == 0 {
+        Some(Detected::Utf16Be { bom: false })
+    } else {
+        None
+    }
 }
 
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -244,10 +314,39 @@ mod tests {
         );
         let mut le = vec![0xFF, 0xFE];
         le.extend("姓名\n".encode_utf16().flat_map(|u| u.to_le_bytes()));
-        assert_eq!(detect_bytes(&le, None).unwrap(), Detected::Utf16Le);
+        assert_eq!(
+            detect_bytes(&le, None).unwrap(),
+            Detected::Utf16Le { bom: true }
+        );
         let mut be = vec![0xFE, 0xFF];
         be.extend("姓名\n".encode_utf16().flat_map(|u| u.to_be_bytes()));
-        assert_eq!(detect_bytes(&be, None).unwrap(), Detected::Utf16Be);
+        assert_eq!(
+            detect_bytes(&be, None).unwrap(),
+            Detected::Utf16Be { bom: true }
+        );
+    }
+
+    #[test]
+    fn utf16_without_a_bom_is_recognised() {
+        // #14.20: read as UTF-8 it failed at its first zero byte.
+        let text = "姓名,出生日期\r\n张三,1980-05-12\r\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert_eq!(
+            detect_bytes(&le, None).unwrap(),
+            Detected::Utf16Le { bom: false }
+        );
+        assert_eq!(
+            detect_bytes(&be, None).unwrap(),
+            Detected::Utf16Be { bom: false }
+        );
+        assert_eq!(Detected::Utf16Le { bom: false }.bom_len(), 0);
+        // UTF-8 and GBK text have no zero bytes: unaffected.
+        assert_eq!(
+            detect_bytes(text.as_bytes(), None).unwrap(),
+            Detected::Utf8 { bom: false }
+        );
+        assert_eq!(detect_bytes(&gbk(text), None).unwrap(), Detected::Gb18030);
     }
 
     #[test]
@@ -275,18 +374,19 @@ mod tests {
     fn invalid_in_both_names_offset_and_line() {
         // 0xFF is never valid in UTF-8 nor in GB18030.
         let err = detect_bytes(b"name,ok\nab\xff\xfe,1\n", None).unwrap_err();
+        // (Messages in the run's language, Chinese unless set; the English
+        // ones are checked through the binary with --lang en.)
         assert_eq!(
             err.to_string(),
-            "t.csv: neither UTF-8 nor GB18030 (GBK) text: the first byte that is not valid UTF-8 \
-             is at byte offset 10 (line 2); fix or delete that character, or save the file again \
-             as CSV UTF-8"
+            "t.csv：既不是 UTF-8 也不是 GB18030（GBK）文字：按 UTF-8 读取时第一个错误字节在第 10 字节（第 2 行）；\
+             请改正或删除该字符，或把文件重新另存为“CSV UTF-8”"
         );
         // GBK text with one broken byte further on: GB18030 decodes further.
         let mut bytes = gbk("姓名\n张三\n");
         bytes.extend(b"\x81\x20\n");
         let err = detect_bytes(&bytes, None).unwrap_err().to_string();
         assert!(
-            err.contains("not valid GB18030 (GBK) is at byte offset 10 (line 3)"),
+            err.contains("按 GB18030 (GBK) 读取时第一个错误字节在第 10 字节（第 3 行）"),
             "{err}"
         );
     }
@@ -298,7 +398,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("not valid UTF-8 text (as --encoding says): the first bad byte is at byte offset 0 (line 1)"),
+            err.contains("不是有效的 UTF-8 文字（--encoding 所指定的编码）：第一个错误字节在第 0 字节（第 1 行）"),
             "{err}"
         );
         assert_eq!(

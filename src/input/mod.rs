@@ -104,6 +104,9 @@ pub struct DatasetReader<'p> {
     duplicates: duplicates::Duplicates,
     /// Texts every issue of this file repeats, made once.
     texts: IssueTexts,
+    /// Said with the first row's issues: how the file was read, when not as
+    /// a plain CSV file (a tab- or semicolon-separated one).
+    notice: Option<Issue>,
     source: Source,
     opts: ReadOptions,
     /// The source stands on a data row not yet handed out.
@@ -158,7 +161,8 @@ impl<'p> DatasetReader<'p> {
         let n = dataset.columns.len();
         let mut reader = DatasetReader {
             dataset,
-            format: source.describe(opts.lang),
+            // A sheet's name is the file's text too.
+            format: crate::privacy::shown(&source.describe(opts.lang)).into_owned(),
             file,
             headers,
             fields,
@@ -168,6 +172,7 @@ impl<'p> DatasetReader<'p> {
             needed: vec![false; n],
             duplicates: duplicates::Duplicates::default(),
             texts: IssueTexts::default(),
+            notice: None,
             source,
             opts: opts.clone(),
             pending,
@@ -195,6 +200,7 @@ impl<'p> DatasetReader<'p> {
             columns: (0..n).map(|c| reader.header(c).into()).collect(),
             messages: Default::default(),
         };
+        reader.notice = reader.separator_notice();
         let mut always = vec![dataset.key];
         always.extend(dataset.period);
         reader.use_columns(&always);
@@ -314,6 +320,7 @@ impl<'p> DatasetReader<'p> {
             break;
         }
         row.line = self.source.line();
+        issues.extend(self.notice.take());
         // The row is reused: every parsed column is overwritten below (text
         // in place) and the others stay `None`, so reading a row allocates
         // nothing.
@@ -350,6 +357,14 @@ impl<'p> DatasetReader<'p> {
             let text = match (text.is_empty(), &column.empty) {
                 (true, Some(default)) => default.as_str(),
                 _ => text,
+            };
+            // `2024年` or `2024年度` in the year column is the year 2024.
+            let text = match Some(c) == self.dataset.period {
+                true => text
+                    .strip_suffix("年度")
+                    .or_else(|| text.strip_suffix('年'))
+                    .map_or(text, str::trim_end),
+                false => text,
             };
             let scale = self.scale[c].as_ref();
             if let Err(p) = value::parse_into(column.kind, text, scale, &mut row.values[c]) {
@@ -534,6 +549,27 @@ impl<'p> DatasetReader<'p> {
                 last,
                 count
             ),
+        })
+    }
+
+    /// A notice that the file's fields are separated by tabs or semicolons,
+    /// on its header line: read as such, but worth knowing.
+    fn separator_notice(&self) -> Option<Issue> {
+        let d = self.source.delimiter().filter(|d| *d != b',')?;
+        let name = encoding::delimiter_name(d, crate::Lang::Zh)?;
+        let name_en = encoding::delimiter_name(d, crate::Lang::En)?;
+        let message = match self.opts.lang {
+            Lang::Zh => format!(
+                "提示：此文件是{name}的文本，不是逗号分隔的 CSV，已按{name}读取；若结果不对，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
+            ),
+            Lang::En => format!(
+                "notice: this file is {name_en} text, not comma-separated CSV, and was read as such; if the results look wrong, save it from Excel as \"CSV UTF-8 (comma delimited)\""
+            ),
+        };
+        let line = self.source.line();
+        Some(Issue {
+            column: Text::default(),
+            ..self.issue(line, self.dataset.key, String::new(), message.into())
         })
     }
 

@@ -23,6 +23,9 @@ pub enum CellKind {
     Error,
 }
 
+/// Bytes of a CSV file's start looked at for its field separator.
+const SNIFF_BYTES: usize = 64 * 1024;
+
 /// File extensions read as workbooks.
 pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xls"];
 
@@ -38,6 +41,8 @@ pub enum Source {
         /// Records split on a second thread.
         records: Records,
         encoding: Detected,
+        /// The field separator: a comma, or a tab or semicolon.
+        delimiter: u8,
         /// Bytes after the BOM, if known (not for standard input).
         size: u64,
     },
@@ -146,8 +151,18 @@ impl Source {
         let size = handle
             .metadata()
             .map_or(0, |m| m.len().saturating_sub(encoding.bom_len()));
+        let mut head = vec![0u8; SNIFF_BYTES];
+        let n = handle
+            .by_ref()
+            .take(SNIFF_BYTES as u64)
+            .read(&mut head)
+            .with_context(|| format!("cannot read {file}"))?;
+        let delimiter = encoding::sniff_delimiter(&head[..n], encoding);
+        handle
+            .seek(SeekFrom::Start(encoding.bom_len()))
+            .with_context(|| format!("cannot read {file}"))?;
         // Buffered by the reading thread.
-        Source::csv(handle, encoding, size)
+        Source::csv(handle, encoding, delimiter, size)
     }
 
     /// `NAME=-`: standard input is read whole, since detecting its encoding
@@ -171,7 +186,9 @@ impl Source {
             .min(bytes.len());
         bytes.drain(..start);
         let size = bytes.len() as u64;
-        Source::csv(std::io::Cursor::new(bytes), encoding, size)
+        let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+        let delimiter = encoding::sniff_delimiter(head, encoding);
+        Source::csv(std::io::Cursor::new(bytes), encoding, delimiter, size)
     }
 
     /// A sheet source, telling on standard error which hidden sheets it
@@ -189,7 +206,12 @@ impl Source {
     }
 
     /// A CSV source over bytes positioned after any BOM.
-    fn csv<R: Read + Send + 'static>(handle: R, encoding: Detected, size: u64) -> Result<Source> {
+    fn csv<R: Read + Send + 'static>(
+        handle: R,
+        encoding: Detected,
+        delimiter: u8,
+        size: u64,
+    ) -> Result<Source> {
         let text: Box<dyn Read + Send> = match encoding {
             // Already UTF-8: no transcoding on the hot path.
             Detected::Utf8 { .. } => Box::new(handle),
@@ -200,10 +222,12 @@ impl Source {
                     .build(handle),
             ),
         };
-        let records = Records::spawn(text).context("cannot start a thread to read the file")?;
+        let records = Records::spawn_with(text, delimiter)
+            .context("cannot start a thread to read the file")?;
         Ok(Source::Csv {
             records,
             encoding,
+            delimiter,
             size,
         })
     }
@@ -211,7 +235,19 @@ impl Source {
     /// How the file was read, for people: `GB18030`, `sheet 名单`.
     pub fn describe(&self, lang: crate::Lang) -> String {
         match (self, lang) {
-            (Source::Csv { encoding, .. }, _) => encoding.name().to_string(),
+            // A separator other than the comma is named: the file was
+            // read as the clerk saved it, and the report says so.
+            (
+                Source::Csv {
+                    encoding,
+                    delimiter,
+                    ..
+                },
+                lang,
+            ) => match encoding::delimiter_name(*delimiter, lang) {
+                Some(d) => format!("{}, {d}", encoding.name()),
+                None => encoding.name().to_string(),
+            },
             (Source::Sheet(s), crate::Lang::Zh) if !s.skipped_hidden.is_empty() => format!(
                 "工作表 {}（跳过隐藏工作表 {}）",
                 s.name,
@@ -312,6 +348,14 @@ impl Source {
         match self {
             Source::Csv { records, .. } => (CellKind::Text, records.field(i).unwrap_or_default()),
             Source::Sheet(s) => s.cell(i),
+        }
+    }
+
+    /// The field separator of a CSV file.
+    pub fn delimiter(&self) -> Option<u8> {
+        match self {
+            Source::Csv { delimiter, .. } => Some(*delimiter),
+            Source::Sheet(_) => None,
         }
     }
 

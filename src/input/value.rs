@@ -80,6 +80,11 @@ pub enum Problem {
         column: String,
         value: String,
     },
+    /// A number such as 29221 in a date column: the Excel serial of a date
+    /// (`date`, ISO), written to CSV as a number.
+    ExcelSerial {
+        date: String,
+    },
     /// Longer than a cell may be (bytes in the file); only its start was kept.
     TooLong {
         bytes: u64,
@@ -208,6 +213,12 @@ impl Problem {
             (Problem::AboveBound { column, value }, En) => format!(
                 "larger than `{column}` ({value}), which cannot be: it counts as unknown; check both"
             ),
+            (Problem::ExcelSerial { date }, Zh) => format!(
+                "看起来是 Excel 的日期序号（对应 {date}）：日期在 CSV 中被存成了数字，按未知处理。请在 Excel 中把该列设为日期格式后重新另存为 CSV，或直接写成 {date}"
+            ),
+            (Problem::ExcelSerial { date }, En) => format!(
+                "looks like an Excel date serial (for {date}): the date was saved to CSV as a number, so it counts as unknown. Format the column as a date in Excel and save the CSV again, or write {date}"
+            ),
             (Problem::TooLong { bytes }, Zh) => format!(
                 "单元格过长（{bytes} 字节，Excel 单元格最多 32767 个字），只读取了开头，按未知处理：请检查是否误粘贴了整段文字，或把长文本移到备注文件中"
             ),
@@ -268,7 +279,14 @@ fn parse_trimmed(kind: ColumnType, s: &str, scale: Option<&Rational>) -> Result<
             if let Some(year) = ambiguous_month(s) {
                 return Err(Problem::AmbiguousMonth { year });
             }
-            date::parse_date(s).map(Value::Date).ok_or(Problem::NotDate)
+            date::parse_date(s)
+                .map(Value::Date)
+                .ok_or_else(|| match date::excel_serial(s) {
+                    Some(d) => Problem::ExcelSerial {
+                        date: d.to_string(),
+                    },
+                    None => Problem::NotDate,
+                })
         }
         ColumnType::IdNumber => id::parse(s)
             .map(|id| Value::Text(id.normalized))

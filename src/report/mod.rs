@@ -383,7 +383,7 @@ impl ExplainRow {
 /// A cell that was empty or could not be read, or a duplicated row.
 /// A file may have millions: the texts most issues repeat are shared
 /// ([`issues::Text`]) and the value is stored inline when short, so one
-/// costs about 100 bytes (see `report::issues`).
+/// costs 64 bytes (see `report::issues`).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Issue {
     pub dataset: issues::Text,
