@@ -883,3 +883,34 @@ fn an_xls_whose_sector_chain_loops_is_refused_not_grown_without_end() {
         "{err}"
     );
 }
+
+#[test]
+fn a_far_cell_in_every_row_costs_its_cells_not_the_width() {
+    // 20,000 delegates, each row with a stray cell at XFD: reading used to
+    // visit all 16,384 columns of every row.
+    let mut xml = format!(
+        "<sheetData><row r=\"1\">{}{}</row>",
+        s("A1", "姓名"),
+        s("B1", "是否基层一线")
+    );
+    for r in 2..20_002 {
+        xml += &format!(
+            r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c>{}<c r="XFD{r}"><v>1</v></c></row>"#,
+            s(&format!("B{r}"), if r % 4 == 0 { "否" } else { "是" })
+        );
+    }
+    xml += "</sheetData>";
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&dir, "名单.xlsx", &book(xml));
+    let started = std::time::Instant::now();
+    let (code, json, err) = check_limited(&path);
+    let elapsed = started.elapsed();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(frontline(&json), (15_000, 20_000));
+    // Each row's stray cell is an issue on its own row.
+    let issues = json["issues"].as_array().unwrap();
+    assert_eq!(issues.len(), 20_000);
+    assert_eq!(issues[0]["line"], 2);
+    assert_eq!(issues[19_999]["line"], 20_001);
+    assert!(elapsed.as_secs() < 30, "{elapsed:?}");
+}

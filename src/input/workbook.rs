@@ -505,6 +505,21 @@ impl Sheet {
             .map_or((CellKind::Text, ""), |c| (c.kind, self.text(c.text)))
     }
 
+    /// Calls `f` with every cell the current row holds (its own, then the
+    /// merged values filled into it), in no particular order.
+    pub fn for_each_filled(&self, mut f: impl FnMut(usize, &str)) {
+        let Some(i) = self.current() else { return };
+        let cells = self.row_cells(i);
+        for c in cells {
+            f(c.col as usize, self.text(c.text));
+        }
+        for c in self.fill.get(&i).into_iter().flatten() {
+            if cells.binary_search_by_key(&c.col, |o| o.col).is_err() {
+                f(c.col as usize, self.text(c.text));
+            }
+        }
+    }
+
     /// True when every cell of the current row is blank.
     pub fn is_blank(&self) -> bool {
         let Some(i) = self.current() else { return true };
