@@ -870,6 +870,23 @@ fn an_xls_renamed_xlsx_is_read_as_xls_with_a_notice() {
 }
 
 #[test]
+fn an_xls_cut_short_is_an_error_not_a_panic() {
+    // Found by the `workbook` fuzz target: calamine asserted on a table
+    // whose last sector is cut short (exit 101).
+    let path = format!(
+        "{}/tests/fixtures/workbook/cut-short.xls",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let (code, _, err) = check_limited(&path);
+    assert_eq!(code, 2, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("cut-short.xls：无法读取工作簿（the file is cut short）：请在 Excel 中打开并另存为 .xlsx 后再试"),
+        "{err}"
+    );
+}
+
+#[test]
 fn an_xls_whose_sector_chain_loops_is_refused_not_grown_without_end() {
     // Found by the `workbook` fuzz target: 6 KB that made calamine ask for 4 GB.
     let path = format!(

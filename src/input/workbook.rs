@@ -153,10 +153,14 @@ impl Sheet {
         if let Err(why) = compound::check(&bytes) {
             bail!(xls_error(file, why));
         }
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // calamine's panic message would only confuse: the error says it all.
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             Sheet::read_xls(bytes, file, sheet)
-        }))
-        .unwrap_or_else(|_| Err(anyhow!(xls_error(file, "the reader stopped"))))
+        }));
+        std::panic::set_hook(hook);
+        read.unwrap_or_else(|_| Err(anyhow!(xls_error(file, "the reader stopped"))))
     }
 
     fn read_xls(bytes: Vec<u8>, file: &str, sheet: Option<&str>) -> Result<Sheet> {
@@ -1166,6 +1170,14 @@ mod compound {
         &bytes[start..start.saturating_add(size).min(bytes.len())]
     }
 
+    /// calamine asserts that a table's bytes come in whole 4-byte words.
+    fn whole(b: &[u8]) -> Result<&[u8], &'static str> {
+        match b.len() % 4 {
+            0 => Ok(b),
+            _ => Err("the file is cut short"),
+        }
+    }
+
     fn words(b: &[u8]) -> impl Iterator<Item = u32> + '_ {
         b.chunks_exact(4)
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
@@ -1209,17 +1221,17 @@ mod compound {
             if hops > maxid + 1 {
                 return Err("the sector index loops");
             }
-            difat.extend(words(sector(bytes, size, id)));
+            difat.extend(words(whole(sector(bytes, size, id))?));
             id = difat.pop().unwrap_or(END);
         }
         let fat_sectors: Vec<u32> = difat.into_iter().filter(|&id| id < DIFSECT).collect();
         if fat_sectors.len() > maxid + 1 {
             return Err("the allocation table is larger than the file");
         }
-        let fat: Vec<u32> = fat_sectors
-            .iter()
-            .flat_map(|&id| words(sector(bytes, size, id)))
-            .collect();
+        let mut fat: Vec<u32> = Vec::new();
+        for &id in &fat_sectors {
+            fat.extend(words(whole(sector(bytes, size, id))?));
+        }
         let dirs = chain(&fat, u32_at(bytes, 48))?;
         let entries: Vec<(u32, u64)> = dirs
             .iter()
@@ -1237,10 +1249,12 @@ mod compound {
             if let Some(root) = entries.first() {
                 chain(&fat, root.0)?;
             }
-            chain(&fat, u32_at(bytes, 60))?
-                .iter()
-                .flat_map(|&id| words(sector(bytes, size, id)))
-                .collect()
+            let mut table = Vec::new();
+            for id in chain(&fat, u32_at(bytes, 60))? {
+                table.extend_from_slice(sector(bytes, size, id));
+            }
+            table.truncate((mini_len as usize).saturating_mul(size));
+            words(whole(&table)?).collect()
         } else {
             Vec::new()
         };
