@@ -767,6 +767,30 @@ fn a_hidden_first_sheet_is_skipped_and_said_so() {
             "{format}: {out}"
         );
     }
+    let (_, out, _) = run(&["check", &bound, "--format", "csv", "--as-of", "2024-06-30"]);
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("delegates.frontline,"))
+        .unwrap();
+    assert!(row.ends_with(&format!(",{path},名单")), "{row}");
+    assert!(out
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with(",source_file,source_sheet"));
+    let (_, out, _) = run(&[
+        "check",
+        &bound,
+        "--format",
+        "junit",
+        "--as-of",
+        "2024-06-30",
+    ]);
+    assert!(
+        out.contains(r#"<property name="source_sheet" value="名单"/>"#),
+        "{out}"
+    );
+    assert!(out.contains(&format!(r#"<property name="source_file" value="{path}"/>"#)));
     // validate says which sheet it read.
     let (_, out, _) = run(&["validate", &bound]);
     assert!(out.contains("工作表 名单（跳过隐藏工作表 上届）"), "{out}");

@@ -8,7 +8,7 @@ use crate::num;
 
 pub struct Csv;
 
-const HEADER: [&str; 30] = [
+const HEADER: [&str; 32] = [
     "rule",
     "clause",
     "title",
@@ -39,6 +39,8 @@ const HEADER: [&str; 30] = [
     "trend",
     "failing_rows",
     "failing",
+    "source_file",
+    "source_sheet",
 ];
 
 /// A plain number as this renderer writes numbers (`-3`, `0.686667`): never
@@ -90,7 +92,8 @@ impl Render for Csv {
                     .collect::<Vec<_>>()
                     .join(" | ")
             });
-            let record: [String; 30] = [
+            let (source_file, source_sheet) = report.source_of(&r.dataset);
+            let record: [String; 32] = [
                 r.rule.clone(),
                 r.clause.clone(),
                 r.title.get(lang).to_string(),
@@ -131,6 +134,8 @@ impl Render for Csv {
                 opt(p.map(|p| p.trend.as_str().to_string())),
                 opt(r.explanation.as_ref().map(|x| x.total.to_string())),
                 opt(failing),
+                source_file,
+                source_sheet,
             ];
             w.write_record(record.iter().map(|c| neutralise(c)))?;
         }
