@@ -955,3 +955,22 @@ fn a_far_cell_in_every_row_costs_its_cells_not_the_width() {
     assert_eq!(issues[19_999]["line"], 20_001);
     assert!(elapsed.as_secs() < 30, "{elapsed:?}");
 }
+
+#[test]
+fn xls_sheets_declaring_far_more_cells_than_they_hold_are_refused() {
+    // huge-dimensions.xls (a fuzz find): a DIMENSIONS record of 4 billion
+    // rows made calamine reserve 252 GB. far-corners.xls (xlwt): four
+    // sheets with a cell at IV65536 each, laid out as 4 × 16.7 million cells.
+    for name in ["huge-dimensions.xls", "far-corners.xls"] {
+        let path = format!(
+            "{}/tests/fixtures/workbook/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let (code, _, err) = check_limited(&path);
+        assert_eq!(code, 2, "{name}: {err}");
+        assert!(
+            err.contains(&format!("{name}：无法读取工作簿（its sheets declare far more cells than the file holds）：请在 Excel 中打开并另存为 .xlsx 后再试")),
+            "{err}"
+        );
+    }
+}
