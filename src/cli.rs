@@ -96,7 +96,7 @@ pub struct ReadArgs {
     /// Encoding of CSV files (default: per file, a BOM, else UTF-8, else GB18030).
     #[arg(long, value_enum, value_name = "ENC")]
     pub encoding: Option<crate::input::encoding::Forced>,
-    /// Sheet of workbooks given without a #SHEET suffix (default: the first sheet).
+    /// Sheet of workbooks given without a #SHEET suffix (default: the first visible sheet).
     #[arg(long, value_name = "SHEET")]
     pub sheet: Option<String>,
     /// Read the file header HEADER as COLUMN, a column name or a header the pack

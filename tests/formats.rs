@@ -211,8 +211,11 @@ fn csv_parses_back_with_exact_fields() {
     );
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
     let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(headers.len(), 32);
-    assert_eq!(&headers[30..], ["binding", "note"]);
+    assert_eq!(headers.len(), 34);
+    assert_eq!(
+        &headers[30..],
+        ["binding", "note", "source_file", "source_sheet"]
+    );
     assert_eq!(
         &headers[..8],
         ["rule", "clause", "title", "dataset", "group", "pooled", "year", "status"]

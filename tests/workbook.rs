@@ -768,6 +768,30 @@ fn a_hidden_first_sheet_is_skipped_and_said_so() {
             "{format}: {out}"
         );
     }
+    let (_, out, _) = run(&["check", &bound, "--format", "csv", "--as-of", "2024-06-30"]);
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("delegates.frontline,"))
+        .unwrap();
+    assert!(row.ends_with(&format!(",{path},名单")), "{row}");
+    assert!(out
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with(",source_file,source_sheet"));
+    let (_, out, _) = run(&[
+        "check",
+        &bound,
+        "--format",
+        "junit",
+        "--as-of",
+        "2024-06-30",
+    ]);
+    assert!(
+        out.contains(r#"<property name="source_sheet" value="名单"/>"#),
+        "{out}"
+    );
+    assert!(out.contains(&format!(r#"<property name="source_file" value="{path}"/>"#)));
     // validate says which sheet it read.
     let (_, out, _) = run(&["validate", &bound]);
     assert!(out.contains("工作表 名单（跳过隐藏工作表 上届）"), "{out}");
@@ -871,6 +895,23 @@ fn an_xls_renamed_xlsx_is_read_as_xls_with_a_notice() {
 }
 
 #[test]
+fn an_xls_cut_short_is_an_error_not_a_panic() {
+    // Found by the `workbook` fuzz target: calamine asserted on a table
+    // whose last sector is cut short (exit 101).
+    let path = format!(
+        "{}/tests/fixtures/workbook/cut-short.xls",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let (code, _, err) = check_limited(&path);
+    assert_eq!(code, 2, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("cut-short.xls：无法读取工作簿（the file is cut short）：请在 Excel 中打开并另存为 .xlsx 后再试"),
+        "{err}"
+    );
+}
+
+#[test]
 fn an_xls_whose_sector_chain_loops_is_refused_not_grown_without_end() {
     // Found by the `workbook` fuzz target: 6 KB that made calamine ask for 4 GB.
     let path = format!(
@@ -883,4 +924,54 @@ fn an_xls_whose_sector_chain_loops_is_refused_not_grown_without_end() {
         err.contains("looping-chain.xls：无法读取工作簿（a sector chain loops）：请在 Excel 中打开并另存为 .xlsx 后再试"),
         "{err}"
     );
+}
+
+#[test]
+fn a_far_cell_in_every_row_costs_its_cells_not_the_width() {
+    // 20,000 delegates, each row with a stray cell at XFD: reading used to
+    // visit all 16,384 columns of every row.
+    let mut xml = format!(
+        "<sheetData><row r=\"1\">{}{}</row>",
+        s("A1", "姓名"),
+        s("B1", "是否基层一线")
+    );
+    for r in 2..20_002 {
+        xml += &format!(
+            r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c>{}<c r="XFD{r}"><v>1</v></c></row>"#,
+            s(&format!("B{r}"), if r % 4 == 0 { "否" } else { "是" })
+        );
+    }
+    xml += "</sheetData>";
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&dir, "名单.xlsx", &book(xml));
+    let started = std::time::Instant::now();
+    let (code, json, err) = check_limited(&path);
+    let elapsed = started.elapsed();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(frontline(&json), (15_000, 20_000));
+    // Each row's stray cell is an issue on its own row.
+    let issues = json["issues"].as_array().unwrap();
+    assert_eq!(issues.len(), 20_000);
+    assert_eq!(issues[0]["line"], 2);
+    assert_eq!(issues[19_999]["line"], 20_001);
+    assert!(elapsed.as_secs() < 30, "{elapsed:?}");
+}
+
+#[test]
+fn xls_sheets_declaring_far_more_cells_than_they_hold_are_refused() {
+    // huge-dimensions.xls (a fuzz find): a DIMENSIONS record of 4 billion
+    // rows made calamine reserve 252 GB. far-corners.xls (xlwt): four
+    // sheets with a cell at IV65536 each, laid out as 4 × 16.7 million cells.
+    for name in ["huge-dimensions.xls", "far-corners.xls"] {
+        let path = format!(
+            "{}/tests/fixtures/workbook/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let (code, _, err) = check_limited(&path);
+        assert_eq!(code, 2, "{name}: {err}");
+        assert!(
+            err.contains(&format!("{name}：无法读取工作簿（its sheets declare far more cells than the file holds）：请在 Excel 中打开并另存为 .xlsx 后再试")),
+            "{err}"
+        );
+    }
 }

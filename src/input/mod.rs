@@ -607,11 +607,9 @@ impl<'p> DatasetReader<'p> {
     fn extra_cells(&self) -> Option<(usize, usize)> {
         let width = self.headers.len();
         let mut filled = 0;
-        for i in width..self.source.width() {
-            if !crate::num::trim(self.source.cell(i).1).is_empty() {
-                filled += 1;
-            }
-        }
+        // Only the filled cells: a sheet row's width can be 16,384 columns.
+        self.source
+            .for_each_filled(|i, _| filled += usize::from(i >= width));
         (filled > 0).then_some((width, filled))
     }
 
@@ -624,13 +622,11 @@ impl<'p> DatasetReader<'p> {
         if crate::num::trim(self.source.cell(k).1) != self.headers[k] {
             return false;
         }
-        for i in 0..self.source.width() {
-            let cell = crate::num::trim(self.source.cell(i).1);
-            if !cell.is_empty() && self.headers.get(i).map(String::as_str) != Some(cell) {
-                return false;
-            }
-        }
-        true
+        let mut same = true;
+        self.source.for_each_filled(|i, cell| {
+            same &= self.headers.get(i).map(String::as_str) == Some(cell);
+        });
+        same
     }
 
     /// Fills derived columns: a bool from its source's value lists, a birth

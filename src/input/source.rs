@@ -368,6 +368,27 @@ impl Source {
         }
     }
 
+    /// Calls `f` with the column and trimmed text of every non-empty cell of
+    /// the current row, so a row costs its filled cells, not its width.
+    pub fn for_each_filled(&self, mut f: impl FnMut(usize, &str)) {
+        match self {
+            Source::Csv { records, .. } => {
+                for i in 0..records.len() {
+                    let cell = crate::num::trim(records.field(i).unwrap_or_default());
+                    if !cell.is_empty() {
+                        f(i, cell);
+                    }
+                }
+            }
+            Source::Sheet(s) => s.for_each_filled(|i, t| {
+                let cell = crate::num::trim(t);
+                if !cell.is_empty() {
+                    f(i, cell);
+                }
+            }),
+        }
+    }
+
     /// Every cell of the current row as text.
     pub fn texts(&self) -> Vec<String> {
         (0..self.width())

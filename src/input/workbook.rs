@@ -153,10 +153,14 @@ impl Sheet {
         if let Err(why) = compound::check(&bytes) {
             bail!(xls_error(file, why));
         }
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // calamine's panic message would only confuse: the error says it all.
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             Sheet::read_xls(bytes, file, sheet)
-        }))
-        .unwrap_or_else(|_| Err(anyhow!(xls_error(file, "the reader stopped"))))
+        }));
+        std::panic::set_hook(hook);
+        read.unwrap_or_else(|_| Err(anyhow!(xls_error(file, "the reader stopped"))))
     }
 
     fn read_xls(bytes: Vec<u8>, file: &str, sheet: Option<&str>) -> Result<Sheet> {
@@ -503,6 +507,21 @@ impl Sheet {
             .get(&i)
             .and_then(|f| f.iter().find(|c| c.col as usize == col))
             .map_or((CellKind::Text, ""), |c| (c.kind, self.text(c.text)))
+    }
+
+    /// Calls `f` with every cell the current row holds (its own, then the
+    /// merged values filled into it), in no particular order.
+    pub fn for_each_filled(&self, mut f: impl FnMut(usize, &str)) {
+        let Some(i) = self.current() else { return };
+        let cells = self.row_cells(i);
+        for c in cells {
+            f(c.col as usize, self.text(c.text));
+        }
+        for c in self.fill.get(&i).into_iter().flatten() {
+            if cells.binary_search_by_key(&c.col, |o| o.col).is_err() {
+                f(c.col as usize, self.text(c.text));
+            }
+        }
     }
 
     /// True when every cell of the current row is blank.
@@ -1151,6 +1170,14 @@ mod compound {
         &bytes[start..start.saturating_add(size).min(bytes.len())]
     }
 
+    /// calamine asserts that a table's bytes come in whole 4-byte words.
+    fn whole(b: &[u8]) -> Result<&[u8], &'static str> {
+        match b.len() % 4 {
+            0 => Ok(b),
+            _ => Err("the file is cut short"),
+        }
+    }
+
     fn words(b: &[u8]) -> impl Iterator<Item = u32> + '_ {
         b.chunks_exact(4)
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
@@ -1194,19 +1221,19 @@ mod compound {
             if hops > maxid + 1 {
                 return Err("the sector index loops");
             }
-            difat.extend(words(sector(bytes, size, id)));
+            difat.extend(words(whole(sector(bytes, size, id))?));
             id = difat.pop().unwrap_or(END);
         }
         let fat_sectors: Vec<u32> = difat.into_iter().filter(|&id| id < DIFSECT).collect();
         if fat_sectors.len() > maxid + 1 {
             return Err("the allocation table is larger than the file");
         }
-        let fat: Vec<u32> = fat_sectors
-            .iter()
-            .flat_map(|&id| words(sector(bytes, size, id)))
-            .collect();
+        let mut fat: Vec<u32> = Vec::new();
+        for &id in &fat_sectors {
+            fat.extend(words(whole(sector(bytes, size, id))?));
+        }
         let dirs = chain(&fat, u32_at(bytes, 48))?;
-        let entries: Vec<(u32, u64)> = dirs
+        let entries: Vec<(u32, u64, String)> = dirs
             .iter()
             .flat_map(|&id| sector(bytes, size, id).chunks_exact(128))
             .map(|e| {
@@ -1214,7 +1241,12 @@ mod compound {
                     512 => u64::from(u32_at(e, 120)),
                     _ => u32_at(e, 120) as u64 | (u64::from(u32_at(e, 124)) << 32),
                 };
-                (u32_at(e, 116), len)
+                let units: Vec<u16> = e[..64]
+                    .chunks_exact(2)
+                    .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                    .take_while(|&u| u != 0)
+                    .collect();
+                (u32_at(e, 116), len, String::from_utf16_lossy(&units))
             })
             .collect();
         let mini_len = u32_at(bytes, 64);
@@ -1222,14 +1254,16 @@ mod compound {
             if let Some(root) = entries.first() {
                 chain(&fat, root.0)?;
             }
-            chain(&fat, u32_at(bytes, 60))?
-                .iter()
-                .flat_map(|&id| words(sector(bytes, size, id)))
-                .collect()
+            let mut table = Vec::new();
+            for id in chain(&fat, u32_at(bytes, 60))? {
+                table.extend_from_slice(sector(bytes, size, id));
+            }
+            table.truncate((mini_len as usize).saturating_mul(size));
+            words(whole(&table)?).collect()
         } else {
             Vec::new()
         };
-        for &(start, len) in entries.iter().skip(1) {
+        for &(start, len, _) in entries.iter().skip(1) {
             if len >= 4096 {
                 chain(&fat, start)?;
             } else if mini_len > 0 {
@@ -1246,7 +1280,133 @@ mod compound {
                 }
             }
         }
+        // The workbook stream, as calamine finds it, and its sheets' size.
+        let Some(book) = ["Workbook", "Book"]
+            .iter()
+            .find_map(|n| entries.iter().find(|e| e.2.eq_ignore_ascii_case(n)))
+        else {
+            return Ok(());
+        };
+        let (start, len) = (book.0, usize::try_from(book.1).unwrap_or(usize::MAX));
+        let mut stream = Vec::new();
+        if len >= 4096 {
+            for id in chain(&fat, start)? {
+                stream.extend_from_slice(sector(bytes, size, id));
+            }
+        } else if let Some(root) = entries.first() {
+            let mut ministream = Vec::new();
+            for id in chain(&fat, root.0)? {
+                ministream.extend_from_slice(sector(bytes, size, id));
+            }
+            let mut id = start;
+            while id < RESERVED && stream.len() < len {
+                let at = (id as usize).saturating_mul(64).min(ministream.len());
+                stream.extend_from_slice(&ministream[at..(at + 64).min(ministream.len())]);
+                id = mini_fat.get(id as usize).copied().unwrap_or(END);
+            }
+        }
+        stream.truncate(len);
+        super::biff::check(&stream)
+    }
+}
+
+/// The sheets of an `.xls` workbook stream, measured before calamine reads
+/// them: calamine reserves a grid of the size each sheet declares (a 4 KB
+/// file declared 4 billion rows and asked for 252 GB) and lays every sheet
+/// out as a dense grid, so the grids' total area must stay near the number
+/// of cells the file really holds.
+mod biff {
+    /// Above this many grid cells in all (≈ 128 MB of calamine's cells)...
+    const MAX_AREA: u64 = 4_000_000;
+    /// ...a grid may be at most this many times the cells it holds.
+    const MAX_SPARSENESS: u64 = 8;
+
+    /// Records from `at`: (type, data).
+    fn records(stream: &[u8], mut at: usize) -> impl Iterator<Item = (u16, &[u8])> {
+        std::iter::from_fn(move || {
+            let head = stream.get(at..at.checked_add(4)?)?;
+            let typ = u16::from_le_bytes([head[0], head[1]]);
+            let len = usize::from(u16::from_le_bytes([head[2], head[3]]));
+            let data = &stream[at + 4..(at + 4 + len).min(stream.len())];
+            at += 4 + len;
+            Some((typ, data))
+        })
+    }
+
+    fn u16_at(d: &[u8], at: usize) -> u64 {
+        d.get(at..at + 2)
+            .map_or(0, |b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+    }
+
+    fn u32_at(d: &[u8], at: usize) -> u64 {
+        d.get(at..at + 4).map_or(0, |b| {
+            u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        })
+    }
+
+    pub fn check(stream: &[u8]) -> Result<(), &'static str> {
+        // The sheets' positions, from the globals substream.
+        let sheets: Vec<usize> = records(stream, 0)
+            .take_while(|(typ, _)| *typ != 0x000A)
+            .filter(|(typ, d)| *typ == 0x0085 && d.len() >= 4)
+            .map(|(_, d)| u32_at(d, 0) as usize)
+            .collect();
+        let (mut area, mut cells) = (0u64, 0u64);
+        for pos in sheets {
+            let (sheet_area, sheet_cells) = measure(stream, pos);
+            area = area.saturating_add(sheet_area);
+            cells = cells.saturating_add(sheet_cells);
+        }
+        if area > MAX_AREA && area > cells.saturating_mul(MAX_SPARSENESS) {
+            return Err("its sheets declare far more cells than the file holds");
+        }
         Ok(())
+    }
+
+    /// A sheet's grid (the larger of its declared and its cells' extent)
+    /// and the cells it holds, as calamine reads it from `pos`.
+    fn measure(stream: &[u8], pos: usize) -> (u64, u64) {
+        let (mut declared, mut cells) = (0u64, 0u64);
+        let mut extent: Option<(u64, u64, u64, u64)> = None;
+        let mut see = |row: u64, first: u64, last: u64| {
+            let e = extent.get_or_insert((row, row, first, last));
+            *e = (e.0.min(row), e.1.max(row), e.2.min(first), e.3.max(last));
+        };
+        let (mut depth, mut seen_bof) = (0usize, false);
+        for (typ, d) in records(stream, pos) {
+            match (typ, depth) {
+                (0x0809, _) if seen_bof => depth += 1,
+                (0x0809, _) => seen_bof = true,
+                (0x000A, 0) => break,
+                (0x000A, _) => depth -= 1,
+                (_, 1..) => {}
+                (0x0200, _) => {
+                    let (rows, cols) = match d.len() {
+                        10 => (
+                            u16_at(d, 2).saturating_sub(u16_at(d, 0)),
+                            u16_at(d, 6).saturating_sub(u16_at(d, 4)),
+                        ),
+                        _ => (
+                            u32_at(d, 4).saturating_sub(u32_at(d, 0)),
+                            u16_at(d, 10).saturating_sub(u16_at(d, 8)),
+                        ),
+                    };
+                    declared = declared.max((rows + 1).saturating_mul(cols + 1));
+                }
+                (0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x0201, _) => {
+                    cells += 1;
+                    see(u16_at(d, 0), u16_at(d, 2), u16_at(d, 2));
+                }
+                (0x00BD | 0x00BE, _) if d.len() >= 6 => {
+                    let (first, last) = (u16_at(d, 2), u16_at(d, d.len() - 2));
+                    cells += last.saturating_sub(first) + 1;
+                    see(u16_at(d, 0), first, last.max(first));
+                }
+                _ => {}
+            }
+        }
+        let spread = extent.map_or(0, |(r0, r1, c0, c1)| (r1 - r0 + 1) * (c1 - c0 + 1));
+        (declared.max(spread), cells)
     }
 }
 

@@ -8,7 +8,7 @@ use crate::num;
 
 pub struct Csv;
 
-const HEADER: [&str; 32] = [
+const HEADER: [&str; 34] = [
     "rule",
     "clause",
     "title",
@@ -41,6 +41,8 @@ const HEADER: [&str; 32] = [
     "failing",
     "binding",
     "note",
+    "source_file",
+    "source_sheet",
 ];
 
 /// A plain number as this renderer writes numbers (`-3`, `0.686667`): never
@@ -92,7 +94,8 @@ impl Render for Csv {
                     .collect::<Vec<_>>()
                     .join(" | ")
             });
-            let record: [String; 32] = [
+            let (source_file, source_sheet) = report.source_of(&r.dataset);
+            let record: [String; 34] = [
                 r.rule.clone(),
                 r.clause.clone(),
                 r.title.get(lang).to_string(),
@@ -137,6 +140,8 @@ impl Render for Csv {
                 opt(failing),
                 opt(r.binding.clone()),
                 opt(r.note.as_ref().map(|n| n.get(lang).to_string())),
+                source_file,
+                source_sheet,
             ];
             w.write_record(record.iter().map(|c| neutralise(c)))?;
         }

@@ -195,6 +195,19 @@ impl Render for Junit {
                                         ("value", report.as_of.to_string().as_str()),
                                     ])
                                     .write_empty()?;
+                                let (file, sheet) = report.source_of(d);
+                                for (name, value) in
+                                    [("source_file", file), ("source_sheet", sheet)]
+                                        .into_iter()
+                                        .filter(|(_, v)| !v.is_empty())
+                                {
+                                    w.create_element("property")
+                                        .with_attributes([
+                                            ("name", name),
+                                            ("value", value.as_str()),
+                                        ])
+                                        .write_empty()?;
+                                }
                                 Ok(())
                             })?;
                             for r in &results {

@@ -69,6 +69,17 @@ impl Report {
         })
     }
 
+    /// Where `dataset` was read from: (file, sheet), empty when not read.
+    pub fn source_of(&self, dataset: &str) -> (String, String) {
+        self.datasets
+            .iter()
+            .find(|d| d.name == dataset)
+            .and_then(|d| d.source.as_ref())
+            .map_or_else(Default::default, |s| {
+                (s.file.clone(), s.sheet.clone().unwrap_or_default())
+            })
+    }
+
     /// The sources of the datasets read, for the JSON report.
     pub fn sources(&self) -> Vec<&SourceInfo> {
         self.datasets
