@@ -57,6 +57,8 @@ pub struct Env {
     pub color: bool,
     /// Standard error is a terminal, where a progress bar may be drawn.
     pub progress: bool,
+    /// The language of help and the man page: `--lang`, else `LANG`.
+    pub help: Lang,
     /// The width table output on standard output must fit: `COLUMNS`, else
     /// the terminal's; `None` (no limit) for a pipe without `COLUMNS`.
     pub width: Option<usize>,
@@ -78,7 +80,7 @@ pub fn run(cli: Cli, env: Env, out: &mut dyn std::io::Write) -> Result<u8> {
             Ok(0)
         }
         Command::Man => {
-            emit(out, &man_page()?)?;
+            emit(out, &man_page(env.help)?)?;
             Ok(0)
         }
         Command::Validate(args) => validate::run(args, env, out),
@@ -93,14 +95,16 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
     let pack = pack::Pack::load(args.rules.as_deref())?;
     for id in &args.explain {
         if !pack.rules.iter().any(|r| &r.id == id) {
-            bail!(
-                "--explain {id}: no such rule; `reformcheck rules` lists them: {}",
-                pack.rules
-                    .iter()
-                    .map(|r| r.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+            let ids = pack
+                .rules
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            bail!(tr!(
+                "--explain {id}：没有这条规则；reformcheck rules 可列出全部规则：{ids}",
+                "--explain {id}: no such rule; `reformcheck rules` lists them: {ids}"
+            ));
         }
     }
     let bindings = input::bind(&args.inputs, &pack)?;
@@ -157,8 +161,8 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
 /// The man page: one page that documents every subcommand and flag (a
 /// section per subcommand with its synopsis and options), rather than a page
 /// per subcommand that `man reformcheck` would not show.
-fn man_page() -> Result<String> {
-    let cmd = cli::Cli::command();
+fn man_page(lang: Lang) -> Result<String> {
+    let cmd = cli::command(lang);
     let top = clap_mangen::Man::new(cmd.clone());
     let mut page = Vec::new();
     top.render_title(&mut page)?;
@@ -189,7 +193,29 @@ fn man_page() -> Result<String> {
         page.extend_from_slice(part.as_bytes());
     }
     top.render_version_section(&mut page)?;
-    Ok(String::from_utf8_lossy(&page).into_owned())
+    let page = String::from_utf8_lossy(&page).into_owned();
+    if lang == Lang::En {
+        return Ok(page);
+    }
+    // clap_mangen writes its section titles in English.
+    Ok(page
+        .lines()
+        .map(|l| {
+            let l = match l {
+                ".SH NAME" => ".SH 名称",
+                ".SH SYNOPSIS" => ".SH 用法",
+                ".SS SYNOPSIS" => ".SS 用法",
+                ".SS ARGUMENTS" => ".SS 参数",
+                ".SH DESCRIPTION" => ".SH 说明",
+                ".SS DESCRIPTION" => ".SS 说明",
+                ".SH OPTIONS" => ".SH 选项",
+                ".SS OPTIONS" => ".SS 选项",
+                ".SH VERSION" => ".SH 版本",
+                other => other,
+            };
+            format!("{l}\n")
+        })
+        .collect())
 }
 
 /// Writes output; a closed pipe (`reformcheck … | head`) is not an error.

@@ -149,7 +149,7 @@ fn forcing_the_wrong_encoding_fails_with_offset_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let (gbk, _, _) = encoding_rs::GBK.encode("姓名,是否基层一线\n张三,是\n");
     let path = write(&dir, "delegates.csv", &gbk);
-    let (code, _, err) = run(&["check", &path, "--encoding", "utf-8"]);
+    let (code, _, err) = run(&["check", &path, "--encoding", "utf-8", "--lang", "en"]);
     assert_eq!(code, 2);
     assert_eq!(
         err,
@@ -175,7 +175,7 @@ fn bytes_valid_in_neither_encoding_name_offset_and_line() {
     let start = bytes.len();
     bytes.to_mut().extend(b"\x81,\xe6\x98\xaf\n");
     let path = write(&dir, "delegates.csv", &bytes);
-    let (code, _, err) = run(&["validate", &path]);
+    let (code, _, err) = run(&["validate", &path, "--lang", "en"]);
     assert_eq!(code, 2);
     assert_eq!(
         err,
@@ -659,7 +659,7 @@ fn an_unknown_unit_in_a_header_is_an_error() {
         "districts.csv",
         "市（区）,年度,常住人口（千人）\n甲区,2024,500\n".as_bytes(),
     );
-    let (code, _, err) = run(&["check", &path]);
+    let (code, _, err) = run(&["check", &path, "--lang", "en"]);
     assert_eq!(code, 2);
     assert_eq!(
         err,
@@ -855,7 +855,7 @@ fn every_template_validates_clean_as_csv_and_as_xlsx() {
 fn broken_and_empty_workbooks_are_errors_not_panics() {
     let dir = tempfile::tempdir().unwrap();
     let fake = write(&dir, "delegates.xlsx", b"name,frontline\nx,1\n");
-    let (code, _, err) = run(&["check", &fake]);
+    let (code, _, err) = run(&["check", &fake, "--lang", "en"]);
     assert_eq!(code, 2);
     assert!(
         err.starts_with(&format!("error: {fake}: cannot read the workbook: ")),
@@ -865,7 +865,7 @@ fn broken_and_empty_workbooks_are_errors_not_panics() {
     let mut book = Workbook::new();
     book.add_worksheet();
     book.save(&empty).unwrap();
-    let (code, _, err) = run(&["check", empty.to_str().unwrap()]);
+    let (code, _, err) = run(&["check", empty.to_str().unwrap(), "--lang", "en"]);
     assert_eq!(code, 2);
     assert!(
         err.contains("the file is empty: it needs a header row and at least one data row"),

@@ -161,14 +161,20 @@ impl Pack {
         match path {
             None => Pack::embedded(),
             Some(p) => {
-                let bytes = std::fs::read(p)
-                    .map_err(|e| anyhow!("cannot read rule pack {}: {e}", p.display()))?;
+                let bytes = std::fs::read(p).map_err(|e| {
+                    anyhow!(crate::tr!(
+                        "无法读取规则包 {}：{e}，请检查文件名和路径",
+                        "cannot read rule pack {}: {e}; check the file name and path",
+                        p.display()
+                    ))
+                })?;
                 let text = String::from_utf8(bytes).map_err(|e| {
-                    anyhow!(
+                    anyhow!(crate::tr!(
+                        "规则包 {} 不是 UTF-8 编码（第一个错误字节在第 {} 字节处）：请另存为 UTF-8",
                         "rule pack {} is not UTF-8 (first bad byte at offset {}): save it as UTF-8",
                         p.display(),
                         e.utf8_error().valid_up_to()
-                    )
+                    ))
                 })?;
                 Pack::parse(&text, &p.display().to_string())
             }
@@ -187,10 +193,13 @@ impl Pack {
         budget.max_documents = 1;
         let options = serde_saphyr::options! { budget: Some(budget) };
         let file: PackFile = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-            anyhow!(
+            let detail = e.to_string().replace("<input>", name);
+            anyhow!(crate::tr!(
+                "规则包 {name} 不是有效的 YAML，请按下面指出的行列修改（YAML 解析器的说明）：\n{}",
                 "invalid rule pack {name}:\n{}",
-                e.to_string().replace("<input>", name)
-            )
+                // The parser's own "error:" would read as a second error.
+                detail.strip_prefix("error: ").unwrap_or(&detail)
+            ))
         })?;
         Compiler { name }.compile(file)
     }
@@ -213,14 +222,25 @@ struct Located {
 
 impl Compiler<'_> {
     fn err(&self, e: Located) -> anyhow::Error {
-        let rule = e.rule.map(|r| format!(" rule `{r}`:")).unwrap_or_default();
-        anyhow!(
-            "invalid rule pack {}:{}:{}:{rule} {}",
-            self.name,
-            e.at.line(),
-            e.at.column(),
-            e.message
-        )
+        let (line, column) = (e.at.line(), e.at.column());
+        match crate::i18n::lang() {
+            crate::Lang::Zh => {
+                let rule = e.rule.map(|r| format!("规则“{r}”：")).unwrap_or_default();
+                anyhow!(
+                    "规则包 {}:{line}:{column}（第 {line} 行第 {column} 列）有误：{rule}{}",
+                    self.name,
+                    e.message
+                )
+            }
+            crate::Lang::En => {
+                let rule = e.rule.map(|r| format!(" rule `{r}`:")).unwrap_or_default();
+                anyhow!(
+                    "invalid rule pack {}:{line}:{column}:{rule} {}",
+                    self.name,
+                    e.message
+                )
+            }
+        }
     }
 
     fn compile(&self, file: PackFile) -> Result<Pack> {
@@ -230,7 +250,11 @@ impl Compiler<'_> {
                 self.err(Located {
                     at: d.referenced,
                     rule: None,
-                    message: format!("plan date `{}` is not a date like 2017-03-24", d.value),
+                    message: crate::tr!(
+                        "方案日期“{}”不是 2017-03-24 这样的日期",
+                        "plan date `{}` is not a date like 2017-03-24",
+                        d.value
+                    ),
                 })
             })?),
         };
@@ -246,7 +270,10 @@ impl Compiler<'_> {
                 return Err(self.err(Located {
                     at: def.id.referenced,
                     rule: Some(rule.id),
-                    message: "this rule id is used twice; ids must be unique".into(),
+                    message: crate::tr!(
+                        "规则编号重复，每条规则的编号必须唯一",
+                        "this rule id is used twice; ids must be unique"
+                    ),
                 }));
             }
             rules.push(rule);
@@ -268,7 +295,8 @@ impl Compiler<'_> {
                 self.err(Located {
                     at: n.referenced,
                     rule: None,
-                    message: format!(
+                    message: crate::tr!(
+                        "数据集“{name}”没有列“{}”（已有的列：{}）",
                         "dataset `{name}` has no column `{}` (columns: {})",
                         n.value,
                         join(&names)
@@ -435,7 +463,8 @@ impl Compiler<'_> {
                 let known: Vec<&String> = datasets.iter().map(|d| &d.name).collect();
                 fail(
                     def.dataset.referenced,
-                    format!(
+                    crate::tr!(
+                        "没有数据集“{}”（已有的数据集：{}）",
                         "unknown dataset `{}` (datasets: {})",
                         def.dataset.value,
                         join(&known)
@@ -551,8 +580,9 @@ impl RuleCx<'_> {
                 let names: Vec<&String> = self.ds.columns.iter().map(|c| &c.name).collect();
                 self.fail(
                     n.referenced,
-                    format!(
-                        "unknown column `{}` in dataset `{}` (columns: {})",
+                    crate::tr!(
+                        "数据集“{1}”中没有列“{0}”（已有的列：{2}）",
+                        "unknown column `{0}` in dataset `{1}` (columns: {2})",
                         n.value,
                         self.ds.name,
                         join(&names)
@@ -700,7 +730,9 @@ mod tests {
 
     fn pack_error(x: &str, unique: &str, measure: &str) -> String {
         let text = pack_with_column(x, unique, measure);
-        format!("{:#}", Pack::parse(&text, "t.yaml").unwrap_err())
+        crate::i18n::with_lang(crate::Lang::En, || {
+            format!("{:#}", Pack::parse(&text, "t.yaml").unwrap_err())
+        })
     }
 
     #[test]
