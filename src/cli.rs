@@ -50,7 +50,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Also write the report to FILE, in the format its extension names
-    /// (.txt .json .csv .md .xml .html); repeat for several files.
+    /// (.txt .json .csv .md .xml .html .xlsx); repeat for several files.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Vec<PathBuf>,
     /// Layout of table, markdown and html: one line per result, or groups × rules.

@@ -59,6 +59,8 @@ pub struct Env {
     pub progress: bool,
     /// The language of help and the man page: `--lang`, else `LANG`.
     pub help: Lang,
+    /// Standard output is a terminal (where an Excel report cannot go).
+    pub terminal: bool,
     /// The width table output on standard output must fit: `COLUMNS`, else
     /// the terminal's; `None` (no limit) for a pipe without `COLUMNS`.
     pub width: Option<usize>,
@@ -107,6 +109,13 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
             ));
         }
     }
+    if args.format == report::Format::Xlsx && env.terminal && !args.quiet {
+        bail!(tr!(
+            "Excel 报告不能显示在屏幕上：请加 -o 报告.xlsx 写入文件（或重定向到文件）",
+            "an Excel report cannot be shown on the terminal: add -o report.xlsx (or redirect \
+             standard output to a file)"
+        ));
+    }
     let bindings = input::bind(&args.inputs, &pack)?;
     // Every input is protected from the reports: data files, the pack.
     let mut inputs: Vec<&std::path::Path> = bindings.iter().map(|b| b.path.as_path()).collect();
@@ -140,8 +149,8 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
     };
     let mut files = Vec::with_capacity(outputs.len());
     for (path, format) in outputs {
-        let text = format.renderer().render(&report, &file_opts)?;
-        files.push((path, text.into_bytes()));
+        let bytes = format.renderer().render_bytes(&report, &file_opts)?;
+        files.push((path, bytes));
     }
     output::write_all(&files)?;
     if !args.quiet {

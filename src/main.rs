@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         progress: std::io::stderr().is_terminal(),
         help: help_lang,
+        terminal: stdout.is_terminal(),
         width: terminal_width(&stdout),
     };
     match run(cli, env, &mut stdout.lock()) {
