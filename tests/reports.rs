@@ -344,3 +344,29 @@ fn the_excel_report_has_results_issues_and_explained_rows() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.starts_with(b"PK"));
 }
+
+/// The Chinese guide's quick start shows exactly what the command prints.
+#[test]
+fn the_chinese_guide_shows_the_real_output() {
+    let guide = std::fs::read_to_string("README.zh-CN.md").unwrap();
+    let command = "reformcheck check examples/taizhou-2017/delegates.csv --as-of 2026-11-28";
+    let after = &guide[guide.find(command).expect("the command is in the guide")..];
+    let start = after.find("```text\n").unwrap() + "```text\n".len();
+    let shown = &after[start..start + after[start..].find("```").unwrap()];
+    let (code, out, _) = run(&[
+        "check",
+        "examples/taizhou-2017/delegates.csv",
+        "--as-of",
+        "2026-11-28",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(shown, out);
+    // The README keeps CI's test command and the pinned quick start.
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    assert!(
+        readme.contains("cargo run --release -- check examples/taizhou-2017 --as-of 2026-11-28")
+    );
+    assert!(readme.contains("\ncargo test "));
+    assert!(readme.contains("README.zh-CN.md"));
+    assert!(std::path::Path::new("docs/report-screenshot.png").is_file());
+}
