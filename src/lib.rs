@@ -74,7 +74,7 @@ pub fn run(cli: Cli, env: Env, out: &mut dyn std::io::Write) -> Result<u8> {
     }
     match cli.command {
         Command::Check(args) => check(args, env, out),
-        Command::Rules(args) => rules(args, out),
+        Command::Rules(args) => rules(args, env.width, out),
         Command::Completions { shell } => {
             let mut text = Vec::new();
             clap_complete::generate(shell, &mut cli::Cli::command(), "reformcheck", &mut text);
@@ -249,13 +249,16 @@ pub(crate) fn emit(out: &mut dyn std::io::Write, text: &str) -> Result<()> {
     )
 }
 
-fn rules(args: RulesArgs, out: &mut dyn std::io::Write) -> Result<u8> {
+fn rules(args: RulesArgs, width: Option<usize>, out: &mut dyn std::io::Write) -> Result<u8> {
     let pack = pack::Pack::load(args.rules.as_deref())?;
     let zh = args.lang == Lang::Zh;
     let mut table = Table::new();
     table.load_style(UTF8_FULL_CONDENSED);
     table.set_content_arrangement(ContentArrangement::Dynamic);
     table.force_no_tty();
+    if let Some(w) = width.and_then(|w| u16::try_from(w).ok()) {
+        table.set_width(w);
+    }
     table.set_header(if zh {
         ["规则", "条款", "指标", "目标", "数据集", "期限", "级别"]
     } else {
@@ -279,6 +282,6 @@ fn rules(args: RulesArgs, out: &mut dyn std::io::Write) -> Result<u8> {
         pack.title.get(args.lang),
         pack.document
     );
-    emit(out, &text)?;
+    emit(out, &report::width::fit(&text, width))?;
     Ok(0)
 }

@@ -107,7 +107,10 @@ pub fn run(args: ValidateArgs, env: Env, out: &mut dyn std::io::Write) -> Result
             };
             serde_json::to_string_pretty(&doc)? + "\n"
         }
-        _ => table(&files, &found, args.lang, args.all_issues)?,
+        _ => crate::report::width::fit(
+            &table(&files, &found, args.lang, args.all_issues)?,
+            env.width,
+        ),
     };
     crate::emit(out, &text)?;
     Ok(u8::from(!found.is_empty()))

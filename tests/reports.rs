@@ -47,7 +47,19 @@ fn a_rule_skipped_for_a_missing_column_is_not_checked_and_exits_1() {
         "never",
     ]);
     assert_eq!(code, 0);
-    assert!(out.contains("未检查"), "{out}");
+    assert!(out.contains("未检查 ┆"), "{out}");
+    assert!(out.contains("跳过 23（其中未检查 1）"), "{out}");
+    // JUnit: a failure, for dashboards that do not read the exit code.
+    let (_, junit, _) = run(&[
+        "check",
+        &roster,
+        "--as-of",
+        "2025-01-01",
+        "--format",
+        "junit",
+    ]);
+    assert!(junit.contains(r#"<failure type="not_checked""#), "{junit}");
+    assert!(junit.contains(r#"failures="1""#), "{junit}");
 }
 
 #[test]
@@ -235,6 +247,25 @@ fn the_table_fits_the_terminal() {
             assert!(text.contains("206/300"), "{text}");
         }
     }
+    // `rules` and `validate` fit too.
+    for args in [
+        &["rules"][..],
+        &[
+            "validate",
+            "examples/taizhou-2017",
+            "--as-of",
+            "2026-11-28",
+            "--all-issues",
+        ][..],
+    ] {
+        let out = common::reformcheck()
+            .env("COLUMNS", "60")
+            .args(args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(widest(&text) <= 60, "{args:?}:\n{text}");
+    }
     // Without COLUMNS a pipe is not limited: the full table, as before.
     let (_, wide, _) = run(&["check", "examples/taizhou-2017", "--as-of", "2026-11-28"]);
     assert!(widest(&wide) > 100);
@@ -369,4 +400,32 @@ fn the_chinese_guide_shows_the_real_output() {
     assert!(readme.contains("\ncargo test "));
     assert!(readme.contains("README.zh-CN.md"));
     assert!(std::path::Path::new("docs/report-screenshot.png").is_file());
+}
+
+/// An Excel report is not shown on a terminal: the run says to write a file.
+#[test]
+fn an_excel_report_needs_a_file_on_a_terminal() {
+    use clap::Parser;
+    let cli = reformcheck::cli::Cli::try_parse_from([
+        "reformcheck",
+        "check",
+        "examples/taizhou-2017",
+        "--format",
+        "xlsx",
+    ])
+    .unwrap();
+    let env = reformcheck::Env {
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+        color: false,
+        progress: false,
+        help: reformcheck::Lang::Zh,
+        terminal: true,
+        width: Some(80),
+    };
+    let mut out = Vec::new();
+    let err = reformcheck::run(cli, env, &mut out)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("-o 报告.xlsx"), "{err}");
+    assert!(out.is_empty());
 }
