@@ -310,7 +310,10 @@ impl Compiler<'_> {
                 self.err(Located {
                     at: n.referenced,
                     rule: None,
-                    message: format!("dataset `{name}`, column `{col}`: {message}"),
+                    message: crate::tr!(
+                        "数据集“{name}”的列“{col}”：{message}",
+                        "dataset `{name}`, column `{col}`: {message}"
+                    ),
                 })
             };
             let derive =
@@ -323,23 +326,27 @@ impl Compiler<'_> {
                         match (c.kind, source) {
                             (ColumnType::Bool, ColumnType::Text) => {}
                             (ColumnType::Date, ColumnType::IdNumber) if !lists => {}
-                            (ColumnType::Date, ColumnType::IdNumber) => return Err(at(
-                                &d.from,
-                                "a date derived from an ID number takes no when_true/when_false"
-                                    .into(),
-                            )),
-                            _ => {
+                            (ColumnType::Date, ColumnType::IdNumber) => {
                                 return Err(at(
                                     &d.from,
-                                    format!(
-                                        "cannot derive a {} column from `{}` ({}): a bool derives \
-                                     from a text column, a date from an id_number column",
-                                        type_name(c.kind),
-                                        d.from.value,
-                                        type_name(source)
-                                    ),
+                                    crate::tr!(
+                                    "由身份证号推出的日期不能写 when_true/when_false",
+                                    "a date derived from an ID number takes no when_true/when_false"
+                                ),
                                 ))
                             }
+                            _ => return Err(at(
+                                &d.from,
+                                crate::tr!(
+                                    "不能从“{1}”（{2}）推出 {0} 列：bool 列由 text 列推出，\
+                                         date 列由 id_number 列推出",
+                                    "cannot derive a {0} column from `{1}` ({2}): a bool derives \
+                                         from a text column, a date from an id_number column",
+                                    type_name(c.kind),
+                                    d.from.value,
+                                    type_name(source)
+                                ),
+                            )),
                         }
                         Some(Derive {
                             from,
@@ -362,11 +369,15 @@ impl Compiler<'_> {
                     self.err(Located {
                         at: u.referenced,
                         rule: None,
-                        message: format!("dataset `{name}`, column `{col}`: {message}"),
+                        message: crate::tr!(
+                            "数据集“{name}”的列“{col}”：{message}",
+                            "dataset `{name}`, column `{col}`: {message}"
+                        ),
                     })
                 };
                 if !matches!(c.kind, ColumnType::Int | ColumnType::Number) {
-                    return Err(fail(format!(
+                    return Err(fail(crate::tr!(
+                        "`units` 只能用于 int 和 number 列，不能用于 {}",
                         "`units` applies to int and number columns, not {}",
                         type_name(c.kind)
                     )));
@@ -375,7 +386,8 @@ impl Compiler<'_> {
                     let f = crate::num::parse_number(factor)
                         .filter(|f| f > &crate::num::int(0))
                         .ok_or_else(|| {
-                            fail(format!(
+                            fail(crate::tr!(
+                                "单位“{unit}”：倍数“{factor}”不是正数",
                                 "unit `{unit}`: factor `{factor}` is not a positive number"
                             ))
                         })?;
@@ -389,7 +401,8 @@ impl Compiler<'_> {
                     if def.columns[i].kind != ColumnType::Date {
                         return Err(at(
                             v,
-                            format!(
+                            crate::tr!(
+                                "`valid_until` 必须是日期列，“{}”不是",
                                 "`valid_until` must name a date column; `{}` is not",
                                 v.value
                             ),
@@ -406,7 +419,8 @@ impl Compiler<'_> {
                     if !numeric(c.kind) || !numeric(def.columns[i].kind) {
                         return Err(at(
                             m,
-                            format!(
+                            crate::tr!(
+                                "`at_most` 比较数值，“{col}”和“{}”都必须是数值列",
                                 "`at_most` compares numbers; `{col}` and `{}` must both be numeric",
                                 m.value
                             ),
@@ -503,7 +517,10 @@ impl Compiler<'_> {
         if def.total && def.group_by.is_none() {
             return Err(fail(
                 def.id.referenced,
-                "`total: true` needs `group_by`".into(),
+                crate::tr!(
+                    "`total: true` 需要同时写 `group_by`",
+                    "`total: true` needs `group_by`"
+                ),
             ));
         }
         Ok(Rule {
@@ -592,7 +609,8 @@ impl RuleCx<'_> {
         if !types.contains(&col.kind) {
             return Err(self.fail(
                 n.referenced,
-                format!(
+                crate::tr!(
+                    "列“{}”是 {} 类型，这个计量方式或条件不能使用",
                     "column `{}` is of type {}, which this measure or condition cannot use",
                     n.value,
                     type_name(col.kind)
@@ -632,7 +650,11 @@ impl RuleCx<'_> {
                     .ok_or_else(|| {
                         self.fail(
                             date.referenced,
-                            format!("`{}` is not a date like 1972-07-01", date.value),
+                            crate::tr!(
+                                "“{}”不是 1972-07-01 这样的日期",
+                                "`{}` is not a date like 1972-07-01",
+                                date.value
+                            ),
                         )
                     })?,
             },
