@@ -316,26 +316,26 @@ impl Compiler<'_> {
                     ),
                 })
             };
-            let derive =
-                match &c.derive {
-                    None => None,
-                    Some(d) => {
-                        let from = find(&d.from)?;
-                        let source = def.columns[from].kind;
-                        let lists = !d.when_true.is_empty() || !d.when_false.is_empty();
-                        match (c.kind, source) {
-                            (ColumnType::Bool, ColumnType::Text) => {}
-                            (ColumnType::Date, ColumnType::IdNumber) if !lists => {}
-                            (ColumnType::Date, ColumnType::IdNumber) => {
-                                return Err(at(
-                                    &d.from,
-                                    crate::tr!(
+            let derive = match &c.derive {
+                None => None,
+                Some(d) => {
+                    let from = find(&d.from)?;
+                    let source = def.columns[from].kind;
+                    let lists = !d.when_true.is_empty() || !d.when_false.is_empty();
+                    match (c.kind, source) {
+                        (ColumnType::Bool, ColumnType::Text) => {}
+                        (ColumnType::Date, ColumnType::IdNumber) if !lists => {}
+                        (ColumnType::Date, ColumnType::IdNumber) => {
+                            return Err(at(
+                                &d.from,
+                                crate::tr!(
                                     "由身份证号推出的日期不能写 when_true/when_false",
                                     "a date derived from an ID number takes no when_true/when_false"
                                 ),
-                                ))
-                            }
-                            _ => return Err(at(
+                            ))
+                        }
+                        _ => {
+                            return Err(at(
                                 &d.from,
                                 crate::tr!(
                                     "不能从“{1}”（{2}）推出 {0} 列：bool 列由 text 列推出，\
@@ -346,23 +346,24 @@ impl Compiler<'_> {
                                     d.from.value,
                                     type_name(source)
                                 ),
-                            )),
+                            ))
                         }
-                        Some(Derive {
-                            from,
-                            when_true: d
-                                .when_true
-                                .iter()
-                                .map(|v| crate::num::halfwidth(v))
-                                .collect(),
-                            when_false: d
-                                .when_false
-                                .iter()
-                                .map(|v| crate::num::halfwidth(v))
-                                .collect(),
-                        })
                     }
-                };
+                    Some(Derive {
+                        from,
+                        when_true: d
+                            .when_true
+                            .iter()
+                            .map(|v| crate::num::halfwidth(v))
+                            .collect(),
+                        when_false: d
+                            .when_false
+                            .iter()
+                            .map(|v| crate::num::halfwidth(v))
+                            .collect(),
+                    })
+                }
+            };
             let mut units = Vec::new();
             if let Some(u) = &c.units {
                 let fail = |message: String| {
