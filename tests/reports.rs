@@ -360,6 +360,21 @@ fn the_excel_report_has_results_issues_and_explained_rows() {
     assert_eq!(rows.len(), 1 + 94, "every row --explain lists");
     assert_eq!(rows[1][2], "6");
     assert_eq!(rows[1][3], "陈岚涛");
+    // Statuses are coloured: the fills of pass and fail are in the styles.
+    let styles = {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&book).unwrap()).unwrap();
+        let mut xml = String::new();
+        zip.by_name("xl/styles.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        xml
+    };
+    assert!(
+        styles.contains("FFD1F0D9") && styles.contains("FFFFD7D5"),
+        "{styles}"
+    );
     // To a pipe with --format xlsx: the same kind of workbook.
     let out = common::reformcheck()
         .args([
