@@ -31,7 +31,11 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
     /// Print the man page (roff), e.g. `reformcheck man > reformcheck.1`.
-    Man,
+    Man {
+        /// Language of the page (default: from LANG; Chinese when it starts with zh).
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -161,7 +165,8 @@ impl Command {
             Command::Validate(a) => Some(a.lang),
             Command::Rules(a) => Some(a.lang),
             Command::Template(a) => Some(a.lang),
-            Command::Completions { .. } | Command::Man => None,
+            Command::Man { lang } => *lang,
+            Command::Completions { .. } => None,
         }
     }
 }
@@ -312,6 +317,7 @@ const ZH: &[(&str, &str, &str)] = &[
     ("", "quiet", "标准输出不打印任何内容、不显示进度条，只看退出码（--output 的文件照常写入）"),
     ("", "lang", "语言：zh 中文（默认），en 英文"),
     ("template", "lang", "表头语言：zh 中文表头（默认），en 英文列名"),
+    ("man", "lang", "手册页的语言：zh 中文，en 英文（默认按 LANG 环境变量）"),
     ("", "year", "多年度统计表检查哪一年（默认：最新一年）"),
     ("", "encoding", "CSV 文件的编码（默认：逐个文件判断：有 BOM 按 BOM，否则 UTF-8，再否则 GB18030）"),
     ("", "sheet", "工作簿未写 #工作表名 时读取的工作表（默认：第一个）"),

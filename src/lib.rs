@@ -81,7 +81,7 @@ pub fn run(cli: Cli, env: Env, out: &mut dyn std::io::Write) -> Result<u8> {
             emit(out, &String::from_utf8_lossy(&text))?;
             Ok(0)
         }
-        Command::Man => {
+        Command::Man { .. } => {
             emit(out, &man_page(env.help)?)?;
             Ok(0)
         }
