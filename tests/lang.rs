@@ -129,7 +129,10 @@ fn help_and_man_page_follow_lang_then_the_locale() {
     assert!(man.contains(".SH NAME") && man.contains("Print help"));
     let (code, man, _) = run_with("C", &["man", "--lang", "zh"]);
     assert_eq!(code, 0);
-    assert!(man.contains(".SH 名称") && man.contains("显示帮助"), "{man}");
+    assert!(
+        man.contains(".SH 名称") && man.contains("显示帮助"),
+        "{man}"
+    );
     let (_, man, _) = run_with("zh_CN.UTF-8", &["man", "--lang", "en"]);
     assert!(man.contains(".SH NAME"));
 }
