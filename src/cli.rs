@@ -31,7 +31,11 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
     /// Print the man page (roff), e.g. `reformcheck man > reformcheck.1`.
-    Man,
+    Man {
+        /// Language of the page (default: from LANG; Chinese when it starts with zh).
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -51,7 +55,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Also write the report to FILE, in the format its extension names
-    /// (.txt .json .csv .md .xml .html); repeat for several files.
+    /// (.txt .json .csv .md .xml .html .xlsx); repeat for several files.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Vec<PathBuf>,
     /// Layout of table, markdown and html: one line per result, or groups × rules.
@@ -174,14 +178,235 @@ impl Command {
             Command::Validate(a) => Some(a.lang),
             Command::Rules(a) => Some(a.lang),
             Command::Template(a) => Some(a.lang),
-            Command::Completions { .. } | Command::Man => None,
+            Command::Man { lang } => *lang,
+            Command::Completions { .. } => None,
         }
     }
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    crate::date::parse_full_date(s)
-        .ok_or_else(|| format!("`{s}` is not a date: write it like 2017-06-30"))
+    crate::date::parse_full_date(s).ok_or_else(|| {
+        crate::tr!(
+            "“{s}”不是有效日期，请写成 2017-06-30 或 2017年6月30日",
+            "`{s}` is not a date: write it like 2017-06-30"
+        )
+    })
+}
+
+/// The language `--lang` asks for on the raw command line, read before
+/// parsing so that help and parse errors can already use it.
+pub fn lang_in_args(args: &[std::ffi::OsString]) -> Option<Lang> {
+    let mut it = args.iter().map(|a| a.to_string_lossy());
+    while let Some(a) = it.next() {
+        let value = match a.strip_prefix("--lang") {
+            Some("") => it.next().map(|v| v.into_owned()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_string),
+            None => None,
+        };
+        match value.as_deref() {
+            Some("zh") => return Some(Lang::Zh),
+            Some("en") => return Some(Lang::En),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The command-line definition in `lang`: English from the doc comments,
+/// or every about and help text replaced from [`ZH`].
+pub fn command(lang: Lang) -> clap::Command {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    if lang == Lang::En {
+        return cmd;
+    }
+    let cmd = localize(cmd, "")
+        .about("按改革方案的量化目标检查名册和统计表")
+        .subcommand_help_heading("命令")
+        .subcommand_value_name("命令")
+        .disable_help_subcommand(true);
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    subs.iter().fold(cmd, |cmd, name| {
+        cmd.mut_subcommand(name, |sub| localize(sub, name))
+    })
+}
+
+/// Replaces one command's about and its arguments' help with Chinese.
+fn localize(cmd: clap::Command, name: &str) -> clap::Command {
+    let mut cmd = cmd
+        .help_template("{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}")
+        .next_help_heading("选项")
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .arg(
+            clap::Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(clap::ArgAction::Help)
+                .help("显示帮助")
+                .help_heading("选项"),
+        );
+    if name.is_empty() {
+        cmd = cmd.arg(
+            clap::Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(clap::ArgAction::Version)
+                .help("显示版本")
+                .help_heading("选项"),
+        );
+    }
+    if let Some((_, about)) = ZH_ABOUT.iter().find(|(n, _)| *n == name) {
+        cmd = cmd.about(*about).long_about(None);
+    }
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in ids {
+        let text = [name, ""]
+            .iter()
+            .find_map(|want| ZH.iter().find(|(n, i, _)| *i == id && n == want))
+            .map(|(_, _, t)| *t);
+        cmd = cmd.mut_arg(&id, |a| {
+            let heading = if a.is_positional() {
+                "参数"
+            } else {
+                "选项"
+            };
+            let a = a.help_heading(heading);
+            match text {
+                // The values and defaults are in the Chinese text.
+                Some(t) if a.get_action().takes_values() => a
+                    .help(t)
+                    .long_help(None)
+                    .hide_possible_values(true)
+                    .hide_default_value(true),
+                Some(t) => a.help(t).long_help(None),
+                None => a,
+            }
+        });
+    }
+    cmd
+}
+
+/// What each subcommand does, in Chinese.
+const ZH_ABOUT: &[(&str, &str)] = &[
+    ("check", "按规则包的每条规则检查输入文件"),
+    ("rules", "列出规则包的规则（编号、条款、目标、数据集）"),
+    ("validate", "只读取输入文件并报告数据问题，不判定目标"),
+    ("template", "生成带表头和示例行的空白填报文件"),
+    (
+        "completions",
+        "输出命令补全脚本（如 reformcheck completions bash > /etc/bash_completion.d/reformcheck）",
+    ),
+    (
+        "man",
+        "输出 man 手册页（roff），如 reformcheck man > reformcheck.1",
+    ),
+];
+
+/// Chinese help per (subcommand, argument id); an empty subcommand applies
+/// to every subcommand without its own entry.
+const ZH: &[(&str, &str, &str)] = &[
+    ("", "inputs", "NAME=PATH（如 delegates=名单.csv）、文件名即数据集名的文件，或存放这些文件的文件夹；NAME=- 读标准输入"),
+    ("check", "rules", "使用的规则包（默认：内置泰州规则包）"),
+    ("validate", "rules", "按哪个规则包的数据集检查（默认：内置泰州规则包）"),
+    ("rules", "rules", "要列出的规则包（默认：内置泰州规则包）"),
+    ("template", "rules", "定义该数据集的规则包（默认：内置泰州规则包）"),
+    ("check", "as_of", "计算年龄和期限的基准日期，如换届选举日（默认：今天），写作 2017-06-30 或 2017年6月30日"),
+    ("validate", "as_of", "判断评估等级等是否过期的基准日期（默认：今天）"),
+    ("check", "format", "标准输出的格式：table 表格（默认）、json、csv、markdown、junit、html、xlsx（Excel，须重定向到文件）"),
+    ("validate", "format", "输出格式：table 表格（默认）、json 等"),
+    ("check", "output", "同时把报告写入文件，格式由扩展名决定（.txt .json .csv .md .xml .html .xlsx）；可重复给出"),
+    ("template", "output", "写入的文件，格式由扩展名决定（.xlsx 或 .csv；默认：CSV 输出到屏幕，加 --xlsx 时写 数据集名.xlsx）"),
+    ("", "view", "表格、markdown、html 的布局：list 每条结果一行（默认），matrix 分组为行、规则为列"),
+    ("", "explain", "列出不符合规则 RULE 或无法判断的记录（可重复）"),
+    ("", "show_failing", "每条规则最多列出 N 条这样的记录（仅 --explain 时最多 100 条）"),
+    ("", "fail_on", "哪些未达标结果使退出码为 1：error（默认，强制性指标）、warning（含提示性指标）、never（从不）"),
+    ("", "quiet", "标准输出不打印任何内容、不显示进度条，只看退出码（--output 的文件照常写入）"),
+    ("", "lang", "语言：zh 中文（默认），en 英文"),
+    ("template", "lang", "表头语言：zh 中文表头（默认），en 英文列名"),
+    ("man", "lang", "手册页的语言：zh 中文，en 英文（默认按 LANG 环境变量）"),
+    ("", "year", "多年度统计表检查哪一年（默认：最新一年）"),
+    ("", "encoding", "CSV 文件的编码（默认：逐个文件判断：有 BOM 按 BOM，否则 UTF-8，再否则 GB18030）"),
+    ("", "sheet", "工作簿未写 #工作表名 时读取的工作表（默认：第一个）"),
+    ("", "all_issues", "列出全部数据问题，而不只是前 20 条"),
+    ("", "all_rules", "在表格、markdown 和 html 中逐条列出未提供数据的规则（默认只写一行合计）"),
+    ("", "dataset", "数据集名（reformcheck rules 可查），如 delegates"),
+    ("", "xlsx", "生成 Excel 工作簿而不是 CSV"),
+    ("", "force", "即使文件已填写内容也覆盖（可能是已填好的名册，慎用）"),
+    ("", "shell", "补全脚本所用的 shell"),
+];
+
+/// A parse error in Chinese: clap's own messages are English only, so the
+/// common kinds are written here from the error's context; help and
+/// version requests pass through.
+pub fn error_text(err: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let get = |k: ContextKind| match err.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let arg = get(ContextKind::InvalidArg);
+    let value = get(ContextKind::InvalidValue);
+    let suggested = match get(ContextKind::SuggestedArg) {
+        s if s.is_empty() => match get(ContextKind::SuggestedSubcommand) {
+            s if s.is_empty() => String::new(),
+            s => format!("；是不是“{s}”？"),
+        },
+        s => format!("；是不是“{s}”？"),
+    };
+    let text = match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return None,
+        ErrorKind::UnknownArgument => format!("不认识的参数“{arg}”{suggested}"),
+        ErrorKind::InvalidSubcommand => format!(
+            "没有子命令“{}”{suggested}",
+            get(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::InvalidValue => {
+            let valid = get(ContextKind::ValidValue);
+            if value.is_empty() {
+                format!("参数 {arg} 缺少值")
+            } else {
+                format!("参数 {arg} 的值“{value}”无效，可用的值：{valid}{suggested}")
+            }
+        }
+        ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(err)
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            format!("参数 {arg} 的值“{value}”无效：{why}")
+        }
+        ErrorKind::MissingRequiredArgument => format!("缺少必需的参数：{arg}"),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "缺少子命令：check、rules、validate、template、completions 或 man".to_string()
+        }
+        ErrorKind::ArgumentConflict => {
+            format!("参数 {arg} 不能与 {} 同时使用", get(ContextKind::PriorArg))
+        }
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+            format!("参数 {arg} 的值个数不对")
+        }
+        ErrorKind::NoEquals => format!("参数 {arg} 要写成 {arg}=值"),
+        _ => format!("命令行参数有误：{}", err.kind()),
+    };
+    let usage = get(ContextKind::Usage)
+        .trim()
+        .trim_start_matches("Usage:")
+        .trim()
+        .to_string();
+    let usage = if usage.is_empty() {
+        String::new()
+    } else {
+        format!("\n\n用法：{usage}")
+    };
+    Some(format!("错误：{text}{usage}\n\n加 --help 查看帮助。\n"))
 }
 
 #[cfg(test)]
@@ -192,6 +417,43 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+        command(Lang::Zh).debug_assert();
+    }
+
+    /// Every argument of every subcommand has a Chinese help text.
+    #[test]
+    fn chinese_help_covers_every_argument() {
+        let cmd = command(Lang::Zh);
+        for sub in cmd.get_subcommands() {
+            assert!(
+                ZH_ABOUT.iter().any(|(n, _)| *n == sub.get_name()),
+                "{}",
+                sub.get_name()
+            );
+            for a in sub.get_arguments() {
+                let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+                assert!(
+                    help.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                    "{} --{}: {help}",
+                    sub.get_name(),
+                    a.get_id()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn lang_is_found_before_parsing() {
+        let args = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            lang_in_args(&args(&["r", "check", "--lang", "en"])),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            lang_in_args(&args(&["r", "check", "--lang=zh"])),
+            Some(Lang::Zh)
+        );
+        assert_eq!(lang_in_args(&args(&["r", "check", "x"])), None);
     }
 
     #[test]

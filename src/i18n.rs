@@ -13,8 +13,25 @@ pub fn set_lang(lang: Lang) {
     ENGLISH.store(lang == Lang::En, Ordering::Relaxed);
 }
 
+thread_local! {
+    /// A language for this thread only ([`with_lang`]).
+    static THREAD: std::cell::Cell<Option<Lang>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `f` with messages in `lang` on this thread only: unit tests run in
+/// parallel threads and must not change each other's language.
+pub fn with_lang<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+    let before = THREAD.with(|t| t.replace(Some(lang)));
+    let out = f();
+    THREAD.with(|t| t.set(before));
+    out
+}
+
 /// The language of errors and warnings (Chinese unless set otherwise).
 pub fn lang() -> Lang {
+    if let Some(lang) = THREAD.with(std::cell::Cell::get) {
+        return lang;
+    }
     if ENGLISH.load(Ordering::Relaxed) {
         Lang::En
     } else {

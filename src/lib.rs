@@ -59,6 +59,10 @@ pub struct Env {
     pub color: bool,
     /// Standard error is a terminal, where a progress bar may be drawn.
     pub progress: bool,
+    /// The language of help and the man page: `--lang`, else `LANG`.
+    pub help: Lang,
+    /// Standard output is a terminal (where an Excel report cannot go).
+    pub terminal: bool,
     /// The width table output on standard output must fit: `COLUMNS`, else
     /// the terminal's; `None` (no limit) for a pipe without `COLUMNS`.
     pub width: Option<usize>,
@@ -72,15 +76,15 @@ pub fn run(cli: Cli, env: Env, out: &mut dyn std::io::Write) -> Result<u8> {
     }
     match cli.command {
         Command::Check(args) => check(args, env, out),
-        Command::Rules(args) => rules(args, out),
+        Command::Rules(args) => rules(args, env.width, out),
         Command::Completions { shell } => {
             let mut text = Vec::new();
             clap_complete::generate(shell, &mut cli::Cli::command(), "reformcheck", &mut text);
             emit(out, &String::from_utf8_lossy(&text))?;
             Ok(0)
         }
-        Command::Man => {
-            emit(out, &man_page()?)?;
+        Command::Man { .. } => {
+            emit(out, &man_page(env.help)?)?;
             Ok(0)
         }
         Command::Validate(args) => validate::run(args, env, out),
@@ -95,15 +99,24 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
     let pack = config::load_pack(args.rules.as_deref(), &args.read)?;
     for id in &args.explain {
         if !pack.rules.iter().any(|r| &r.id == id) {
-            bail!(
-                "--explain {id}: no such rule; `reformcheck rules` lists them: {}",
-                pack.rules
-                    .iter()
-                    .map(|r| r.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+            let ids = pack
+                .rules
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            bail!(tr!(
+                "--explain {id}：没有这条规则；reformcheck rules 可列出全部规则：{ids}",
+                "--explain {id}: no such rule; `reformcheck rules` lists them: {ids}"
+            ));
         }
+    }
+    if args.format == report::Format::Xlsx && env.terminal && !args.quiet {
+        bail!(tr!(
+            "Excel 报告不能显示在屏幕上：请加 -o 报告.xlsx 写入文件（或重定向到文件）",
+            "an Excel report cannot be shown on the terminal: add -o report.xlsx (or redirect \
+             standard output to a file)"
+        ));
     }
     let bindings = input::bind(&args.inputs, &pack)?;
     // Every input is protected from the reports: data files, the pack.
@@ -139,8 +152,8 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
     };
     let mut files = Vec::with_capacity(outputs.len());
     for (path, format) in outputs {
-        let text = format.renderer().render(&report, &file_opts)?;
-        files.push((path, text.into_bytes()));
+        let bytes = format.renderer().render_bytes(&report, &file_opts)?;
+        files.push((path, bytes));
     }
     output::write_all(&files)?;
     if !args.quiet {
@@ -218,8 +231,8 @@ fn previous_inputs(args: &[String], pack: &pack::Pack) -> Result<Vec<engine::Pre
 /// The man page: one page that documents every subcommand and flag (a
 /// section per subcommand with its synopsis and options), rather than a page
 /// per subcommand that `man reformcheck` would not show.
-fn man_page() -> Result<String> {
-    let cmd = cli::Cli::command();
+fn man_page(lang: Lang) -> Result<String> {
+    let cmd = cli::command(lang);
     let top = clap_mangen::Man::new(cmd.clone());
     let mut page = Vec::new();
     top.render_title(&mut page)?;
@@ -250,7 +263,29 @@ fn man_page() -> Result<String> {
         page.extend_from_slice(part.as_bytes());
     }
     top.render_version_section(&mut page)?;
-    Ok(String::from_utf8_lossy(&page).into_owned())
+    let page = String::from_utf8_lossy(&page).into_owned();
+    if lang == Lang::En {
+        return Ok(page);
+    }
+    // clap_mangen writes its section titles in English.
+    Ok(page
+        .lines()
+        .map(|l| {
+            let l = match l {
+                ".SH NAME" => ".SH 名称",
+                ".SH SYNOPSIS" => ".SH 用法",
+                ".SS SYNOPSIS" => ".SS 用法",
+                ".SS ARGUMENTS" => ".SS 参数",
+                ".SH DESCRIPTION" => ".SH 说明",
+                ".SS DESCRIPTION" => ".SS 说明",
+                ".SH OPTIONS" => ".SH 选项",
+                ".SS OPTIONS" => ".SS 选项",
+                ".SH VERSION" => ".SH 版本",
+                other => other,
+            };
+            format!("{l}\n")
+        })
+        .collect())
 }
 
 /// Writes output; a closed pipe (`reformcheck … | head`) is not an error.
@@ -275,13 +310,16 @@ pub(crate) fn emit(out: &mut dyn std::io::Write, text: &str) -> Result<()> {
     )
 }
 
-fn rules(args: RulesArgs, out: &mut dyn std::io::Write) -> Result<u8> {
+fn rules(args: RulesArgs, width: Option<usize>, out: &mut dyn std::io::Write) -> Result<u8> {
     let pack = pack::Pack::load(args.rules.as_deref())?;
     let zh = args.lang == Lang::Zh;
     let mut table = Table::new();
     table.load_style(UTF8_FULL_CONDENSED);
     table.set_content_arrangement(ContentArrangement::Dynamic);
     table.force_no_tty();
+    if let Some(w) = width.and_then(|w| u16::try_from(w).ok()) {
+        table.set_width(w);
+    }
     table.set_header(if zh {
         ["规则", "条款", "指标", "目标", "数据集", "期限", "级别"]
     } else {
@@ -305,6 +343,6 @@ fn rules(args: RulesArgs, out: &mut dyn std::io::Write) -> Result<u8> {
         pack.title.get(args.lang),
         pack.document
     );
-    emit(out, &text)?;
+    emit(out, &report::width::fit(&text, width))?;
     Ok(0)
 }

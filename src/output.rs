@@ -163,14 +163,24 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
     clean_up_on_signal();
     let mut staged = Vec::with_capacity(files.len());
-    for (path, _) in files {
-        staged.push(stage(path)?);
-    }
-    for ((path, bytes), tmp) in files.iter().zip(&mut staged) {
-        tmp.write_all(bytes)
-            .and_then(|()| keep_mode(path, tmp.as_file()))
-            .and_then(|()| tmp.as_file().sync_all())
-            .map_err(|e| cannot_write(path, &e))?;
+    let written = (|| {
+        for (path, _) in files {
+            staged.push(stage(path)?);
+        }
+        for ((path, bytes), tmp) in files.iter().zip(&mut staged) {
+            tmp.write_all(bytes)
+                .and_then(|()| keep_mode(path, tmp.as_file()))
+                .and_then(|()| tmp.as_file().sync_all())
+                .map_err(|e| cannot_write(path, &e))?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = written {
+        // Dropping a staged file deletes it; nothing is left to clean up.
+        for tmp in &staged {
+            pending(tmp.path(), false);
+        }
+        return Err(e);
     }
     pause_for_tests();
     for ((path, _), tmp) in files.iter().zip(staged) {
@@ -298,6 +308,24 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["r.json"]);
-        assert!(PENDING.lock().unwrap().is_empty());
+        assert!(!PENDING
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|p| p.starts_with(dir.path())));
+    }
+
+    #[test]
+    fn a_failed_set_writes_nothing_and_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.json");
+        let b = dir.path().join("missing").join("b.json");
+        assert!(write_all(&[(a.clone(), b"a".to_vec()), (b, b"b".to_vec())]).is_err());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        assert!(!PENDING
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|p| p.starts_with(dir.path())));
     }
 }

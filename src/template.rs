@@ -8,7 +8,7 @@ use crate::cli::TemplateArgs;
 use crate::pack::schema::ColumnType;
 use crate::pack::{Column, Dataset, Pack};
 use crate::{tr, Lang};
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use std::path::{Path, PathBuf};
 
 pub fn run(args: TemplateArgs, out: &mut dyn std::io::Write) -> Result<u8> {
@@ -206,7 +206,12 @@ fn xlsx_bytes(dataset: &Dataset, lang: Lang) -> Result<Vec<u8>> {
     let text = Format::new().set_num_format("@");
     for (i, c) in dataset.columns.iter().enumerate() {
         let (h, e) = (header(c, lang), example(c));
-        let col = u16::try_from(i).context("too many columns for a worksheet")?;
+        let col = u16::try_from(i).map_err(|_| {
+            anyhow!(tr!(
+                "列数超过工作表的上限",
+                "too many columns for a worksheet"
+            ))
+        })?;
         let as_text = matches!(c.kind, ColumnType::IdNumber | ColumnType::Date);
         if as_text {
             ws.set_column_format(col, &text)?;

@@ -76,10 +76,11 @@ pub fn run(args: ValidateArgs, env: Env, out: &mut dyn std::io::Write) -> Result
         // Duplicates come last; the file's issues are listed in line order.
         found[first_issue..].sort_by_key(|i| i.line);
         if rows == 0 {
-            bail!(
+            bail!(crate::tr!(
+                "{}：只有表头没有数据，请给出至少有一行数据的文件",
                 "{}: no rows: the file has a header but no data; give a file with at least one row",
                 reader.file
-            );
+            ));
         }
         files.push(FileReport {
             dataset: dataset.name.clone(),
@@ -102,7 +103,10 @@ pub fn run(args: ValidateArgs, env: Env, out: &mut dyn std::io::Write) -> Result
             };
             serde_json::to_string_pretty(&doc)? + "\n"
         }
-        _ => table(&files, &found, args.lang, args.all_issues)?,
+        _ => crate::report::width::fit(
+            &table(&files, &found, args.lang, args.all_issues)?,
+            env.width,
+        ),
     };
     crate::emit(out, &text)?;
     Ok(u8::from(!found.is_empty()))

@@ -559,7 +559,7 @@ fn broken_yaml_names_the_line() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(&dir, "pack.yaml", "plan:\n  id: x\n  title: [unclosed\n");
     reformcheck()
-        .args(["rules", "--rules", &f])
+        .args(["rules", "--rules", &f, "--lang", "en"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("invalid rule pack"))
@@ -620,7 +620,7 @@ fn unreadable_target_names_rule_and_place() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(&dir, "pack.yaml", &pack_with_rule("", "大约七成"));
     reformcheck()
-        .args(["rules", "--rules", &f])
+        .args(["rules", "--rules", &f, "--lang", "en"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("pack.yaml:16:"))
@@ -634,7 +634,7 @@ fn unknown_column_and_duplicate_id_are_rejected() {
     let text = pack_with_rule("", "\">= 70%\"").replace("flag: ok", "flag: qualified");
     let f = write(&dir, "pack.yaml", &text);
     reformcheck()
-        .args(["rules", "--rules", &f])
+        .args(["rules", "--rules", &f, "--lang", "en"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
@@ -643,7 +643,7 @@ fn unknown_column_and_duplicate_id_are_rejected() {
     let rule = "  - id: people.ok\n    clause: 一\n    title: {zh: 重复}\n    quote: 合格\n    dataset: people\n    measure: {share: {flag: ok}}\n    target: 全部\n";
     let f = write(&dir, "dup.yaml", &pack_with_rule(rule, "\">= 70%\""));
     reformcheck()
-        .args(["rules", "--rules", &f])
+        .args(["rules", "--rules", &f, "--lang", "en"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("dup.yaml:17:"))
@@ -656,7 +656,7 @@ fn duplicate_yaml_keys_are_rejected() {
     let text = pack_with_rule("    target: 全部\n", "\">= 70%\"");
     let f = write(&dir, "pack.yaml", &text);
     reformcheck()
-        .args(["rules", "--rules", &f])
+        .args(["rules", "--rules", &f, "--lang", "en"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("invalid rule pack"))
@@ -698,12 +698,12 @@ fn invalid_utf8_names_line_and_offset() {
 #[test]
 fn bad_arguments_exit_2() {
     reformcheck()
-        .args(["check", "nosuchfile.csv"])
+        .args(["check", "nosuchfile.csv", "--lang", "en"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no such file"));
     reformcheck()
-        .args(["check", "--lang", "en", "people=x.csv"])
+        .args(["check", "people=x.csv", "--lang", "en"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("unknown dataset `people`"));
@@ -713,6 +713,8 @@ fn bad_arguments_exit_2() {
             "examples/taizhou-2017/delegates.csv",
             "--as-of",
             "2026-02-30",
+            "--lang",
+            "en",
         ])
         .assert()
         .code(2)
@@ -720,13 +722,13 @@ fn bad_arguments_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(&dir, "名单.csv", "姓名\n张三\n");
     reformcheck()
-        .args(["check", "--lang", "en", &f])
+        .args(["check", &f, "--lang", "en"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("cannot tell which dataset"));
     let named = format!("delegates={f}");
     reformcheck()
-        .args(["check", &named, "--format", "json"])
+        .args(["check", &named, "--format", "json", "--lang", "en"])
         .assert()
         .code(1); // its columns are missing: not checked (issue 10.3)
 }

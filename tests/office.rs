@@ -670,7 +670,7 @@ fn an_unknown_unit_in_a_header_is_an_error() {
         "districts.csv",
         "市（区）,年度,常住人口（千人）\n甲区,2024,500\n".as_bytes(),
     );
-    let (code, _, err) = run(&["check", "--lang", "en", &path]);
+    let (code, _, err) = run(&["check", &path, "--lang", "en"]);
     assert_eq!(code, 2);
     assert_eq!(
         err,
@@ -877,7 +877,7 @@ fn broken_and_empty_workbooks_are_errors_not_panics() {
     let mut book = Workbook::new();
     book.add_worksheet();
     book.save(&empty).unwrap();
-    let (code, _, err) = run(&["check", "--lang", "en", empty.to_str().unwrap()]);
+    let (code, _, err) = run(&["check", empty.to_str().unwrap(), "--lang", "en"]);
     assert_eq!(code, 2);
     assert!(
         err.contains("the file is empty: it needs a header row and at least one data row"),

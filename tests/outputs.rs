@@ -135,8 +135,9 @@ fn an_interrupted_run_leaves_no_temporary_file() {
             assert!(start.elapsed().as_secs() < 20, "no temporary file appeared");
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
-        let killed = std::process::Command::new("kill")
-            .args([&format!("-{signal}"), &child.id().to_string()])
+        // The shell's own `kill`: no procps needed.
+        let killed = std::process::Command::new("sh")
+            .args(["-c", &format!("kill -{signal} {}", child.id())])
             .status()
             .unwrap();
         assert!(killed.success());

@@ -185,7 +185,7 @@ fn explain_in_the_table() {
 
 #[test]
 fn explain_an_unknown_rule_is_an_error() {
-    let (code, _, err) = check(&[EXAMPLES, "--explain", "delegates.nope"]);
+    let (code, _, err) = check(&[EXAMPLES, "--explain", "delegates.nope", "--lang", "en"]);
     assert_eq!(code, 2);
     assert!(
         err.contains("--explain delegates.nope: no such rule"),
@@ -420,7 +420,7 @@ fn quiet_prints_nothing_but_writes_outputs() {
     let written: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert_eq!(written, json);
     // Errors still say what is wrong.
-    let (code, out, err) = check(&["nope.csv", "--quiet"]);
+    let (code, out, err) = check(&["nope.csv", "--quiet", "--lang", "en"]);
     assert_eq!((code, out.as_str()), (2, ""));
     assert!(err.contains("nope.csv: no such file or directory"), "{err}");
 }
@@ -504,20 +504,35 @@ fn output_refuses_inputs_and_unknown_extensions() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(examples("delegates.csv")).unwrap();
     let input = write(&dir, "delegates.csv", &text);
-    let (code, _, err) = check(&[&input, "--output", &input]);
+    let (code, _, err) = check(&[&input, "--output", &input, "--lang", "en"]);
     assert_eq!(code, 2);
-    assert!(err.contains("这是输入文件"), "{err}");
+    assert!(err.contains("this is an input file"), "{err}");
     assert_eq!(std::fs::read_to_string(&input).unwrap(), text, "untouched");
     // The input bound through its directory, written another way.
     let other = format!("{}/./delegates.csv", dir.path().display());
-    let (code, _, _) = check(&[&dir.path().display().to_string(), "-o", &other]);
+    let (code, _, _) = check(&[
+        &dir.path().display().to_string(),
+        "-o",
+        &other,
+        "--lang",
+        "en",
+    ]);
     assert_eq!(code, 2);
-    let (code, _, err) = check(&[&input, "--output", "report.pdf"]);
+    let (code, _, err) = check(&[&input, "--output", "report.pdf", "--lang", "en"]);
     assert_eq!(code, 2);
-    assert!(err.contains("无法从扩展名判断格式"), "{err}");
-    let (code, _, err) = check(&[&input, "--output", "/nonexistent-dir/r.json"]);
+    assert!(
+        err.contains("cannot tell the format from the extension"),
+        "{err}"
+    );
+    let (code, _, err) = check(&[
+        &input,
+        "--output",
+        "/nonexistent-dir/r.json",
+        "--lang",
+        "en",
+    ]);
     assert_eq!(code, 2);
-    assert!(err.contains("所在文件夹不存在"), "{err}");
+    assert!(err.contains("the directory does not exist"), "{err}");
 }
 
 // ---- completions and man page ----

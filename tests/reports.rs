@@ -47,7 +47,19 @@ fn a_rule_skipped_for_a_missing_column_is_not_checked_and_exits_1() {
         "never",
     ]);
     assert_eq!(code, 0);
-    assert!(out.contains("未检查"), "{out}");
+    assert!(out.contains("未检查 ┆"), "{out}");
+    assert!(out.contains("跳过 23（其中未检查 1）"), "{out}");
+    // JUnit: a failure, for dashboards that do not read the exit code.
+    let (_, junit, _) = run(&[
+        "check",
+        &roster,
+        "--as-of",
+        "2025-01-01",
+        "--format",
+        "junit",
+    ]);
+    assert!(junit.contains(r#"<failure type="not_checked""#), "{junit}");
+    assert!(junit.contains(r#"failures="1""#), "{junit}");
 }
 
 #[test]
@@ -236,7 +248,200 @@ fn the_table_fits_the_terminal() {
             assert!(text.contains("206/300"), "{text}");
         }
     }
+    // `rules` and `validate` fit too.
+    for args in [
+        &["rules"][..],
+        &[
+            "validate",
+            "examples/taizhou-2017",
+            "--as-of",
+            "2026-11-28",
+            "--all-issues",
+        ][..],
+    ] {
+        let out = common::reformcheck()
+            .env("COLUMNS", "60")
+            .args(args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(widest(&text) <= 60, "{args:?}:\n{text}");
+    }
     // Without COLUMNS a pipe is not limited: the full table, as before.
     let (_, wide, _) = run(&["check", "examples/taizhou-2017", "--as-of", "2026-11-28"]);
     assert!(widest(&wide) > 100);
+}
+
+/// The cells of one sheet as text (numbers as Excel shows them).
+fn sheet(path: &std::path::Path, name: &str) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(path).unwrap();
+    let range = book.worksheet_range(name).unwrap();
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn the_excel_report_has_results_issues_and_explained_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("报告.xlsx");
+    let (code, _, err) = run(&[
+        "check",
+        "examples/taizhou-2017",
+        "--as-of",
+        "2026-11-28",
+        "--explain",
+        "delegates.frontline",
+        "-q",
+        "-o",
+        book.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    {
+        use calamine::Reader;
+        let b = calamine::open_workbook_auto(&book).unwrap();
+        assert_eq!(
+            b.sheet_names(),
+            ["检查结果", "数据问题", "delegates.frontline"]
+        );
+    }
+    // Results: the CSV report's columns and rows, in clause order.
+    let results = sheet(&book, "检查结果");
+    let (_, csv, _) = run(&[
+        "check",
+        "examples/taizhou-2017",
+        "--as-of",
+        "2026-11-28",
+        "--format",
+        "csv",
+    ]);
+    let csv_rows: Vec<Vec<String>> = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.trim_start_matches('\u{feff}').as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    assert_eq!(results[0], csv_rows[0], "same header");
+    assert_eq!(results.len(), csv_rows.len(), "one row per result");
+    let frontline = results
+        .iter()
+        .find(|r| r[0] == "delegates.frontline")
+        .unwrap();
+    let csv_frontline = csv_rows
+        .iter()
+        .find(|r| r[0] == "delegates.frontline")
+        .unwrap();
+    assert_eq!(frontline[..16], csv_frontline[..16]);
+    assert_eq!(frontline[7], "fail");
+    assert_eq!(frontline[12], "206");
+    let clauses: Vec<&str> = results[1..].iter().map(|r| r[1].as_str()).collect();
+    let first_four = clauses.iter().position(|c| *c == "四(一)").unwrap();
+    let last_three = clauses.iter().rposition(|c| *c == "三(一)").unwrap();
+    let first_seven = clauses.iter().position(|c| c.starts_with('七')).unwrap();
+    let last_nine = clauses.iter().rposition(|c| c.starts_with('九')).unwrap();
+    assert!(last_three < first_four && first_four < first_seven && first_seven < last_nine);
+    assert_eq!(clauses[0], "三(一)");
+    // Data issues, with their lines.
+    let issues = sheet(&book, "数据问题");
+    assert_eq!(issues.len(), 6);
+    assert_eq!(
+        issues[1][..4],
+        [
+            "delegates",
+            "examples/taizhou-2017/delegates.csv",
+            "258",
+            "出生日期"
+        ]
+    );
+    // The rows behind delegates.frontline.
+    let rows = sheet(&book, "delegates.frontline");
+    assert_eq!(rows[0], ["分组", "文件", "行", "名称", "判定", "依据"]);
+    assert_eq!(rows.len(), 1 + 94, "every row --explain lists");
+    assert_eq!(rows[1][2], "6");
+    assert_eq!(rows[1][3], "陈岚涛");
+    // Statuses are coloured: the fills of pass and fail are in the styles.
+    let styles = {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&book).unwrap()).unwrap();
+        let mut xml = String::new();
+        zip.by_name("xl/styles.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        xml
+    };
+    assert!(
+        styles.contains("FFD1F0D9") && styles.contains("FFFFD7D5"),
+        "{styles}"
+    );
+    // To a pipe with --format xlsx: the same kind of workbook.
+    let out = common::reformcheck()
+        .args([
+            "check",
+            "examples/taizhou-2017",
+            "--as-of",
+            "2026-11-28",
+            "--format",
+            "xlsx",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.starts_with(b"PK"));
+}
+
+/// The Chinese guide's quick start shows exactly what the command prints.
+#[test]
+fn the_chinese_guide_shows_the_real_output() {
+    let guide = std::fs::read_to_string("README.zh-CN.md").unwrap();
+    let command = "reformcheck check examples/taizhou-2017/delegates.csv --as-of 2026-11-28";
+    let after = &guide[guide.find(command).expect("the command is in the guide")..];
+    let start = after.find("```text\n").unwrap() + "```text\n".len();
+    let shown = &after[start..start + after[start..].find("```").unwrap()];
+    let (code, out, _) = run(&[
+        "check",
+        "examples/taizhou-2017/delegates.csv",
+        "--as-of",
+        "2026-11-28",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(shown, out);
+    // The README keeps CI's test command and the pinned quick start.
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    assert!(
+        readme.contains("cargo run --release -- check examples/taizhou-2017 --as-of 2026-11-28")
+    );
+    assert!(readme.contains("\ncargo test "));
+    assert!(readme.contains("README.zh-CN.md"));
+    assert!(std::path::Path::new("docs/report-screenshot.png").is_file());
+}
+
+/// An Excel report is not shown on a terminal: the run says to write a file.
+#[test]
+fn an_excel_report_needs_a_file_on_a_terminal() {
+    use clap::Parser;
+    let cli = reformcheck::cli::Cli::try_parse_from([
+        "reformcheck",
+        "check",
+        "examples/taizhou-2017",
+        "--format",
+        "xlsx",
+    ])
+    .unwrap();
+    let env = reformcheck::Env {
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+        color: false,
+        progress: false,
+        help: reformcheck::Lang::Zh,
+        terminal: true,
+        width: Some(80),
+    };
+    let mut out = Vec::new();
+    let err = reformcheck::run(cli, env, &mut out)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("-o 报告.xlsx"), "{err}");
+    assert!(out.is_empty());
 }

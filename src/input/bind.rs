@@ -151,7 +151,11 @@ pub fn bind(args: &[String], pack: &Pack) -> Result<Vec<Binding>> {
                     );
                     d
                 }
-                None => bail!("{}: no such file or directory", path.display()),
+                None => bail!(crate::tr!(
+                    "{}：找不到这个文件或文件夹，请检查文件名和路径",
+                    "{}: no such file or directory",
+                    path.display()
+                )),
             };
             add(
                 Binding {

@@ -286,14 +286,20 @@ impl Pack {
         match path {
             None => Pack::embedded(),
             Some(p) => {
-                let bytes = std::fs::read(p)
-                    .map_err(|e| anyhow!("cannot read rule pack {}: {e}", p.display()))?;
+                let bytes = std::fs::read(p).map_err(|e| {
+                    anyhow!(crate::tr!(
+                        "无法读取规则包 {}：{e}，请检查文件名和路径",
+                        "cannot read rule pack {}: {e}; check the file name and path",
+                        p.display()
+                    ))
+                })?;
                 let text = String::from_utf8(bytes).map_err(|e| {
-                    anyhow!(
+                    anyhow!(crate::tr!(
+                        "规则包 {} 不是 UTF-8 编码（第一个错误字节在第 {} 字节处）：请另存为 UTF-8",
                         "rule pack {} is not UTF-8 (first bad byte at offset {}): save it as UTF-8",
                         p.display(),
                         e.utf8_error().valid_up_to()
-                    )
+                    ))
                 })?;
                 Pack::parse(&text, &p.display().to_string())
             }
@@ -312,10 +318,13 @@ impl Pack {
         budget.max_documents = 1;
         let options = serde_saphyr::options! { budget: Some(budget) };
         let file: PackFile = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-            anyhow!(
+            let detail = e.to_string().replace("<input>", name);
+            anyhow!(crate::tr!(
+                "规则包 {name} 不是有效的 YAML，请按下面指出的行列修改（YAML 解析器的说明）：\n{}",
                 "invalid rule pack {name}:\n{}",
-                e.to_string().replace("<input>", name)
-            )
+                // The parser's own "error:" would read as a second error.
+                detail.strip_prefix("error: ").unwrap_or(&detail)
+            ))
         })?;
         Compiler { name }.compile(file)
     }
@@ -338,14 +347,25 @@ struct Located {
 
 impl Compiler<'_> {
     fn err(&self, e: Located) -> anyhow::Error {
-        let rule = e.rule.map(|r| format!(" rule `{r}`:")).unwrap_or_default();
-        anyhow!(
-            "invalid rule pack {}:{}:{}:{rule} {}",
-            self.name,
-            e.at.line(),
-            e.at.column(),
-            e.message
-        )
+        let (line, column) = (e.at.line(), e.at.column());
+        match crate::i18n::lang() {
+            crate::Lang::Zh => {
+                let rule = e.rule.map(|r| format!("规则“{r}”：")).unwrap_or_default();
+                anyhow!(
+                    "规则包 {}:{line}:{column}（第 {line} 行第 {column} 列）有误：{rule}{}",
+                    self.name,
+                    e.message
+                )
+            }
+            crate::Lang::En => {
+                let rule = e.rule.map(|r| format!(" rule `{r}`:")).unwrap_or_default();
+                anyhow!(
+                    "invalid rule pack {}:{line}:{column}:{rule} {}",
+                    self.name,
+                    e.message
+                )
+            }
+        }
     }
 
     fn compile(&self, file: PackFile) -> Result<Pack> {
@@ -355,7 +375,11 @@ impl Compiler<'_> {
                 self.err(Located {
                     at: d.referenced,
                     rule: None,
-                    message: format!("plan date `{}` is not a date like 2017-03-24", d.value),
+                    message: crate::tr!(
+                        "方案日期“{}”不是 2017-03-24 这样的日期",
+                        "plan date `{}` is not a date like 2017-03-24",
+                        d.value
+                    ),
                 })
             })?),
         };
@@ -371,7 +395,10 @@ impl Compiler<'_> {
                 return Err(self.err(Located {
                     at: def.id.referenced,
                     rule: Some(rule.id),
-                    message: "this rule id is used twice; ids must be unique".into(),
+                    message: crate::tr!(
+                        "规则编号重复，每条规则的编号必须唯一",
+                        "this rule id is used twice; ids must be unique"
+                    ),
                 }));
             }
             rules.push(rule);
@@ -407,7 +434,8 @@ impl Compiler<'_> {
                 self.err(Located {
                     at: n.referenced,
                     rule: None,
-                    message: format!(
+                    message: crate::tr!(
+                        "数据集“{name}”没有列“{}”（已有的列：{}）",
                         "dataset `{name}` has no column `{}` (columns: {})",
                         n.value,
                         join(&names)
@@ -421,63 +449,75 @@ impl Compiler<'_> {
                 self.err(Located {
                     at: n.referenced,
                     rule: None,
-                    message: format!("dataset `{name}`, column `{col}`: {message}"),
+                    message: crate::tr!(
+                        "数据集“{name}”的列“{col}”：{message}",
+                        "dataset `{name}`, column `{col}`: {message}"
+                    ),
                 })
             };
-            let derive =
-                match &c.derive {
-                    None => None,
-                    Some(d) => {
-                        let from = find(&d.from)?;
-                        let source = def.columns[from].kind;
-                        let lists = !d.when_true.is_empty() || !d.when_false.is_empty();
-                        match (c.kind, source) {
-                            (ColumnType::Bool, ColumnType::Text) => {}
-                            (ColumnType::Date, ColumnType::IdNumber) if !lists => {}
-                            (ColumnType::Date, ColumnType::IdNumber) => return Err(at(
+            let derive = match &c.derive {
+                None => None,
+                Some(d) => {
+                    let from = find(&d.from)?;
+                    let source = def.columns[from].kind;
+                    let lists = !d.when_true.is_empty() || !d.when_false.is_empty();
+                    match (c.kind, source) {
+                        (ColumnType::Bool, ColumnType::Text) => {}
+                        (ColumnType::Date, ColumnType::IdNumber) if !lists => {}
+                        (ColumnType::Date, ColumnType::IdNumber) => {
+                            return Err(at(
                                 &d.from,
-                                "a date derived from an ID number takes no when_true/when_false"
-                                    .into(),
-                            )),
-                            _ => {
-                                return Err(at(
-                                    &d.from,
-                                    format!(
-                                        "cannot derive a {} column from `{}` ({}): a bool derives \
-                                     from a text column, a date from an id_number column",
-                                        type_name(c.kind),
-                                        d.from.value,
-                                        type_name(source)
-                                    ),
-                                ))
-                            }
+                                crate::tr!(
+                                    "由身份证号推出的日期不能写 when_true/when_false",
+                                    "a date derived from an ID number takes no when_true/when_false"
+                                ),
+                            ))
                         }
-                        Some(Derive {
-                            from,
-                            when_true: d
-                                .when_true
-                                .iter()
-                                .map(|v| crate::num::halfwidth(v))
-                                .collect(),
-                            when_false: d
-                                .when_false
-                                .iter()
-                                .map(|v| crate::num::halfwidth(v))
-                                .collect(),
-                        })
+                        _ => {
+                            return Err(at(
+                                &d.from,
+                                crate::tr!(
+                                    "不能从“{1}”（{2}）推出 {0} 列：bool 列由 text 列推出，\
+                                         date 列由 id_number 列推出",
+                                    "cannot derive a {0} column from `{1}` ({2}): a bool derives \
+                                         from a text column, a date from an id_number column",
+                                    type_name(c.kind),
+                                    d.from.value,
+                                    type_name(source)
+                                ),
+                            ))
+                        }
                     }
-                };
+                    Some(Derive {
+                        from,
+                        when_true: d
+                            .when_true
+                            .iter()
+                            .map(|v| crate::num::halfwidth(v))
+                            .collect(),
+                        when_false: d
+                            .when_false
+                            .iter()
+                            .map(|v| crate::num::halfwidth(v))
+                            .collect(),
+                    })
+                }
+            };
             let mut units = Vec::new();
             if let Some(u) = &c.units {
                 let fail = |message: String| {
                     self.err(Located {
                         at: u.referenced,
                         rule: None,
-                        message: format!("dataset `{name}`, column `{col}`: {message}"),
+                        message: crate::tr!(
+                            "数据集“{name}”的列“{col}”：{message}",
+                            "dataset `{name}`, column `{col}`: {message}"
+                        ),
                     })
                 };
                 if !matches!(c.kind, ColumnType::Int | ColumnType::Number) {
-                    return Err(fail(format!(
+                    return Err(fail(crate::tr!(
+                        "`units` 只能用于 int 和 number 列，不能用于 {}",
                         "`units` applies to int and number columns, not {}",
                         type_name(c.kind)
                     )));
@@ -486,7 +526,8 @@ impl Compiler<'_> {
                     let f = crate::num::parse_number(factor)
                         .filter(|f| f > &crate::num::int(0))
                         .ok_or_else(|| {
-                            fail(format!(
+                            fail(crate::tr!(
+                                "单位“{unit}”：倍数“{factor}”不是正数",
                                 "unit `{unit}`: factor `{factor}` is not a positive number"
                             ))
                         })?;
@@ -500,7 +541,8 @@ impl Compiler<'_> {
                     if def.columns[i].kind != ColumnType::Date {
                         return Err(at(
                             v,
-                            format!(
+                            crate::tr!(
+                                "`valid_until` 必须是日期列，“{}”不是",
                                 "`valid_until` must name a date column; `{}` is not",
                                 v.value
                             ),
@@ -517,7 +559,8 @@ impl Compiler<'_> {
                     if !numeric(c.kind) || !numeric(def.columns[i].kind) {
                         return Err(at(
                             m,
-                            format!(
+                            crate::tr!(
+                                "`at_most` 比较数值，“{col}”和“{}”都必须是数值列",
                                 "`at_most` compares numbers; `{col}` and `{}` must both be numeric",
                                 m.value
                             ),
@@ -600,7 +643,8 @@ impl Compiler<'_> {
                 let known: Vec<&String> = datasets.iter().map(|d| &d.name).collect();
                 fail(
                     def.dataset.referenced,
-                    format!(
+                    crate::tr!(
+                        "没有数据集“{}”（已有的数据集：{}）",
                         "unknown dataset `{}` (datasets: {})",
                         def.dataset.value,
                         join(&known)
@@ -710,7 +754,10 @@ impl Compiler<'_> {
         if def.total && def.group_by.is_none() {
             return Err(fail(
                 def.id.referenced,
-                "`total: true` needs `group_by`".into(),
+                crate::tr!(
+                    "`total: true` 需要同时写 `group_by`",
+                    "`total: true` needs `group_by`"
+                ),
             ));
         }
         Ok(Rule {
@@ -819,8 +866,9 @@ impl RuleCx<'_> {
                 let names: Vec<&String> = self.ds.columns.iter().map(|c| &c.name).collect();
                 self.fail(
                     n.referenced,
-                    format!(
-                        "unknown column `{}` in dataset `{}` (columns: {})",
+                    crate::tr!(
+                        "数据集“{1}”中没有列“{0}”（已有的列：{2}）",
+                        "unknown column `{0}` in dataset `{1}` (columns: {2})",
                         n.value,
                         self.ds.name,
                         join(&names)
@@ -830,7 +878,8 @@ impl RuleCx<'_> {
         if !types.contains(&col.kind) {
             return Err(self.fail(
                 n.referenced,
-                format!(
+                crate::tr!(
+                    "列“{}”是 {} 类型，这个计量方式或条件不能使用",
                     "column `{}` is of type {}, which this measure or condition cannot use",
                     n.value,
                     type_name(col.kind)
@@ -870,7 +919,11 @@ impl RuleCx<'_> {
                     .ok_or_else(|| {
                         self.fail(
                             date.referenced,
-                            format!("`{}` is not a date like 1972-07-01", date.value),
+                            crate::tr!(
+                                "“{}”不是 1972-07-01 这样的日期",
+                                "`{}` is not a date like 1972-07-01",
+                                date.value
+                            ),
                         )
                     })?,
             },
@@ -1105,7 +1158,9 @@ mod tests {
 
     fn pack_error(x: &str, unique: &str, measure: &str) -> String {
         let text = pack_with_column(x, unique, measure);
-        format!("{:#}", Pack::parse(&text, "t.yaml").unwrap_err())
+        crate::i18n::with_lang(crate::Lang::En, || {
+            format!("{:#}", Pack::parse(&text, "t.yaml").unwrap_err())
+        })
     }
 
     #[test]

@@ -27,19 +27,16 @@ pub fn xml_safe(text: &str) -> String {
 }
 
 fn counts(results: &[&RuleResult]) -> [(&'static str, String); 4] {
-    let n = |f: &dyn Fn(Status) -> bool| results.iter().filter(|r| f(r.status)).count();
+    let failures = results.iter().filter(|r| failed(r)).count();
+    let skipped = results
+        .iter()
+        .filter(|r| !failed(r) && r.status != Status::Pass)
+        .count();
     [
         ("tests", results.len().to_string()),
-        (
-            "failures",
-            n(&|s| matches!(s, Status::Fail | Status::Indeterminate)).to_string(),
-        ),
+        ("failures", failures.to_string()),
         ("errors", "0".to_string()),
-        (
-            "skipped",
-            n(&|s| matches!(s, Status::Pending | Status::Skipped | Status::NotApplicable))
-                .to_string(),
-        ),
+        ("skipped", skipped.to_string()),
     ]
 }
 
@@ -130,15 +127,21 @@ fn testcase<W: io::Write>(w: &mut Writer<W>, r: &RuleResult, lang: Lang) -> io::
         ])
         .write_inner_content(|w| {
             match r.status {
-                Status::Fail | Status::Indeterminate => {
+                _ if failed(r) => {
+                    let kind = if r.not_checked() {
+                        "not_checked"
+                    } else {
+                        r.status.as_str()
+                    };
                     w.create_element("failure")
-                        .with_attributes([
-                            ("type", r.status.as_str()),
-                            ("message", message.as_str()),
-                        ])
+                        .with_attributes([("type", kind), ("message", message.as_str())])
                         .write_text_content(BytesText::new(&detail))?;
                 }
-                Status::Pending | Status::Skipped | Status::NotApplicable => {
+                Status::Fail
+                | Status::Indeterminate
+                | Status::Pending
+                | Status::Skipped
+                | Status::NotApplicable => {
                     let why = match (&r.reason, r.status) {
                         (Some(why), _) => why.text(lang, &r.dataset),
                         (None, _) => message.clone(),
@@ -149,13 +152,19 @@ fn testcase<W: io::Write>(w: &mut Writer<W>, r: &RuleResult, lang: Lang) -> io::
                 }
                 Status::Pass => {}
             }
-            if !matches!(r.status, Status::Fail | Status::Indeterminate) {
+            if !failed(r) {
                 w.create_element("system-out")
                     .write_text_content(BytesText::new(&detail))?;
             }
             Ok(())
         })?;
     Ok(())
+}
+
+/// A failure for CI dashboards: fail, indeterminate, or not checked
+/// although the data were given (a missing column; exit 1 too).
+fn failed(r: &RuleResult) -> bool {
+    matches!(r.status, Status::Fail | Status::Indeterminate) || r.not_checked()
 }
 
 impl Render for Junit {

@@ -12,6 +12,7 @@ mod markdown;
 mod matrix;
 mod table;
 pub mod width;
+mod xlsx;
 
 pub use matrix::{matrices, Matrix};
 
@@ -518,6 +519,8 @@ pub enum Format {
     Junit,
     /// One self-contained HTML file, printable on A4.
     Html,
+    /// An Excel workbook: results, data issues, --explain rows (to a file or a pipe).
+    Xlsx,
 }
 
 /// How results are laid out in table, markdown and html.
@@ -550,6 +553,11 @@ pub struct RenderOptions {
 pub trait Render {
     fn render(&self, report: &Report, opts: &RenderOptions) -> anyhow::Result<String>;
 
+    /// The report as file contents: the text, or a binary format's bytes.
+    fn render_bytes(&self, report: &Report, opts: &RenderOptions) -> anyhow::Result<Vec<u8>> {
+        Ok(self.render(report, opts)?.into_bytes())
+    }
+
     /// Writes the report to `out`. A renderer that can stream overrides
     /// this, so that a long report is never held whole in memory.
     fn write(
@@ -558,7 +566,7 @@ pub trait Render {
         opts: &RenderOptions,
         out: &mut dyn std::io::Write,
     ) -> anyhow::Result<()> {
-        out.write_all(self.render(report, opts)?.as_bytes())?;
+        out.write_all(&self.render_bytes(report, opts)?)?;
         out.flush()?;
         Ok(())
     }
@@ -573,6 +581,7 @@ impl Format {
             Format::Markdown => Box::new(markdown::Markdown),
             Format::Junit => Box::new(junit::Junit),
             Format::Html => Box::new(html::Html),
+            Format::Xlsx => Box::new(xlsx::Xlsx),
         }
     }
 
@@ -586,12 +595,14 @@ impl Format {
             "md" | "markdown" => Format::Markdown,
             "xml" => Format::Junit,
             "html" | "htm" => Format::Html,
+            "xlsx" => Format::Xlsx,
             _ => return None,
         })
     }
 
     /// The extensions [`Format::from_path`] knows, for error messages.
-    pub const EXTENSIONS: &'static str = ".txt (table), .json, .csv, .md, .xml (junit), .html";
+    pub const EXTENSIONS: &'static str =
+        ".txt (table), .json, .csv, .md, .xml (junit), .html, .xlsx";
 }
 
 /// The group column's text: the group, "全市合计" for the pooled total, or empty.

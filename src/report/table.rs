@@ -46,10 +46,15 @@ impl Render for Table {
         write_explanations(&mut out, report, opts)?;
         write_notes(&mut out, report, lang)?;
         let counts = report.counts();
+        let not_checked = report.results.iter().filter(|r| r.not_checked()).count();
         let summary: Vec<String> = Status::ALL
             .iter()
             .zip(counts)
-            .map(|(s, n)| format!("{} {n}", s.label(lang)))
+            .map(|(s, n)| match (s, not_checked) {
+                (Status::Skipped, 1..) if zh => format!("跳过 {n}（其中未检查 {not_checked}）"),
+                (Status::Skipped, 1..) => format!("skipped {n} ({not_checked} not checked)"),
+                _ => format!("{} {n}", s.label(lang)),
+            })
             .collect();
         writeln!(
             out,
