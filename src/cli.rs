@@ -333,13 +333,16 @@ const ZH: &[(&str, &str, &str)] = &[
     ("man", "lang", "手册页的语言：zh 中文，en 英文（默认按 LANG 环境变量）"),
     ("", "year", "多年度统计表检查哪一年（默认：最新一年）"),
     ("", "encoding", "CSV 文件的编码（默认：逐个文件判断：有 BOM 按 BOM，否则 UTF-8，再否则 GB18030）"),
-    ("", "sheet", "工作簿未写 #工作表名 时读取的工作表（默认：第一个）"),
+    ("", "sheet", "工作簿未写 #工作表名 时读取的工作表（默认：第一张可见的工作表）"),
     ("", "all_issues", "列出全部数据问题，而不只是前 20 条"),
     ("", "all_rules", "在表格、markdown 和 html 中逐条列出未提供数据的规则（默认只写一行合计）"),
     ("", "dataset", "数据集名（reformcheck rules 可查），如 delegates"),
     ("", "xlsx", "生成 Excel 工作簿而不是 CSV"),
     ("", "force", "即使文件已填写内容也覆盖（可能是已填好的名册，慎用）"),
     ("", "shell", "补全脚本所用的 shell"),
+    ("", "previous", "上届情况，供与上届比较的规则使用：数据集=上届名单文件，或数据集=比例（如 delegates=68.5%）；可重复给出"),
+    ("", "map", "把文件表头 HEADER 当作列 COLUMN 读取（COLUMN 为列名或规则包认识的表头；可重复），如 --map 单位类别=单位类型"),
+    ("", "config", "表头对应和取值同义词的配置文件（默认：当前文件夹中的 reformcheck.toml，如有）"),
 ];
 
 /// A parse error in Chinese: clap's own messages are English only, so the

@@ -870,7 +870,7 @@ fn broken_and_empty_workbooks_are_errors_not_panics() {
     let (code, _, err) = run(&["check", &fake]);
     assert_eq!(code, 2);
     assert!(
-        err.starts_with(&format!("error: {fake}：不是能读取的 .xlsx 工作簿（")),
+        err.starts_with(&format!("错误：{fake}：不是能读取的 .xlsx 工作簿（")),
         "{err}"
     );
     let empty = dir.path().join("committee.xlsx");

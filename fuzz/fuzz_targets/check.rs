@@ -27,6 +27,8 @@ fuzz_target!(|data: &[u8]| {
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default(),
         color: false,
         progress: false,
+        help: reformcheck::Lang::Zh,
+        terminal: false,
         width: None,
     };
     for format in ["table", "json"] {

@@ -107,6 +107,8 @@ pub struct DatasetReader<'p> {
     /// Said with the first row's issues: how the file was read, when not as
     /// a plain CSV file (a tab- or semicolon-separated one).
     notice: Option<Issue>,
+    /// The (first) line of the header row.
+    header_line: u64,
     source: Source,
     opts: ReadOptions,
     /// The source stands on a data row not yet handed out.
@@ -142,6 +144,7 @@ impl<'p> DatasetReader<'p> {
         let mut source = Source::open(path, sheet, opts.encoding)?;
         let header_row = headers::find_header_row(&mut source, dataset, &file)?;
         let unknown = headers::unknown_headers(dataset, &header_row);
+        let header_line = header_row.lines.iter().copied().min().unwrap_or(1);
         let headers::HeaderRow {
             texts,
             fields,
@@ -173,6 +176,7 @@ impl<'p> DatasetReader<'p> {
             duplicates: duplicates::Duplicates::default(),
             texts: IssueTexts::default(),
             notice: None,
+            header_line,
             source,
             opts: opts.clone(),
             pending,
@@ -381,10 +385,11 @@ impl<'p> DatasetReader<'p> {
         self.impossible_births(row, &mut problems);
         self.expire(row, &mut problems);
         self.bound(row, &mut problems);
-        if extra.is_some() {
-            // More filled cells than headers: an unquoted comma has shifted
-            // the cells after it, so no cell can be trusted to be in its
-            // column. All count as unknown; the one issue names the line.
+        // In a CSV file (a sheet has no separators to shift on) more
+        // filled cells than headers mean an unquoted comma has shifted the
+        // cells after it, so no cell can be trusted to be in its column.
+        // All count as unknown; the one issue names the line.
+        if extra.is_some() && self.source.delimiter().is_some() {
             row.values.iter_mut().for_each(|v| *v = None);
             problems.clear();
         }
@@ -398,7 +403,8 @@ impl<'p> DatasetReader<'p> {
             issues.push(self.issue(row.line, c, value, message));
         }
         if let Some((first, count)) = extra {
-            let message = self.message(&Problem::ExtraCells { count });
+            let shifted = self.source.delimiter().is_some();
+            let message = self.message(&Problem::ExtraCells { count, shifted });
             issues.push(Issue {
                 column: match self.opts.lang {
                     crate::Lang::Zh => format!("第 {} 列起", first + 1),
@@ -566,7 +572,7 @@ impl<'p> DatasetReader<'p> {
                 "notice: this file is {name_en} text, not comma-separated CSV, and was read as such; if the results look wrong, save it from Excel as \"CSV UTF-8 (comma delimited)\""
             ),
         };
-        let line = self.source.line();
+        let line = self.header_line;
         Some(Issue {
             column: Text::default(),
             ..self.issue(line, self.dataset.key, String::new(), message.into())

@@ -74,6 +74,8 @@ pub enum Problem {
     /// Filled cells beyond the header row's last column.
     ExtraCells {
         count: usize,
+        /// In a CSV file, where an unquoted comma shifts every cell after it.
+        shifted: bool,
     },
     /// Larger than the column it may not exceed (`at_most`).
     AboveBound {
@@ -201,10 +203,16 @@ impl Problem {
             (Problem::Expired { until }, En) => {
                 format!("expired on {until}, so it counts as unknown: fill in the current value")
             }
-            (Problem::ExtraCells { count }, Zh) => {
+            (Problem::ExtraCells { count, shifted: false }, Zh) => {
+                format!("本行在表头最后一列右侧还有 {count} 个有内容的单元格，不属于任何列，未读取：请核对")
+            }
+            (Problem::ExtraCells { count, shifted: false }, En) => format!(
+                "{count} filled cells beyond the last header column belong to no column and were not read; check them"
+            ),
+            (Problem::ExtraCells { count, .. }, Zh) => {
                 format!("本行比表头多出 {count} 个有内容的单元格，可能有未加引号的逗号使各列错位，本行各项均按未知处理：请检查并修正该行")
             }
-            (Problem::ExtraCells { count }, En) => format!(
+            (Problem::ExtraCells { count, .. }, En) => format!(
                 "{count} filled cells beyond the last header column: an unquoted comma may have shifted the cells, so every cell of this row counts as unknown; check and fix the row"
             ),
             (Problem::AboveBound { column, value }, Zh) => {
