@@ -37,6 +37,14 @@ struct ConfigFile {
     values: IndexMap<Spanned<String>, IndexMap<Spanned<String>, Spanned<String>>>,
 }
 
+/// The config file a run reads: `--config`, else `reformcheck.toml` in the
+/// current folder if there is one.
+pub fn in_use(read: &ReadArgs) -> Option<PathBuf> {
+    read.config
+        .clone()
+        .or_else(|| Some(PathBuf::from(DEFAULT_FILE)).filter(|p| p.is_file()))
+}
+
 /// Loads the rule pack and adds the header mappings and value synonyms of
 /// the config file (`--config`, else `reformcheck.toml` here if there is
 /// one) and then of `--map`, which wins.
@@ -45,7 +53,7 @@ pub fn load_pack(rules: Option<&Path>, read: &ReadArgs) -> Result<Pack> {
     let path = match &read.config {
         Some(p) => Some(p.clone()),
         None => {
-            let found = Some(PathBuf::from(DEFAULT_FILE)).filter(|p| p.is_file());
+            let found = in_use(read);
             if found.is_some() {
                 // A file nobody named changes what is read: say so.
                 eprintln!(

@@ -119,9 +119,18 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
         ));
     }
     let bindings = input::bind(&args.inputs, &pack)?;
-    // Every input is protected from the reports: data files, the pack.
+    // Every input is protected from the reports: data files, the pack, the
+    // config file and previous rosters.
+    let config_file = config::in_use(&args.read);
     let mut inputs: Vec<&std::path::Path> = bindings.iter().map(|b| b.path.as_path()).collect();
     inputs.extend(args.rules.as_deref());
+    inputs.extend(config_file.as_deref());
+    inputs.extend(
+        args.previous
+            .iter()
+            .filter_map(|a| a.split_once('=').map(|(_, v)| std::path::Path::new(v)))
+            .filter(|p| p.is_file()),
+    );
     let outputs = output::plan(&args.output, &inputs)?;
     let opts = engine::CheckOptions {
         as_of: args.as_of.unwrap_or(env.today),

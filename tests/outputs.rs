@@ -303,3 +303,26 @@ fn sheet_xml(book: &Path) -> String {
         .unwrap();
     xml
 }
+
+#[test]
+fn the_config_file_and_a_previous_roster_are_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = roster(&dir);
+    let config = write(&dir, "mapping.txt", "[headers]\n单位类别 = \"单位类型\"\n");
+    let (code, _, err) = run(&["check", &data, "--config", &config, "-o", &config]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("这是输入文件"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        "[headers]\n单位类别 = \"单位类型\"\n"
+    );
+    let old = write(&dir, "old.csv", "姓名,是否基层一线\n甲,是\n");
+    let previous = format!("delegates={old}");
+    let (code, _, err) = run(&["check", &data, "--previous", &previous, "-o", &old]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("这是输入文件"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&old).unwrap(),
+        "姓名,是否基层一线\n甲,是\n"
+    );
+}
