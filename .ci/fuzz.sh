@@ -54,7 +54,7 @@ for t in "${targets[@]}"; do
   log="fuzz/artifacts/$t.log"
   status=0
   "$CARGO_TARGET_DIR/$host/release/$t" "fuzz/corpus/$t" -max_total_time="$seconds" \
-    -rss_limit_mb=2048 -timeout=10 -artifact_prefix="fuzz/artifacts/$t/" \
+    -rss_limit_mb=1024 -timeout=10 -artifact_prefix="fuzz/artifacts/$t/" \
     -print_final_stats=1 >"$log" 2>&1 || status=$?
   grep -E '^stat::number_of_executed_units|^#[0-9]+ +DONE' "$log" || true
   if [ "$status" -ne 0 ]; then

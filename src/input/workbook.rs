@@ -252,7 +252,7 @@ impl Sheet {
         let mut row: Option<u32> = None;
         let mut next_col = 0u32;
         // The open cell: column, its `t` and its style.
-        let mut cell: Option<(u32, String, usize)> = None;
+        let mut cell: Option<(u32, &'static str, usize)> = None;
         let mut value = String::new();
         let mut capture = false;
         let mut long = false;
@@ -274,7 +274,7 @@ impl Sheet {
                             if let (Some(r), Some((col, t, s))) = (row, cell.take()) {
                                 let is_date = dates.get(s).copied().unwrap_or(false);
                                 if let Some(c) =
-                                    self.make_cell(col, &t, is_date, date1904, &value, long)
+                                    self.make_cell(col, t, is_date, date1904, &value, long)
                                 {
                                     let Some(c) = c else {
                                         bail!(too_long(file, r, col));
@@ -328,15 +328,19 @@ impl Sheet {
                     next_col = 0;
                 }
                 "c" if row.is_some() => {
-                    let col = attr(&e, "r")
-                        .and_then(|v| column_of(&v))
-                        .unwrap_or(next_col);
+                    // One pass, no allocation: every cell comes through here.
+                    let (mut col, mut t, mut s) = (None, "n", 0);
+                    for a in e.attributes().flatten() {
+                        match a.key.local_name().as_ref() {
+                            "r" => col = column_of(&a.value),
+                            "t" => t = cell_type(&a.value),
+                            "s" => s = a.value.parse::<usize>().unwrap_or(0),
+                            _ => {}
+                        }
+                    }
+                    let col = col.unwrap_or(next_col);
                     next_col = col.saturating_add(1);
                     if !empty {
-                        let t = attr(&e, "t").unwrap_or_default();
-                        let s = attr(&e, "s")
-                            .and_then(|v| v.parse::<usize>().ok())
-                            .unwrap_or(0);
                         cell = Some((col, t, s));
                         value.clear();
                         long = false;
@@ -965,18 +969,34 @@ fn attr(e: &quick_xml::events::BytesStart, name: &str) -> Option<String> {
         })
 }
 
+/// A cell's `t` attribute as one of the types read (`n`, a number, unless
+/// it says otherwise).
+fn cell_type(t: &str) -> &'static str {
+    match t {
+        "s" => "s",
+        "str" => "str",
+        "inlineStr" => "inlineStr",
+        "b" => "b",
+        "e" => "e",
+        "d" => "d",
+        _ => "n",
+    }
+}
+
 /// The 0-based column of a reference like `AB12` (Excel's last is XFD).
 fn column_of(reference: &str) -> Option<u32> {
-    let letters = reference
+    let (mut n, mut len) = (0u32, 0);
+    for b in reference
         .bytes()
         .take_while(u8::is_ascii_alphabetic)
-        .collect::<Vec<_>>();
-    if letters.is_empty() || letters.len() > 3 {
+        .take(4)
+    {
+        n = n * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1);
+        len += 1;
+    }
+    if !(1..=3).contains(&len) {
         return None;
     }
-    let n = letters.iter().fold(0u32, |n, b| {
-        n * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1)
-    });
     (n <= 16_384).then(|| n - 1)
 }
 
