@@ -616,6 +616,14 @@ fn clerk_xlsx(path: &std::path::Path) {
 fn a_clerks_roster_as_csv_and_xlsx_gives_the_right_counts_lines_notices_and_exit_codes() {
     let dir = tempfile::tempdir().unwrap();
     let csv = write(&dir, "代表名单.csv", clerk_csv().as_str());
+    // As Excel and WPS save CSV on Windows: CRLF line ends, same line numbers.
+    let crlf_dir = tempfile::tempdir().unwrap();
+    let crlf_text = clerk_csv().replace('\n', "\r\n");
+    assert_eq!(
+        crlf_text.matches("\r\n").count(),
+        clerk_csv().matches('\n').count()
+    );
+    let crlf = write(&crlf_dir, "代表名单.csv", crlf_text.as_str());
     let xlsx = dir.path().join("代表名单.xlsx");
     clerk_xlsx(&xlsx);
     let xlsx = xlsx.display().to_string();
@@ -623,7 +631,7 @@ fn a_clerks_roster_as_csv_and_xlsx_gives_the_right_counts_lines_notices_and_exit
         issue(13, "序号", "合计", SUMMARY),
         issue(14, "序号", NOTE, SUMMARY),
     ];
-    for file in [&csv, &xlsx] {
+    for file in [&csv, &crlf, &xlsx] {
         let bound = format!("delegates={file}");
         // As the clerk first runs it: 单位类别 is not a header the pack knows.
         // Only 周七's 是否基层一线 is filled; the others would come from the
