@@ -202,7 +202,7 @@ pub(super) fn find_header_row(
         ));
     };
     if let Some(e) = best.errors.into_iter().next() {
-        bail!("{file}: {e}");
+        bail!(crate::tr!("{file}：{e}", "{file}: {e}"));
     }
     Ok(best.row)
 }

@@ -137,17 +137,30 @@ impl Source {
             Content::Text => {}
         }
         let open = || File::open(path).map(|f| BufReader::with_capacity(256 * 1024, f));
-        open().with_context(|| format!("cannot open {file}"))?;
+        open().with_context(|| {
+            crate::tr!(
+                "无法打开 {file}：请确认文件存在且有读取权限",
+                "cannot open {file}"
+            )
+        })?;
         let encoding = encoding::detect(&file, forced, open).map_err(|e| {
             match e.downcast::<std::io::Error>() {
-                Ok(io) => anyhow!("cannot read {file}: {io}"),
+                Ok(io) => anyhow!(crate::tr!(
+                    "无法读取 {file}：{io}",
+                    "cannot read {file}: {io}"
+                )),
                 Err(e) => e,
             }
         })?;
-        let mut handle = File::open(path).with_context(|| format!("cannot open {file}"))?;
+        let mut handle = File::open(path).with_context(|| {
+            crate::tr!(
+                "无法打开 {file}：请确认文件存在且有读取权限",
+                "cannot open {file}"
+            )
+        })?;
         handle
             .seek(SeekFrom::Start(encoding.bom_len()))
-            .with_context(|| format!("cannot read {file}"))?;
+            .with_context(|| crate::tr!("无法读取 {file}", "cannot read {file}"))?;
         let size = handle
             .metadata()
             .map_or(0, |m| m.len().saturating_sub(encoding.bom_len()));
@@ -156,11 +169,11 @@ impl Source {
             .by_ref()
             .take(SNIFF_BYTES as u64)
             .read(&mut head)
-            .with_context(|| format!("cannot read {file}"))?;
+            .with_context(|| crate::tr!("无法读取 {file}", "cannot read {file}"))?;
         let delimiter = encoding::sniff_delimiter(&head[..n], encoding);
         handle
             .seek(SeekFrom::Start(encoding.bom_len()))
-            .with_context(|| format!("cannot read {file}"))?;
+            .with_context(|| crate::tr!("无法读取 {file}", "cannot read {file}"))?;
         // Buffered by the reading thread.
         Source::csv(handle, encoding, delimiter, size)
     }
@@ -172,7 +185,7 @@ impl Source {
         std::io::stdin()
             .lock()
             .read_to_end(&mut bytes)
-            .context("cannot read standard input")?;
+            .with_context(|| crate::tr!("无法读取标准输入", "cannot read standard input"))?;
         if content_of(&bytes[..bytes.len().min(8)]) != Content::Text {
             bail!(crate::tr!(
                 "标准输入是 Excel 工作簿，不是 CSV 文本：请把工作簿作为文件给出（NAME=文件.xlsx）",
@@ -222,8 +235,12 @@ impl Source {
                     .build(handle),
             ),
         };
-        let records = Records::spawn_with(text, delimiter)
-            .context("cannot start a thread to read the file")?;
+        let records = Records::spawn_with(text, delimiter).with_context(|| {
+            crate::tr!(
+                "无法启动读取文件的线程",
+                "cannot start a thread to read the file"
+            )
+        })?;
         Ok(Source::Csv {
             records,
             encoding,
