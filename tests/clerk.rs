@@ -7,27 +7,6 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-/// Issues as (line, column, value, message).
-fn issues(json: &Value) -> Vec<(u64, String, String, String)> {
-    json["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            (
-                i["line"].as_u64().unwrap(),
-                i["column"].as_str().unwrap().to_string(),
-                i["value"].as_str().unwrap().to_string(),
-                i["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
-fn issue(line: u64, column: &str, value: &str, message: &str) -> (u64, String, String, String) {
-    (line, column.into(), value.into(), message.into())
-}
-
 fn counts(r: &Value) -> (String, String, String, u64) {
     (
         r["status"].as_str().unwrap().to_string(),

@@ -21,27 +21,6 @@ fn assert_result(r: &Value, status: &str, num: &str, den: &str, unknown: u64, sh
     assert_eq!(r["shortfall"], expected, "{r}");
 }
 
-/// Issues as (line, column, value, message).
-fn issues(json: &Value) -> Vec<(u64, String, String, String)> {
-    json["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            (
-                i["line"].as_u64().unwrap(),
-                i["column"].as_str().unwrap().to_string(),
-                i["value"].as_str().unwrap().to_string(),
-                i["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
-fn issue(line: u64, column: &str, value: &str, message: &str) -> (u64, String, String, String) {
-    (line, column.into(), value.into(), message.into())
-}
-
 // ---- fake ID numbers, with check digits computed here independently ----
 
 /// ISO 7064 MOD 11-2: Σ digit × 2^(17−i) mod 11 → "10X98765432".

@@ -56,3 +56,25 @@ pub fn write<B: AsRef<[u8]> + ?Sized>(dir: &tempfile::TempDir, name: &str, bytes
     std::fs::write(&path, bytes.as_ref()).unwrap();
     path.display().to_string()
 }
+
+/// Issues as (line, column, value, message).
+pub fn issues(json: &Value) -> Vec<(u64, String, String, String)> {
+    json["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["line"].as_u64().unwrap(),
+                i["column"].as_str().unwrap().to_string(),
+                i["value"].as_str().unwrap().to_string(),
+                i["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// One issue as [`issues`] lists it.
+pub fn issue(line: u64, column: &str, value: &str, message: &str) -> (u64, String, String, String) {
+    (line, column.into(), value.into(), message.into())
+}
