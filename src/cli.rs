@@ -107,6 +107,38 @@ pub struct ReadArgs {
     /// current folder, if there is one).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Threads reading each CSV file (default: one per core). Results are
+    /// the same for every number; standard input, GBK files and workbooks
+    /// are read by one.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
+    pub threads: Option<usize>,
+    /// For tests: the size in bytes of the parts a file is read in.
+    #[arg(long, value_name = "BYTES", hide = true)]
+    pub part_bytes: Option<u64>,
+}
+
+/// `--threads N`: a whole number, at least 1.
+fn parse_threads(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(crate::tr!(
+            "“{}”不是有效的线程数：请写 1 或更大的整数（不写则每个 CPU 核一个线程）",
+            "`{}` is not a number of threads: write a whole number of 1 or more (leave it out for one per core)",
+            text
+        )),
+    }
+}
+
+impl ReadArgs {
+    /// `--threads`, or one per core.
+    pub fn threads(&self) -> usize {
+        self.threads
+            .unwrap_or_else(crate::input::ReadOptions::default_threads)
+    }
+
+    pub fn part_bytes(&self) -> u64 {
+        self.part_bytes.unwrap_or(crate::input::PART_BYTES)
+    }
 }
 
 #[derive(Debug, Args)]
