@@ -939,12 +939,15 @@ impl<'p> DatasetReader<'p> {
     /// Notes the row's keys for the duplicate check.
     fn note_duplicates(&mut self, row: &Row) {
         let dataset = self.dataset;
-        let (size, position) = (self.source.size(), self.position());
+        let (source, parts) = (&self.source, self.parallel.as_deref());
         self.duplicates.note(
             &row.values,
             row.line,
             // As many rows as the file's size says, at the first rows' length.
-            |rows| size.saturating_mul(rows) / position.max(1),
+            |rows| {
+                let position = parts.map_or_else(|| source.position(), |p| p.position());
+                source.size().saturating_mul(rows) / position.max(1)
+            },
             |c, v| shown(dataset, c, value_text(v)),
         );
     }

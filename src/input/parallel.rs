@@ -33,7 +33,7 @@ use std::thread::Scope;
 /// The default size of a part: small enough that the parts in flight (two
 /// per thread) hold a few megabytes of rows, large enough that opening a
 /// part costs little.
-pub const PART_BYTES: u64 = 1 << 20;
+pub const PART_BYTES: u64 = 256 << 10;
 
 /// A row of a part, with the text of the cells reports may show.
 #[derive(Default)]
@@ -213,14 +213,18 @@ impl<'p> DatasetReader<'p> {
     /// How far reading has got in parallel reading: bytes of the parts
     /// taken, and of the current one as far as its rows are taken.
     pub(super) fn parallel_position(&self) -> Option<u64> {
-        let par = self.parallel.as_ref()?;
-        let start = par.plan.parts.first().map_or(0, |p| p.0.byte);
-        let part = par.current.bytes * par.pos as u64 / par.current.len.max(1) as u64;
-        Some(start + par.done_bytes + part)
+        self.parallel.as_ref().map(|p| p.position())
     }
 }
 
 impl Parallel<'_> {
+    /// Bytes of the parts taken, and of the current one as far as its rows are taken.
+    pub(super) fn position(&self) -> u64 {
+        let start = self.plan.parts.first().map_or(0, |p| p.0.byte);
+        let part = self.current.bytes * self.pos as u64 / self.current.len.max(1) as u64;
+        start + self.done_bytes + part
+    }
+
     /// The next part in file order, read again from the right place if
     /// the part before it ended inside quotes.
     fn take_next(&mut self) -> Result<Option<Part>> {
@@ -473,10 +477,10 @@ fn count_range(
 fn count_breaks(bytes: &[u8], after_cr: bool) -> u64 {
     // Separate simple counts, which the compiler vectorises.
     let lf = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
-    let cr = bytes.iter().filter(|&&b| b == b'\r').count() as u64;
-    if cr == 0 && !after_cr {
+    if !after_cr && !bytes.contains(&b'\r') {
         return lf;
     }
+    let cr = bytes.iter().filter(|&&b| b == b'\r').count() as u64;
     let pairs = bytes.windows(2).filter(|w| w == b"\r\n").count() as u64;
     let first = u64::from(after_cr && bytes.first() == Some(&b'\n'));
     cr + lf - pairs - first

@@ -97,49 +97,79 @@ enum State {
     QuoteInQuoted,
 }
 
+/// Bytes that can change the state inside a field: the rest only continue it.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b',' as usize] = true;
+    t
+};
+
 impl Lines {
     fn feed(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            let line_break = match b {
-                b'\n' => {
-                    self.breaks += u64::from(!self.after_cr);
+        let mut i = 0;
+        while i < bytes.len() {
+            if matches!(self.state, State::Unquoted | State::Quoted) {
+                // Inside a field, skip to the next byte that matters: the
+                // per-byte steps below would leave the state as it is.
+                let rest = &bytes[i..];
+                let skip = rest
+                    .iter()
+                    .position(|&b| SPECIAL[usize::from(b)])
+                    .unwrap_or(rest.len());
+                if skip > 0 {
                     self.after_cr = false;
-                    true
+                    i += skip;
+                    continue;
                 }
-                b'\r' => {
-                    self.breaks += 1;
-                    self.after_cr = true;
-                    true
-                }
-                _ => {
-                    self.after_cr = false;
-                    false
-                }
-            };
-            self.state = match (self.state, b) {
-                (State::RecordStart, _) if line_break => State::RecordStart,
-                (State::RecordStart | State::FieldStart, _) => {
-                    if self.state == State::RecordStart {
-                        self.record = self.breaks + 1;
-                    }
-                    match b {
-                        b'"' => {
-                            self.quote = self.breaks + 1;
-                            State::Quoted
-                        }
-                        b',' => State::FieldStart,
-                        _ if line_break => State::RecordStart,
-                        _ => State::Unquoted,
-                    }
-                }
-                (State::Quoted, b'"') => State::QuoteInQuoted,
-                (State::Quoted, _) => State::Quoted,
-                (State::QuoteInQuoted, b'"') => State::Quoted,
-                (State::QuoteInQuoted | State::Unquoted, b',') => State::FieldStart,
-                (State::QuoteInQuoted | State::Unquoted, _) if line_break => State::RecordStart,
-                (State::QuoteInQuoted | State::Unquoted, _) => State::Unquoted,
-            };
+            }
+            self.step(bytes[i]);
+            i += 1;
         }
+    }
+
+    fn step(&mut self, b: u8) {
+        let line_break = match b {
+            b'\n' => {
+                self.breaks += u64::from(!self.after_cr);
+                self.after_cr = false;
+                true
+            }
+            b'\r' => {
+                self.breaks += 1;
+                self.after_cr = true;
+                true
+            }
+            _ => {
+                self.after_cr = false;
+                false
+            }
+        };
+        self.state = match (self.state, b) {
+            (State::RecordStart, _) if line_break => State::RecordStart,
+            (State::RecordStart | State::FieldStart, _) => {
+                if self.state == State::RecordStart {
+                    self.record = self.breaks + 1;
+                }
+                match b {
+                    b'"' => {
+                        self.quote = self.breaks + 1;
+                        State::Quoted
+                    }
+                    b',' => State::FieldStart,
+                    _ if line_break => State::RecordStart,
+                    _ => State::Unquoted,
+                }
+            }
+            (State::Quoted, b'"') => State::QuoteInQuoted,
+            (State::Quoted, _) => State::Quoted,
+            (State::QuoteInQuoted, b'"') => State::Quoted,
+            (State::QuoteInQuoted | State::Unquoted, b',') => State::FieldStart,
+            (State::QuoteInQuoted | State::Unquoted, _) if line_break => State::RecordStart,
+            (State::QuoteInQuoted | State::Unquoted, _) => State::Unquoted,
+        };
     }
 }
 
