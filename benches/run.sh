@@ -34,4 +34,4 @@ fi
   "pandas==3.1.1" "duckdb==2.0.1" "polars==2.1.0"
 
 exec python3 benches/run.py --out "$OUT" --python "$OUT/venv/bin/python" \
-  --sizes "${SIZES:-2000000,10000000}" --repeat "${REPEAT:-5}"
+  --sizes "${SIZES:-2000000,10000000}" --repeat "${REPEAT:-5}" --patience "${PATIENCE:-300}"
