@@ -100,22 +100,30 @@ def check_reformcheck(dataset, report, counts):
         if got != want:
             sys.exit(f"{result['rule']} {result['group']}: reformcheck {got}, generator {want}")
 
-    results = [r for r in report["results"] if r["dataset"] == dataset]
+    key = {"delegates.frontline": "frontline", "delegates.youth": "youth",
+           "society_council.frontline": "frontline",
+           "society_council.standing_frontline": "standing_frontline",
+           "society_council.young_middle": "young_middle"}
+    # Rules the generator does not count (delegates.frontline_growth needs
+    # --previous and is skipped) are left out.
+    results = [r for r in report["results"] if r["dataset"] == dataset and r["rule"] in key]
     if dataset == "delegates":
+        if len(results) != 2:
+            sys.exit("delegates: a result is missing")
         for r in results:
-            same(r, counts["frontline" if r["rule"] == "delegates.frontline" else "youth"])
+            same(r, counts[key[r["rule"]]])
     else:
-        key = {"society_council.frontline": "frontline",
-               "society_council.standing_frontline": "standing_frontline",
-               "society_council.young_middle": "young_middle"}
         for r in results:
             same(r, counts["societies"][r["group"]][key[r["rule"]]])
         if len(results) != 3 * len(counts["societies"]):
             sys.exit("society_council: a result is missing")
     # Random names and birth dates collide now and then: those rows are
-    # reported as duplicates (重复登记), which the generator does not count.
-    listed = sum(1 for i in report["issues"]
-                 if i["dataset"] == dataset and "重复登记" not in i["message"])
+    # reported as duplicates (重复登记), which the generator does not count;
+    # nor does it count the notices that an explicit 是否基层一线 contradicts
+    # 单位类型 (the flag still counts) or that a header is not read.
+    uncounted = ["重复登记", "按方案应为", "不是本数据集认识的列"]
+    listed = sum(1 for i in report["issues"] if i["dataset"] == dataset
+                 and not any(u in i["message"] for u in uncounted))
     if listed != counts["issues"]:
         sys.exit(f"{dataset}: {listed} issues, generator {counts['issues']}")
 
