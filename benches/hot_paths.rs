@@ -84,6 +84,8 @@ fn engine(c: &mut Criterion) {
         encoding: None,
         sheet: None,
         previous: Vec::new(),
+        threads: 1,
+        part_bytes: reformcheck::input::PART_BYTES,
     };
     let mut g = c.benchmark_group("engine");
     g.sample_size(20);

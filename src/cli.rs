@@ -111,6 +111,38 @@ pub struct ReadArgs {
     /// current folder, if there is one).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Threads reading each CSV file (default: one per core). Results are
+    /// the same for every number; standard input, GBK files and workbooks
+    /// are read by one.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
+    pub threads: Option<usize>,
+    /// For tests: the size in bytes of the parts a file is read in.
+    #[arg(long, value_name = "BYTES", hide = true)]
+    pub part_bytes: Option<u64>,
+}
+
+/// `--threads N`: a whole number, at least 1.
+fn parse_threads(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(crate::tr!(
+            "“{}”不是有效的线程数：请写 1 或更大的整数（不写则每个 CPU 核一个线程）",
+            "`{}` is not a number of threads: write a whole number of 1 or more (leave it out for one per core)",
+            text
+        )),
+    }
+}
+
+impl ReadArgs {
+    /// `--threads`, or one per core.
+    pub fn threads(&self) -> usize {
+        self.threads
+            .unwrap_or_else(crate::input::ReadOptions::default_threads)
+    }
+
+    pub fn part_bytes(&self) -> u64 {
+        self.part_bytes.unwrap_or(crate::input::PART_BYTES)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -342,6 +374,7 @@ const ZH: &[(&str, &str, &str)] = &[
     ("", "shell", "补全脚本所用的 shell"),
     ("", "previous", "上届情况，供与上届比较的规则使用：数据集=上届名单文件，或数据集=比例（如 delegates=68.5%）；可重复给出"),
     ("", "map", "把文件表头 HEADER 当作列 COLUMN 读取（COLUMN 为列名或规则包认识的表头；可重复），如 --map 单位类别=单位类型"),
+    ("", "threads", "每个 CSV 文件用几个线程读取（默认：每个 CPU 核一个）；线程数不同，报告完全相同"),
     ("", "config", "表头对应和取值同义词的配置文件（默认：当前文件夹中的 reformcheck.toml，如有）"),
 ];
 

@@ -144,6 +144,8 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
         encoding: args.read.encoding,
         sheet: args.read.sheet.clone(),
         previous: previous_inputs(&args.previous, &pack)?,
+        threads: args.read.threads(),
+        part_bytes: args.read.part_bytes(),
     };
     // A bar only for people watching: never in pipes, JSON or --quiet.
     let report = if env.progress && !args.quiet && args.format != report::Format::Json {

@@ -44,7 +44,9 @@ pub fn run(args: ValidateArgs, env: Env, out: &mut dyn std::io::Write) -> Result
         lang: args.lang,
         as_of: args.as_of.unwrap_or(env.today),
         encoding: args.read.encoding,
-        sheet: args.read.sheet,
+        sheet: args.read.sheet.clone(),
+        threads: args.read.threads(),
+        part_bytes: args.read.part_bytes(),
     };
     let mut files = Vec::new();
     let mut found: Vec<Issue> = Vec::new();
@@ -70,9 +72,12 @@ pub fn run(args: ValidateArgs, env: Env, out: &mut dyn std::io::Write) -> Result
         let mut row = Row::default();
         let mut rows = 0u64;
         let first_issue = found.len();
-        while reader.next_row(&mut row, &mut found)? {
-            rows += 1;
-        }
+        reader.read_in_parts(|reader| {
+            while reader.next_row(&mut row, &mut found)? {
+                rows += 1;
+            }
+            Ok(())
+        })?;
         // Duplicates come last; the file's issues are listed in line order.
         found[first_issue..].sort_by_key(|i| i.line);
         if rows == 0 {

@@ -49,6 +49,10 @@ pub struct CheckOptions {
     /// The previous congress's rosters or shares (`--previous`), for rules
     /// with `baseline: previous`.
     pub previous: Vec<PreviousInput>,
+    /// `--threads`: threads reading each CSV file.
+    pub threads: usize,
+    /// The size of the parts a file is read in on several threads.
+    pub part_bytes: u64,
 }
 
 /// One `--previous DATASET=…`: a previous roster, or the share itself.
@@ -75,6 +79,8 @@ impl CheckOptions {
             as_of: self.as_of,
             encoding: self.encoding,
             sheet: self.sheet.clone(),
+            threads: self.threads,
+            part_bytes: self.part_bytes,
         }
     }
 }
@@ -380,102 +386,106 @@ fn check_dataset(
     let mut groups = groups::Groups::default();
     // This row's group per group-by column, looked up once per row.
     let mut row_groups: Vec<(usize, Option<usize>)> = Vec::new();
-    while reader.next_row(&mut row, issues)? {
-        rows += 1;
-        if rows.is_multiple_of(PROGRESS_EVERY) {
-            progress.advance(reader.position());
-        }
-        let period = match dataset.period {
-            None => None,
-            Some(p) => match row.values[p].as_ref() {
-                Some(Value::Num(n)) => match n.to_integer().to_i64() {
-                    Some(y) if (1000..=9999).contains(&y) => Some(y),
-                    _ => {
-                        issues.push(reader.issue(
-                            row.line,
-                            p,
-                            reader.raw(p),
-                            match opts.lang {
-                                Lang::Zh => "不是有效年份，本行未计入：请填写四位年份，如 2025".into(),
-                                Lang::En => "not a year, so the row is left out: write a four-digit year such as 2025".into(),
-                            },
-                        ));
-                        continue;
-                    }
-                },
-                // Empty or unreadable: already reported by the reader; the row has no year.
-                _ => continue,
-            },
-        };
-        if let (Some(y), Some(p)) = (period, dataset.period) {
-            periods.insert(period);
-            let key = match &row.values[dataset.key] {
-                Some(Value::Text(k)) => Some(k.as_str()),
-                _ => None,
-            };
-            by_year.note(y, key, row.line);
-            if y > i64::from(chrono::Datelike::year(&opts.as_of)) && opts.year != Some(y) {
-                issues.push(periods::future_year(
-                    &reader, p, row.line, y, opts.as_of, opts.lang,
-                ));
+    // Rows come in file order, however many threads read them.
+    reader.read_in_parts(|reader| {
+        while reader.next_row(&mut row, issues)? {
+            rows += 1;
+            if rows.is_multiple_of(PROGRESS_EVERY) {
+                progress.advance(reader.position());
             }
-        }
-        let mut undecided = Vec::new();
-        row_groups.clear();
-        for state in &mut states {
-            let rule = state.rule;
-            let scope = match &rule.scope {
-                None => Truth::True,
-                Some(c) => eval(c, &row.values, opts.as_of),
-            };
-            if scope == Truth::False {
-                continue;
-            }
-            let cond = match &rule.measure {
-                Measure::Share(c) => eval(c, &row.values, opts.as_of),
-                _ => Truth::True,
-            };
-            if scope == Truth::Unknown || cond == Truth::Unknown {
-                note_undecided(rule, &row.values, opts.as_of, &mut undecided);
-            }
-            // The row counts for its group and the pooled total, or, for an
-            // ungrouped rule, for the one result.
-            let keys: [Option<Option<usize>>; 2] = match rule.group_by {
-                None => [Some(None), None],
-                Some(g) => {
-                    let group = group_of(g, &row.values, &mut groups, &mut row_groups);
-                    if let (Some(i), Some((names, _))) = (group, &rule.not_for) {
-                        if groups.name(i).is_some_and(|n| names.contains(n)) {
-                            // Not addressed: listed (not applicable), never counted.
-                            state
-                                .accs
-                                .entry((period, Some(i)))
-                                .or_insert_with(|| Acc::new(rule, pack));
+            let period = match dataset.period {
+                None => None,
+                Some(p) => match row.values[p].as_ref() {
+                    Some(Value::Num(n)) => match n.to_integer().to_i64() {
+                        Some(y) if (1000..=9999).contains(&y) => Some(y),
+                        _ => {
+                            issues.push(reader.issue(
+                                row.line,
+                                p,
+                                reader.raw(p),
+                                match opts.lang {
+                                    Lang::Zh => "不是有效年份，本行未计入：请填写四位年份，如 2025".into(),
+                                    Lang::En => "not a year, so the row is left out: write a four-digit year such as 2025".into(),
+                                },
+                            ));
                             continue;
                         }
-                    }
-                    [group.map(Some), rule.total.then_some(None)]
-                }
+                    },
+                    // Empty or unreadable: already reported by the reader; the row has no year.
+                    _ => continue,
+                },
             };
-            for key in keys.into_iter().flatten() {
-                let k = (period, key);
-                if let Some(x) = &mut state.explain {
-                    let acc = state.accs.get(&k);
-                    x.note(
-                        rule, k, acc, scope, cond, &row, &reader, opts.as_of, opts.lang,
-                    );
+            if let (Some(y), Some(p)) = (period, dataset.period) {
+                periods.insert(period);
+                let key = match &row.values[dataset.key] {
+                    Some(Value::Text(k)) => Some(k.as_str()),
+                    _ => None,
+                };
+                by_year.note(y, key, row.line);
+                if y > i64::from(chrono::Datelike::year(&opts.as_of)) && opts.year != Some(y) {
+                    issues.push(periods::future_year(
+                        reader, p, row.line, y, opts.as_of, opts.lang,
+                    ));
                 }
-                state
-                    .accs
-                    .entry(k)
-                    .or_insert_with(|| Acc::new(rule, pack))
-                    .add(rule, scope, cond, &row.values);
+            }
+            let mut undecided = Vec::new();
+            row_groups.clear();
+            for state in &mut states {
+                let rule = state.rule;
+                let scope = match &rule.scope {
+                    None => Truth::True,
+                    Some(c) => eval(c, &row.values, opts.as_of),
+                };
+                if scope == Truth::False {
+                    continue;
+                }
+                let cond = match &rule.measure {
+                    Measure::Share(c) => eval(c, &row.values, opts.as_of),
+                    _ => Truth::True,
+                };
+                if scope == Truth::Unknown || cond == Truth::Unknown {
+                    note_undecided(rule, &row.values, opts.as_of, &mut undecided);
+                }
+                // The row counts for its group and the pooled total, or, for an
+                // ungrouped rule, for the one result.
+                let keys: [Option<Option<usize>>; 2] = match rule.group_by {
+                    None => [Some(None), None],
+                    Some(g) => {
+                        let group = group_of(g, &row.values, &mut groups, &mut row_groups);
+                        if let (Some(i), Some((names, _))) = (group, &rule.not_for) {
+                            if groups.name(i).is_some_and(|n| names.contains(n)) {
+                                // Not addressed: listed (not applicable), never counted.
+                                state
+                                    .accs
+                                    .entry((period, Some(i)))
+                                    .or_insert_with(|| Acc::new(rule, pack));
+                                continue;
+                            }
+                        }
+                        [group.map(Some), rule.total.then_some(None)]
+                    }
+                };
+                for key in keys.into_iter().flatten() {
+                    let k = (period, key);
+                    if let Some(x) = &mut state.explain {
+                        let acc = state.accs.get(&k);
+                        x.note(
+                            rule, k, acc, scope, cond, &row, reader, opts.as_of, opts.lang,
+                        );
+                    }
+                    state
+                        .accs
+                        .entry(k)
+                        .or_insert_with(|| Acc::new(rule, pack))
+                        .add(rule, scope, cond, &row.values);
+                }
+            }
+            for c in undecided {
+                issues.push(reader.issue(row.line, c, reader.raw(c), month_only.clone()));
             }
         }
-        for c in undecided {
-            issues.push(reader.issue(row.line, c, reader.raw(c), month_only.clone()));
-        }
-    }
+        Ok(())
+    })?;
     issues[first_issue..].sort_by_key(|i| i.line);
     if rows == 0 {
         let (file, name) = (&reader.file, &dataset.name);

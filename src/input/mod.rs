@@ -6,7 +6,8 @@ mod duplicates;
 pub mod encoding;
 mod headers;
 pub mod id;
-mod records;
+mod parallel;
+pub(crate) mod records;
 pub mod source;
 mod summary;
 pub mod value;
@@ -21,7 +22,7 @@ use crate::Lang;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use source::{CellKind, Source};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use value::{Problem, Value};
 
 /// Report text in the reader's language (`--lang`), like
@@ -37,6 +38,7 @@ macro_rules! say {
 
 pub use bind::{bind, Binding};
 pub use headers::normalize_header;
+pub use parallel::PART_BYTES;
 
 /// Cells longer than this many characters are shown cut short in reports.
 const SHOWN_CHARS: usize = 80;
@@ -59,6 +61,17 @@ pub struct ReadOptions {
     pub encoding: Option<encoding::Forced>,
     /// `--sheet`: the sheet of workbooks bound without `#SHEET`.
     pub sheet: Option<String>,
+    /// `--threads`: threads reading a CSV file (1: one reader, as before).
+    pub threads: usize,
+    /// The size of the parts a file is read in on several threads.
+    pub part_bytes: u64,
+}
+
+impl ReadOptions {
+    /// Threads to read with when `--threads` is not given: one per core.
+    pub fn default_threads() -> usize {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
 }
 
 /// One parsed row: a value or unknown (`None`) per dataset column.
@@ -69,7 +82,7 @@ pub struct Row {
 }
 
 /// The texts a file's issues share (see `report::issues`).
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct IssueTexts {
     dataset: Text,
     file: Text,
@@ -121,6 +134,63 @@ pub struct DatasetReader<'p> {
     row_numbers: Vec<bool>,
     /// Rows holding only a row number: (first line, last line, count).
     numbered_blanks: Option<(u64, u64, u64)>,
+    /// The CSV file, if its parts can be read on other threads.
+    path: Option<PathBuf>,
+    /// Parts read on other threads, while they are.
+    parallel: Option<Box<parallel::Parallel<'p>>>,
+    /// When reading in parts: the current row's cells (see [`DatasetReader::raw`]).
+    raw_texts: Vec<String>,
+}
+
+/// A reader's settings without its source: readers of parts of its file
+/// on other threads are made from it.
+#[derive(Clone)]
+pub(crate) struct Template<'p> {
+    dataset: &'p Dataset,
+    file: String,
+    headers: Vec<String>,
+    format: String,
+    fields: Vec<Option<usize>>,
+    scale: Vec<Option<Rational>>,
+    parsed: Vec<bool>,
+    parse_order: Vec<ColId>,
+    needed: Vec<bool>,
+    opts: ReadOptions,
+    unknown: Vec<headers::Unknown>,
+    row_numbers: Vec<bool>,
+    texts: IssueTexts,
+    header_line: u64,
+}
+
+impl<'p> Template<'p> {
+    fn reader(&self, source: Source) -> DatasetReader<'p> {
+        let t = self.clone();
+        DatasetReader {
+            dataset: t.dataset,
+            file: t.file,
+            headers: t.headers,
+            format: t.format,
+            fields: t.fields,
+            scale: t.scale,
+            parsed: t.parsed,
+            parse_order: t.parse_order,
+            needed: t.needed,
+            duplicates: duplicates::Duplicates::default(),
+            source,
+            opts: t.opts,
+            pending: false,
+            unknown: t.unknown,
+            header_issues: Vec::new(),
+            row_numbers: t.row_numbers,
+            texts: t.texts,
+            notice: None,
+            header_line: t.header_line,
+            numbered_blanks: None,
+            path: None,
+            parallel: None,
+            raw_texts: Vec::new(),
+        }
+    }
 }
 
 impl<'p> DatasetReader<'p> {
@@ -184,6 +254,9 @@ impl<'p> DatasetReader<'p> {
             header_issues: Vec::new(),
             row_numbers,
             numbered_blanks: None,
+            path: (binding.sheet.is_none() && path != Path::new("-")).then(|| path.clone()),
+            parallel: None,
+            raw_texts: Vec::new(),
         };
         reader.header_issues = reader.unknown_header_issues();
         if let Some(p) = dataset.period {
@@ -220,7 +293,52 @@ impl<'p> DatasetReader<'p> {
 
     /// How far reading has got, in the units of [`DatasetReader::size`].
     pub fn position(&self) -> u64 {
-        self.source.position()
+        self.parallel_position()
+            .unwrap_or_else(|| self.source.position())
+    }
+
+    /// Runs `read` (which calls [`DatasetReader::next_row`]), reading the
+    /// file in parts on `--threads` threads when it can (see `parallel`);
+    /// the threads end with it.
+    pub fn read_in_parts<T>(&mut self, read: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        std::thread::scope(|scope| {
+            let result = self.start_parallel(scope).and_then(|()| read(self));
+            self.stop_parallel();
+            result
+        })
+    }
+
+    fn template(&self) -> Template<'p> {
+        Template {
+            dataset: self.dataset,
+            file: self.file.clone(),
+            headers: self.headers.clone(),
+            format: self.format.clone(),
+            fields: self.fields.clone(),
+            scale: self.scale.clone(),
+            parsed: self.parsed.clone(),
+            parse_order: self.parse_order.clone(),
+            needed: self.needed.clone(),
+            opts: self.opts.clone(),
+            unknown: self.unknown.clone(),
+            row_numbers: self.row_numbers.clone(),
+            texts: self.texts.clone(),
+            header_line: self.header_line,
+        }
+    }
+
+    /// Copies the current row's cells that reports may show (those parsed,
+    /// and the name) for [`DatasetReader::raw`] on the evaluating thread.
+    fn copy_raw(&self, raw: &mut Vec<String>) {
+        raw.resize(self.dataset.columns.len(), String::new());
+        for (c, text) in raw.iter_mut().enumerate() {
+            text.clear();
+            let shown =
+                self.parsed[c] || c == self.dataset.key || self.dataset.columns[c].name == "name";
+            if let (true, Some(i)) = (shown, self.fields[c]) {
+                text.push_str(self.source.cell(i).1);
+            }
+        }
     }
 
     /// The size of the input for progress: bytes of a CSV file (0 for
@@ -258,9 +376,16 @@ impl<'p> DatasetReader<'p> {
     /// The text of a column's cell in the current row, as it may be shown:
     /// ID numbers masked.
     pub fn raw(&self, col: ColId) -> String {
-        let text = self.fields[col]
-            .map(|i| self.source.cell(i).1.trim().to_string())
-            .unwrap_or_default();
+        let text = if self.parallel.is_some() {
+            self.raw_texts
+                .get(col)
+                .map(|t| t.trim().to_string())
+                .unwrap_or_default()
+        } else {
+            self.fields[col]
+                .map(|i| self.source.cell(i).1.trim().to_string())
+                .unwrap_or_default()
+        };
         shown(self.dataset, col, text)
     }
 
@@ -305,13 +430,27 @@ impl<'p> DatasetReader<'p> {
     /// false at the end, having added an issue for every row that repeats
     /// an earlier one (known only then; callers sort the issues by line).
     pub fn next_row(&mut self, row: &mut Row, issues: &mut Vec<Issue>) -> Result<bool> {
+        if let Some(more) = self.next_parallel_row(row, issues)? {
+            return Ok(more);
+        }
+        if !self.read_row(row, issues)? {
+            issues.extend(self.numbered_blanks_issue());
+            issues.extend(self.duplicate_issues());
+            return Ok(false);
+        }
+        self.note_duplicates(row);
+        Ok(true)
+    }
+
+    /// [`DatasetReader::next_row`] but for what depends on earlier rows
+    /// (duplicates) and the issues known only at the end: what a reader of
+    /// one part of the file does on its own.
+    fn read_row(&mut self, row: &mut Row, issues: &mut Vec<Issue>) -> Result<bool> {
         issues.append(&mut self.header_issues);
         loop {
             if std::mem::take(&mut self.pending) {
                 // Read while looking for the header row.
             } else if !self.source.advance(&self.file)? {
-                issues.extend(self.numbered_blanks_issue());
-                issues.extend(self.duplicate_issues());
                 return Ok(false);
             }
             if self.source.is_blank() || self.repeats_header() {
@@ -393,7 +532,6 @@ impl<'p> DatasetReader<'p> {
             row.values.iter_mut().for_each(|v| *v = None);
             problems.clear();
         }
-        self.duplicates(row);
         for (c, raw, problem) in problems {
             if problem == Problem::Empty && !self.needed[c] {
                 continue;
@@ -906,14 +1044,17 @@ impl<'p> DatasetReader<'p> {
     }
 
     /// Notes the row's keys for the duplicate check.
-    fn duplicates(&mut self, row: &Row) {
+    fn note_duplicates(&mut self, row: &Row) {
         let dataset = self.dataset;
-        let source = &self.source;
+        let (source, parts) = (&self.source, self.parallel.as_deref());
         self.duplicates.note(
             &row.values,
             row.line,
             // As many rows as the file's size says, at the first rows' length.
-            |rows| source.size().saturating_mul(rows) / source.position().max(1),
+            |rows| {
+                let position = parts.map_or_else(|| source.position(), |p| p.position());
+                source.size().saturating_mul(rows) / position.max(1)
+            },
             |c, v| shown(dataset, c, value_text(v)),
         );
     }

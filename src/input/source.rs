@@ -4,7 +4,7 @@
 //! cells the same way for both.
 
 use super::encoding::{self, Detected, Forced};
-use super::records::{ReadError, Records};
+use super::records::{ReadError, Records, Start};
 use super::workbook::Sheet;
 use anyhow::{anyhow, bail, Context, Result};
 use std::fs::File;
@@ -48,6 +48,24 @@ pub enum Source {
     },
     Sheet(Box<Sheet>),
 }
+
+/// The text ended inside quotes. For a whole file that is the error its
+/// message says; for one part of a file read on its own it means only
+/// that the part's end was no record boundary: reading goes on from
+/// `from`, the start of the record holding the quote.
+#[derive(Debug)]
+pub struct OpenQuoteAt {
+    pub from: Start,
+    message: String,
+}
+
+impl std::fmt::Display for OpenQuoteAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for OpenQuoteAt {}
 
 /// What a file holds, by its first bytes rather than its name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -249,6 +267,35 @@ impl Source {
         })
     }
 
+    /// `len` bytes of a UTF-8 CSV file's text from `start` (a record
+    /// start), split into records on the calling thread; line numbers go
+    /// on from the start's. `bom` is the length of the file's BOM.
+    pub fn csv_part(path: &Path, bom: u64, start: Start, len: u64) -> std::io::Result<Source> {
+        let mut handle = File::open(path)?;
+        handle.seek(SeekFrom::Start(bom + start.byte))?;
+        Ok(Source::Csv {
+            records: Records::inline(Box::new(handle.take(len)), start),
+            encoding: Detected::Utf8 { bom: bom > 0 },
+            delimiter: b',',
+            size: len,
+        })
+    }
+
+    /// For a comma-separated UTF-8 CSV source: where its current record
+    /// starts, its BOM's length and the size of its text (the file can be
+    /// read in parts). Tab- and semicolon-separated files keep one reader.
+    pub fn split_point(&self) -> Option<(Start, u64, u64)> {
+        match self {
+            Source::Csv {
+                records,
+                encoding: encoding @ Detected::Utf8 { .. },
+                delimiter: b',',
+                size,
+            } => Some((records.start(), encoding.bom_len(), *size)),
+            _ => None,
+        }
+    }
+
     /// How the file was read, for people: `GB18030`, `sheet 名单`.
     pub fn describe(&self, lang: crate::Lang) -> String {
         match (self, lang) {
@@ -300,12 +347,15 @@ impl Source {
                      the file is: fix or delete that character, or save the file again as CSV UTF-8 \
                      (if the file is GBK, read it with --encoding gb18030)"
                 )),
-                ReadError::OpenQuote { line } => anyhow!(crate::tr!(
-                    "{file}：第 {line} 行的英文双引号 \" 直到文件末尾都没有配对，其后的内容会被当作同一个单元格：\
-                     请删除该引号，或在单元格内容末尾补上 \"",
-                    "{file}: line {line}: the double quote \" opened there is never closed, so the rest of \
-                     the file would be one cell: delete that quote or close it with another \""
-                )),
+                ReadError::OpenQuote { line, from } => anyhow::Error::new(OpenQuoteAt {
+                    from,
+                    message: crate::tr!(
+                        "{file}：第 {line} 行的英文双引号 \" 直到文件末尾都没有配对，其后的内容会被当作同一个单元格：\
+                         请删除该引号，或在单元格内容末尾补上 \"",
+                        "{file}: line {line}: the double quote \" opened there is never closed, so the rest of \
+                         the file would be one cell: delete that quote or close it with another \""
+                    ),
+                }),
                 ReadError::Stopped => anyhow!(crate::tr!(
                     "{file}：读取 CSV 的线程意外停止",
                     "{file}: cannot read CSV: the thread reading the file stopped unexpectedly"

@@ -1,0 +1,570 @@
+//! One CSV file read on several threads (`--threads`), with results exactly
+//! as one reader gives them.
+//!
+//! The text after the header row is cut into parts at line breaks. Each
+//! worker thread reads its parts — splitting records and parsing the cells
+//! into rows, with the issues of those rows — and hands each part, whole,
+//! to the evaluating thread, which takes them in file order. Everything that
+//! depends on what came before (duplicates, accumulators, `--explain`
+//! lists, first-seen group names) is therefore done in file order, on rows
+//! and issues that are the same as one reader's.
+//!
+//! A cut is only a guess at a record boundary: a line break may sit inside
+//! a quoted cell that spans lines. Parts are checked in order: a part that
+//! starts where it should and ends outside quotes proves the next part
+//! starts at a record boundary too. A part that ends inside quotes proves
+//! the next cut wrong; then the next part is read again, on the evaluating
+//! thread, from the start of the record holding the quote. Line numbers
+//! are counted before reading (every `\n`, `\r\n` and lone `\r` is one
+//! line break, inside quotes or not), so every part knows its first line.
+
+use super::records::Start;
+use super::source::{OpenQuoteAt, Source};
+use super::{DatasetReader, Row, Template};
+use crate::report::Issue;
+use anyhow::{anyhow, Result};
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::sync::Arc;
+use std::thread::Scope;
+
+/// The default size of a part: small enough that the parts in flight (two
+/// per thread) hold a few megabytes of rows, large enough that opening a
+/// part costs little.
+pub const PART_BYTES: u64 = 256 << 10;
+
+/// A row of a part, with the text of the cells reports may show.
+#[derive(Default)]
+pub(super) struct PartRow {
+    pub row: Row,
+    /// Per dataset column: its cell's text (empty for cells not kept).
+    pub raw: Vec<String>,
+}
+
+/// How a part ended.
+#[derive(Default)]
+enum End {
+    #[default]
+    Done,
+    /// Inside quotes: the record holding them starts at `Start`. The error
+    /// is the file's if this is its last part.
+    OpenQuote(Start, anyhow::Error),
+    Failed(anyhow::Error),
+}
+
+/// One part's rows (`rows[..len]`; the rest are buffers for reuse), issues
+/// and rows holding only a row number.
+#[derive(Default)]
+pub(super) struct Part {
+    rows: Vec<PartRow>,
+    len: usize,
+    issues: Vec<Issue>,
+    blanks: Option<(u64, u64, u64)>,
+    end: End,
+    /// Its bytes of text, for progress.
+    bytes: u64,
+    /// The worker whose buffers it holds.
+    worker: usize,
+}
+
+/// Where the parts are.
+struct Plan {
+    path: PathBuf,
+    bom: u64,
+    parts: Vec<(Start, u64)>,
+}
+
+/// The evaluating thread's side: parts in file order.
+pub(super) struct Parallel<'p> {
+    plan: Arc<Plan>,
+    template: Template<'p>,
+    workers: Vec<(Receiver<Part>, Sender<Part>)>,
+    /// Index of the next part to take.
+    next: usize,
+    current: Part,
+    /// Index of the current part's next row.
+    pos: usize,
+    /// The previous part ended inside quotes: the next is read again from here.
+    resume: Option<Start>,
+    /// Bytes of the parts before the current one.
+    done_bytes: u64,
+    /// Parts read again because a cut was inside quotes.
+    reread: usize,
+}
+
+impl<'p> DatasetReader<'p> {
+    /// Reads the rest of the file in parts on `--threads` threads of
+    /// `scope`, if it is a UTF-8 CSV file (not standard input, not a
+    /// workbook, not GBK) of at least two parts. Otherwise, or with one
+    /// thread, the file is read as before.
+    pub(super) fn start_parallel<'s>(&mut self, scope: &'s Scope<'s, '_>) -> Result<()>
+    where
+        'p: 's,
+    {
+        let threads = self.opts.threads.max(1);
+        let Some(path) = self.path.clone() else {
+            return Ok(());
+        };
+        if threads < 2 || self.source.split_point().is_none() {
+            return Ok(());
+        }
+        // Stand on the first record after the header row: the parts start there.
+        if !self.pending {
+            if !self.source.advance(&self.file)? {
+                return Ok(());
+            }
+            self.pending = true;
+        }
+        let Some((start, bom, size)) = self.source.split_point() else {
+            return Ok(());
+        };
+        let part_bytes = self.opts.part_bytes.max(1);
+        let plan = plan(&path, bom, start, size, part_bytes, threads).map_err(|e| {
+            let file = &self.file;
+            anyhow!(crate::tr!(
+                "无法读取 {file}：{e}",
+                "cannot read {file}: {e}"
+            ))
+        })?;
+        if plan.parts.len() < 2 {
+            return Ok(());
+        }
+        let plan = Arc::new(plan);
+        let template = self.template();
+        let mut workers = Vec::new();
+        for w in 0..threads.min(plan.parts.len()) {
+            let (tx, rx) = mpsc::sync_channel(1);
+            let (back, returned) = mpsc::channel();
+            let (plan, template) = (Arc::clone(&plan), self.template());
+            std::thread::Builder::new()
+                .name(format!("part-reader-{w}"))
+                .spawn_scoped(scope, move || {
+                    work(&template, &plan, w, threads, &tx, &returned)
+                })?;
+            workers.push((rx, back));
+        }
+        self.parallel = Some(Box::new(Parallel {
+            plan,
+            template,
+            workers,
+            next: 0,
+            current: Part::default(),
+            pos: 0,
+            resume: None,
+            done_bytes: 0,
+            reread: 0,
+        }));
+        Ok(())
+    }
+
+    /// Stops the worker threads (they end when their next part finds
+    /// nobody to take it).
+    pub(super) fn stop_parallel(&mut self) {
+        self.parallel = None;
+    }
+
+    /// [`DatasetReader::next_row`] from the parts.
+    pub(super) fn next_parallel_row(
+        &mut self,
+        row: &mut Row,
+        issues: &mut Vec<Issue>,
+    ) -> Result<Option<bool>> {
+        let Some(par) = self.parallel.as_mut() else {
+            return Ok(None);
+        };
+        issues.append(&mut self.header_issues);
+        loop {
+            if par.pos < par.current.len {
+                let r = &mut par.current.rows[par.pos];
+                par.pos += 1;
+                row.line = r.row.line;
+                std::mem::swap(&mut row.values, &mut r.row.values);
+                std::mem::swap(&mut self.raw_texts, &mut r.raw);
+                self.note_duplicates(row);
+                return Ok(Some(true));
+            }
+            if let End::Failed(e) = std::mem::take(&mut par.current.end) {
+                return Err(e);
+            }
+            match par.take_next()? {
+                Some(mut part) => {
+                    issues.append(&mut part.issues);
+                    self.numbered_blanks = match (self.numbered_blanks, part.blanks) {
+                        (Some((first, _, n)), Some((_, last, m))) => Some((first, last, n + m)),
+                        (a, b) => a.or(b),
+                    };
+                    par.done_bytes += par.current.bytes;
+                    let used = std::mem::replace(&mut par.current, part);
+                    par.pos = 0;
+                    par.give_back(used);
+                }
+                None => {
+                    self.parallel = None;
+                    issues.extend(self.numbered_blanks_issue());
+                    issues.extend(self.duplicate_issues());
+                    return Ok(Some(false));
+                }
+            }
+        }
+    }
+
+    /// How far reading has got in parallel reading: bytes of the parts
+    /// taken, and of the current one as far as its rows are taken.
+    pub(super) fn parallel_position(&self) -> Option<u64> {
+        self.parallel.as_ref().map(|p| p.position())
+    }
+}
+
+impl Parallel<'_> {
+    /// Bytes of the parts taken, and of the current one as far as its rows are taken.
+    pub(super) fn position(&self) -> u64 {
+        let start = self.plan.parts.first().map_or(0, |p| p.0.byte);
+        let part = self.current.bytes * self.pos as u64 / self.current.len.max(1) as u64;
+        start + self.done_bytes + part
+    }
+
+    /// The next part in file order, read again from the right place if
+    /// the part before it ended inside quotes.
+    fn take_next(&mut self) -> Result<Option<Part>> {
+        let k = self.next;
+        if k >= self.plan.parts.len() {
+            return Ok(None);
+        }
+        self.next += 1;
+        let n = self.workers.len();
+        let Ok(mut part) = self.workers[k % n].0.recv() else {
+            // Only if a worker panicked: never a silent end.
+            return Err(anyhow!(crate::tr!(
+                "{}：读取 CSV 的线程意外停止",
+                "{}: cannot read CSV: a thread reading the file stopped unexpectedly",
+                self.template.file
+            )));
+        };
+        if let Some(from) = self.resume.take() {
+            // Cut inside a quoted cell: this part is read again from the
+            // start of the record that holds it, on this thread.
+            let _ = self.workers[k % n].1.send(part);
+            let (start, len) = self.plan.parts[k];
+            let len = start.byte + len - from.byte;
+            part = Part {
+                worker: k % n,
+                ..Part::default()
+            };
+            read_part(&self.template, &self.plan, from, len, &mut part);
+            self.reread += 1;
+        }
+        part.end = match std::mem::take(&mut part.end) {
+            End::OpenQuote(from, _) if self.next < self.plan.parts.len() => {
+                self.resume = Some(from);
+                End::Done
+            }
+            // At the end of the file, the file's error.
+            End::OpenQuote(_, e) => End::Failed(e),
+            end => end,
+        };
+        Ok(Some(part))
+    }
+
+    /// A used part back to its worker, for its buffers.
+    fn give_back(&self, part: Part) {
+        if let Some(w) = self.workers.get(part.worker) {
+            if !part.rows.is_empty() {
+                let _ = w.1.send(part);
+            }
+        }
+    }
+}
+
+/// A worker: reads parts `w`, `w + threads`, … and hands them over in
+/// order, until the last or until nobody takes them.
+fn work(
+    template: &Template<'_>,
+    plan: &Plan,
+    w: usize,
+    threads: usize,
+    tx: &SyncSender<Part>,
+    returned: &Receiver<Part>,
+) {
+    for k in (w..plan.parts.len()).step_by(threads) {
+        let mut part = returned.try_recv().unwrap_or_default();
+        part.worker = w;
+        let (start, len) = plan.parts[k];
+        read_part(template, plan, start, len, &mut part);
+        if tx.send(part).is_err() {
+            return;
+        }
+    }
+}
+
+/// Reads `len` bytes from `start` into `part`: rows, their issues, how it ended.
+fn read_part(template: &Template<'_>, plan: &Plan, start: Start, len: u64, part: &mut Part) {
+    part.len = 0;
+    part.issues.clear();
+    part.bytes = len;
+    part.end = End::Done;
+    let source = match Source::csv_part(&plan.path, plan.bom, start, len) {
+        Ok(s) => s,
+        Err(e) => {
+            let file = &template.file;
+            part.end = End::Failed(anyhow!(crate::tr!(
+                "无法读取 {file}：{e}",
+                "cannot read {file}: {e}"
+            )));
+            return;
+        }
+    };
+    let mut reader = template.reader(source);
+    loop {
+        if part.len == part.rows.len() {
+            part.rows.push(PartRow::default());
+        }
+        let slot = &mut part.rows[part.len];
+        match reader.read_row(&mut slot.row, &mut part.issues) {
+            Ok(true) => {
+                reader.copy_raw(&mut slot.raw);
+                part.len += 1;
+            }
+            Ok(false) => break,
+            Err(e) => {
+                part.end = match e.downcast::<OpenQuoteAt>() {
+                    Ok(q) => End::OpenQuote(q.from, anyhow::Error::new(q)),
+                    Err(e) => End::Failed(e),
+                };
+                break;
+            }
+        }
+    }
+    part.blanks = reader.numbered_blanks.take();
+}
+
+/// Cuts the text from `start` to `size` into parts of about `part_bytes`
+/// (at least one per thread when the text allows), each ending right after
+/// a `\n`, and counts the line breaks before each.
+fn plan(
+    path: &Path,
+    bom: u64,
+    start: Start,
+    size: u64,
+    part_bytes: u64,
+    threads: usize,
+) -> std::io::Result<Plan> {
+    let mut file = File::open(path)?;
+    let total = size.saturating_sub(start.byte);
+    let part_bytes = part_bytes.min(total.div_ceil(threads as u64).max(1));
+    let mut cuts = vec![start.byte];
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut at = start.byte + part_bytes;
+    while at < size {
+        // The first `\n` at or after `at`.
+        let Some(nl) = find_newline(&mut file, bom + at, &mut buf)? else {
+            break;
+        };
+        let cut = nl - bom + 1;
+        if cut >= size {
+            break;
+        }
+        cuts.push(cut);
+        at = cut.max(at) + part_bytes;
+    }
+    cuts.push(size);
+    // Line breaks in each part but the last, counted on the threads.
+    let ranges: Vec<(u64, u64)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+    let counts = count_all(path, bom, &ranges, start.after_cr, threads)?;
+    let mut parts = Vec::with_capacity(ranges.len());
+    let mut from = start;
+    for (k, &(a, b)) in ranges.iter().enumerate() {
+        parts.push((from, b - a));
+        from = Start {
+            byte: b,
+            breaks: from.breaks + counts[k],
+            after_cr: false,
+        };
+    }
+    Ok(Plan {
+        path: path.to_path_buf(),
+        bom,
+        parts,
+    })
+}
+
+/// The offset of the first `\n` at or after `at`, if any.
+fn find_newline(file: &mut File, at: u64, buf: &mut [u8]) -> std::io::Result<Option<u64>> {
+    file.seek(SeekFrom::Start(at))?;
+    let mut pos = at;
+    loop {
+        let n = match file.read(buf) {
+            Ok(0) => return Ok(None),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if let Some(i) = buf[..n].iter().position(|&b| b == b'\n') {
+            return Ok(Some(pos + i as u64));
+        }
+        pos += n as u64;
+    }
+}
+
+/// Line breaks in each range, counted on up to `threads` threads.
+fn count_all(
+    path: &Path,
+    bom: u64,
+    ranges: &[(u64, u64)],
+    after_cr: bool,
+    threads: usize,
+) -> std::io::Result<Vec<u64>> {
+    let per = ranges.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = ranges
+            .chunks(per)
+            .enumerate()
+            .map(|(i, group)| {
+                s.spawn(move || -> std::io::Result<Vec<u64>> {
+                    let mut file = File::open(path)?;
+                    let mut buf = vec![0u8; 1 << 20];
+                    group
+                        .iter()
+                        .enumerate()
+                        .map(|(j, &(a, b))| {
+                            let first = i == 0 && j == 0;
+                            count_range(&mut file, bom + a, b - a, first && after_cr, &mut buf)
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(ranges.len());
+        for h in handles {
+            let counts = h
+                .join()
+                .map_err(|_| std::io::Error::other("a thread counting lines stopped"))??;
+            out.extend(counts);
+        }
+        Ok(out)
+    })
+}
+
+/// Line breaks in `len` bytes from `at`, as the reader counts them: every
+/// `\r`, and every `\n` not right after a `\r`.
+fn count_range(
+    file: &mut File,
+    at: u64,
+    len: u64,
+    mut after_cr: bool,
+    buf: &mut [u8],
+) -> std::io::Result<u64> {
+    file.seek(SeekFrom::Start(at))?;
+    let mut left = len;
+    let mut breaks = 0u64;
+    while left > 0 {
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = match file.read(&mut buf[..want]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        breaks += count_breaks(&buf[..n], after_cr);
+        after_cr = buf[n - 1] == b'\r';
+        left -= n as u64;
+    }
+    Ok(breaks)
+}
+
+/// Line breaks in `bytes`; `after_cr`: the byte before them was `\r`.
+fn count_breaks(bytes: &[u8], after_cr: bool) -> u64 {
+    // Separate simple counts, which the compiler vectorises.
+    let lf = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+    if !after_cr && !bytes.contains(&b'\r') {
+        return lf;
+    }
+    let cr = bytes.iter().filter(|&&b| b == b'\r').count() as u64;
+    let pairs = bytes.windows(2).filter(|w| w == b"\r\n").count() as u64;
+    let first = u64::from(after_cr && bytes.first() == Some(&b'\n'));
+    cr + lf - pairs - first
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{bind, ReadOptions};
+
+    /// (line, values) of every row, its issues, and (parts, parts read again).
+    type Read = (Vec<(u64, String)>, Vec<Issue>, (usize, usize));
+
+    fn read_all(path: &Path, threads: usize) -> Read {
+        let pack = crate::pack::Pack::embedded().unwrap();
+        let bindings = bind(&[path.display().to_string()], &pack).unwrap();
+        let dataset = &pack.datasets[bindings[0].dataset];
+        let opts = ReadOptions {
+            lang: crate::Lang::Zh,
+            as_of: chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap(),
+            encoding: None,
+            sheet: None,
+            threads,
+            part_bytes: 200,
+        };
+        let mut reader = DatasetReader::open(dataset, &bindings[0], &opts).unwrap();
+        let cols: Vec<usize> = (0..dataset.columns.len()).collect();
+        reader.use_columns(&cols);
+        let (mut rows, mut issues, mut seen) = (Vec::new(), Vec::new(), (0, 0));
+        reader
+            .read_in_parts(|r| {
+                let mut row = Row::default();
+                loop {
+                    if let Some(p) = &r.parallel {
+                        seen = (p.plan.parts.len(), p.reread);
+                    }
+                    if !r.next_row(&mut row, &mut issues)? {
+                        break;
+                    }
+                    rows.push((row.line, format!("{:?} {}", row.values, r.raw(dataset.key))));
+                }
+                Ok(())
+            })
+            .unwrap();
+        (rows, issues, seen)
+    }
+
+    #[test]
+    fn cuts_inside_quoted_cells_are_read_again_from_the_record_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("delegates.csv");
+        let mut text = String::from("姓名,出生日期,工作单位,单位类型,是否基层一线\r\n");
+        for i in 0..300 {
+            // Every third unit is a quoted cell of many lines, longer than a part.
+            let unit = match i % 3 {
+                0 => format!("\"{}\"", "泰州\r\n某厂,\"\"甲\"\"\n".repeat(i % 20)),
+                _ => format!("单位{i}"),
+            };
+            text.push_str(&format!(
+                "张{i},1980-01-{:02},{unit},企业,是\r\n",
+                i % 28 + 1
+            ));
+        }
+        std::fs::write(&path, &text).unwrap();
+        let (one, one_issues, none) = read_all(&path, 1);
+        assert_eq!(one.len(), 300);
+        assert_eq!(none, (0, 0));
+        let (many, many_issues, (parts, reread)) = read_all(&path, 3);
+        assert!(
+            parts > 20 && reread > 5,
+            "{parts} parts, {reread} read again"
+        );
+        assert_eq!(many, one);
+        assert_eq!(many_issues, one_issues);
+    }
+
+    #[test]
+    fn line_breaks_are_counted_as_the_reader_counts_them() {
+        assert_eq!(count_breaks(b"a\nb\n", false), 2);
+        assert_eq!(count_breaks(b"a\r\nb\r\n", false), 2);
+        assert_eq!(count_breaks(b"a\rb\r", false), 2);
+        assert_eq!(count_breaks(b"\na\r\r\n\n", false), 4);
+        // A `\n` right after a `\r` that ended the previous piece.
+        assert_eq!(count_breaks(b"\nb\n", true), 1);
+        assert_eq!(count_breaks(b"", true), 0);
+    }
+}
