@@ -766,6 +766,45 @@ mod tests {
     }
 
     #[test]
+    fn lines_skip_ahead_exactly_as_byte_by_byte() {
+        // Random text from the bytes that matter, fed whole and one byte at
+        // a time (the skipping never applies then): the same lines, for a
+        // comma and for a tab or semicolon as the separator.
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for delimiter in [b',', b'\t', b';'] {
+            for _ in 0..200 {
+                let bytes: Vec<u8> = (0..300)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        b"ab\",\r\n;\t"[(seed % 8) as usize]
+                    })
+                    .collect();
+                let mut whole = Lines {
+                    delimiter,
+                    ..Lines::default()
+                };
+                whole.feed(&bytes);
+                let mut single = Lines {
+                    delimiter,
+                    ..Lines::default()
+                };
+                for b in &bytes {
+                    single.feed(std::slice::from_ref(b));
+                }
+                let key = |l: &Lines| (l.breaks, l.after_cr, l.state, l.record, l.quote);
+                assert_eq!(
+                    key(&whole),
+                    key(&single),
+                    "{:?}",
+                    String::from_utf8_lossy(&bytes)
+                );
+            }
+        }
+    }
+
+    #[test]
     fn lines_are_physical_for_lf_crlf_and_cr_with_blank_lines_and_quoted_breaks() {
         // Regression (#10.1): csv_core gave CRLF records the line before
         // theirs and CR-only files line 1 throughout.
