@@ -8,6 +8,9 @@
 //!
 //! [values.unit_type]         # a column name, or a header the pack knows
 //! 民营企业 = "企业"
+//!
+//! [previous]                 # the previous congress, as --previous takes it
+//! delegates = "68.5%"        # a share, or the previous roster's file
 //! ```
 //!
 //! Both only add to the pack in memory: a mapped header becomes one more
@@ -35,6 +38,9 @@ struct ConfigFile {
     /// Column → (spelling → value).
     #[serde(default)]
     values: IndexMap<Spanned<String>, IndexMap<Spanned<String>, Spanned<String>>>,
+    /// Dataset → the previous congress's share or roster (`--previous`).
+    #[serde(default)]
+    previous: IndexMap<String, String>,
 }
 
 /// The config file a run reads: `--config`, else `reformcheck.toml` in the
@@ -49,7 +55,14 @@ pub fn in_use(read: &ReadArgs) -> Option<PathBuf> {
 /// the config file (`--config`, else `reformcheck.toml` here if there is
 /// one) and then of `--map`, which wins.
 pub fn load_pack(rules: Option<&Path>, read: &ReadArgs) -> Result<Pack> {
+    Ok(load(rules, read)?.0)
+}
+
+/// [`load_pack`], and the config file's `[previous]` entries as
+/// `DATASET=VALUE`, the form `--previous` takes.
+pub fn load(rules: Option<&Path>, read: &ReadArgs) -> Result<(Pack, Vec<String>)> {
     let mut pack = Pack::load(rules)?;
+    let mut previous = Vec::new();
     let path = match &read.config {
         Some(p) => Some(p.clone()),
         None => {
@@ -69,7 +82,7 @@ pub fn load_pack(rules: Option<&Path>, read: &ReadArgs) -> Result<Pack> {
         }
     };
     if let Some(path) = path {
-        apply_file(&mut pack, &path)?;
+        previous = apply_file(&mut pack, &path)?;
     }
     for arg in &read.map {
         let Some((header, column)) = arg.split_once('=') else {
@@ -83,12 +96,14 @@ pub fn load_pack(rules: Option<&Path>, read: &ReadArgs) -> Result<Pack> {
             bail!("--map {arg}: {e}");
         }
     }
-    Ok(pack)
+    Ok((pack, previous))
 }
 
 /// Reads a config file and applies it; every error names the file, line
 /// and column.
-fn apply_file(pack: &mut Pack, path: &Path) -> Result<()> {
+/// Adds the file's mappings and synonyms to `pack`; returns its
+/// `[previous]` entries as `DATASET=VALUE`.
+fn apply_file(pack: &mut Pack, path: &Path) -> Result<Vec<String>> {
     let name = path.display().to_string();
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -142,7 +157,19 @@ fn apply_file(pack: &mut Pack, path: &Path) -> Result<()> {
             }
         }
     }
-    Ok(())
+    // A relative roster path is read from the config file's folder.
+    let folder = path.parent().unwrap_or(Path::new(""));
+    Ok(file
+        .previous
+        .into_iter()
+        .map(|(dataset, value)| {
+            let file = folder.join(&value);
+            match file.is_file() {
+                true => format!("{dataset}={}", file.display()),
+                false => format!("{dataset}={value}"),
+            }
+        })
+        .collect())
 }
 
 /// TOML wants a key in Chinese quoted (`"民营企业" = "企业"`); a clerk writes

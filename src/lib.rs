@@ -96,7 +96,16 @@ pub fn run(cli: Cli, env: Env, out: &mut dyn std::io::Write) -> Result<u8> {
 pub const EXPLAIN_LIMIT: usize = 100;
 
 fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> {
-    let pack = config::load_pack(args.rules.as_deref(), &args.read)?;
+    let (pack, configured) = config::load(args.rules.as_deref(), &args.read)?;
+    // --previous wins over the config file's [previous] for the same dataset.
+    let given = |c: &String| {
+        let name = c.split_once('=').map_or(c.as_str(), |(d, _)| d);
+        args.previous
+            .iter()
+            .any(|a| a.split_once('=').is_some_and(|(d, _)| d.trim() == name))
+    };
+    let mut previous = args.previous.clone();
+    previous.extend(configured.into_iter().filter(|c| !given(c)));
     for id in &args.explain {
         if !pack.rules.iter().any(|r| &r.id == id) {
             let ids = pack
@@ -126,7 +135,7 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
     inputs.extend(args.rules.as_deref());
     inputs.extend(config_file.as_deref());
     inputs.extend(
-        args.previous
+        previous
             .iter()
             .filter_map(|a| a.split_once('=').map(|(_, v)| std::path::Path::new(v)))
             .filter(|p| p.is_file()),
@@ -143,7 +152,7 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
         },
         encoding: args.read.encoding,
         sheet: args.read.sheet.clone(),
-        previous: previous_inputs(&args.previous, &pack)?,
+        previous: previous_inputs(&previous, &pack)?,
         threads: args.read.threads(),
         part_bytes: args.read.part_bytes(),
     };

@@ -517,3 +517,53 @@ fn english_counts_are_singular_for_one() {
         "{out}"
     );
 }
+
+/// The previous congress may stand in reformcheck.toml instead of on the
+/// command line: a share, or a roster relative to the config file; the
+/// command line wins for the same dataset.
+#[test]
+fn the_previous_congress_can_be_given_in_the_config_file() {
+    let delegates = format!("{}/{EXAMPLES}/delegates.csv", env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("old")).unwrap();
+    std::fs::copy(
+        format!("{EXAMPLES}/previous/delegates.csv"),
+        dir.path().join("old/delegates.csv"),
+    )
+    .unwrap();
+    let config = write(
+        &dir,
+        "office.toml",
+        "[previous]\ndelegates = \"old/delegates.csv\"\n",
+    );
+    // 206/300 now against 180/250 = 72% then: not grown.
+    let (code, json) = check_json(&[&delegates, "--as-of", "2026-11-28", "--config", &config]);
+    let r = result(&json, "delegates.frontline_growth", None);
+    assert_eq!(
+        (&r["status"], &r["target"]["value"]),
+        (&json!("fail"), &json!("18/25"))
+    );
+    assert_eq!(code, 1);
+    let config = write(&dir, "share.toml", "[previous]\ndelegates = \"65%\"\n");
+    let (_, json) = check_json(&[&delegates, "--as-of", "2026-11-28", "--config", &config]);
+    let r = result(&json, "delegates.frontline_growth", None);
+    assert_eq!(
+        (&r["status"], &r["target"]["value"]),
+        (&json!("pass"), &json!("13/20"))
+    );
+    // --previous wins over the file.
+    let (_, json) = check_json(&[
+        &delegates,
+        "--as-of",
+        "2026-11-28",
+        "--config",
+        &config,
+        "--previous",
+        "delegates=69%",
+    ]);
+    let r = result(&json, "delegates.frontline_growth", None);
+    assert_eq!(
+        (&r["status"], &r["target"]["value"]),
+        (&json!("fail"), &json!("69/100"))
+    );
+}
