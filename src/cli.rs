@@ -32,14 +32,49 @@ pub enum Command {
     },
     /// Print the man page (roff), e.g. `reformcheck man > reformcheck.1`.
     Man,
+    /// Print the SQL query that computes every rule's aggregates inside a database
+    /// (PostgreSQL or Spark SQL); `check --db` runs it, `check --aggregates` reads its result.
+    Sql(SqlArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// SQL dialect to write.
+    #[arg(long, value_enum)]
+    pub dialect: crate::warehouse::Dialect,
+    /// Rule pack to use (default: the embedded Taizhou pack).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// DATASET=TABLE or DATASET=SCHEMA.TABLE (repeatable); without any, every dataset
+    /// is read from the table of its own name.
+    #[arg(long, value_name = "DATASET=TABLE")]
+    pub table: Vec<String>,
+    /// Reference date for ages and expiry dates, fixed in the query (default: today).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// Language of errors.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// NAME=PATH, a PATH whose file stem is a dataset name, or a directory of such files;
     /// NAME=- reads standard input.
-    #[arg(required = true, value_name = "INPUT")]
+    #[arg(required_unless_present_any = ["db", "aggregates"], value_name = "INPUT")]
     pub inputs: Vec<String>,
+    /// Check tables in a PostgreSQL database instead of files:
+    /// postgresql://USER@HOST:PORT/DB, or host=/socket/dir dbname=DB.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["inputs", "aggregates"])]
+    pub db: Option<String>,
+    /// With --db: DATASET=TABLE or DATASET=SCHEMA.TABLE (repeatable); without any, each
+    /// dataset is read from the table of its own name, if there is one.
+    #[arg(long, value_name = "DATASET=TABLE", requires = "db")]
+    pub table: Vec<String>,
+    /// Render the report from the result of `reformcheck sql` saved as CSV by another
+    /// engine (Spark SQL, Hive, …).
+    #[arg(long, value_name = "FILE", conflicts_with = "inputs")]
+    pub aggregates: Option<PathBuf>,
     /// Rule pack to use (default: the embedded Taizhou pack).
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
@@ -153,6 +188,7 @@ impl Command {
             Command::Validate(a) => Some(a.lang),
             Command::Rules(a) => Some(a.lang),
             Command::Template(a) => Some(a.lang),
+            Command::Sql(a) => Some(a.lang),
             Command::Completions { .. } | Command::Man => None,
         }
     }

@@ -32,6 +32,7 @@ pub mod report;
 pub mod target;
 pub mod template;
 pub mod validate;
+pub mod warehouse;
 
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
@@ -80,6 +81,7 @@ pub fn run(cli: Cli, env: Env, out: &mut dyn std::io::Write) -> Result<u8> {
         }
         Command::Validate(args) => validate::run(args, env, out),
         Command::Template(args) => template::run(args, out),
+        Command::Sql(args) => warehouse::sql_command(args, env, out),
     }
 }
 
@@ -100,10 +102,16 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
             );
         }
     }
-    let bindings = input::bind(&args.inputs, &pack)?;
+    // Tables (--db) and aggregates (--aggregates) bind no files.
+    let warehouse = args.db.is_some() || args.aggregates.is_some();
+    let bindings = if warehouse {
+        Vec::new()
+    } else {
+        input::bind(&args.inputs, &pack)?
+    };
     let outputs = output::plan(&args.output, &bindings)?;
     let opts = engine::CheckOptions {
-        as_of: args.as_of.unwrap_or(env.today),
+        as_of: warehouse::as_of(&args)?.unwrap_or(env.today),
         year: args.year,
         lang: args.lang,
         explain: engine::ExplainOptions {
@@ -115,7 +123,9 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
         sheet: args.read.sheet.clone(),
     };
     // A bar only for people watching: never in pipes, JSON or --quiet.
-    let report = if env.progress && !args.quiet && args.format != report::Format::Json {
+    let report = if warehouse {
+        warehouse::check(&pack, &args, &opts)?
+    } else if env.progress && !args.quiet && args.format != report::Format::Json {
         engine::check_with_progress(&pack, &bindings, &opts, &progress::Bar::default())?
     } else {
         engine::check(&pack, &bindings, &opts)?

@@ -2,13 +2,13 @@
 //! rule, period and group; the results are decided at the end.
 
 pub mod condition;
-mod distinct;
+pub(crate) mod distinct;
 mod explain;
 /// Public for the micro-benchmarks in benches/.
 pub mod ratio;
 pub mod share;
 mod shortfall;
-mod weighted;
+pub(crate) mod weighted;
 
 #[cfg(test)]
 mod properties;
@@ -339,69 +339,38 @@ fn check_dataset(
             dataset.name
         );
     }
-    let period = match (dataset.period, opts.year) {
-        (None, _) => None,
-        (Some(_), Some(y)) => {
-            if !periods.contains(&Some(y)) {
-                bail!(
-                    "{}: no rows for year {y} (years found: {}): pick one of them with --year",
-                    reader.file,
-                    years(&periods)
-                );
-            }
-            Some(y)
-        }
-        (Some(p), None) => match periods.iter().next_back() {
-            Some(latest) => *latest,
-            None => bail!(
-                "{}: no row has a readable `{}`: fill in the year of each row",
-                reader.file,
-                reader.header(p)
-            ),
-        },
-    };
-
-    // The period before the one checked, for trends.
-    let previous = period.and_then(|p| periods.range(..Some(p)).next_back().copied().flatten());
+    let year_header = dataset.period.map(|p| reader.header(p)).unwrap_or_default();
+    let period = choose_period(dataset, &periods, opts.year, &reader.file, &year_header)?;
+    let previous = previous_period(&periods, period);
     let mut out = Vec::new();
     for state in &mut states {
-        let rule = state.rule;
-        let mut any = false;
-        let mut pooled = None;
-        for ((p, group), acc) in &state.accs {
-            if *p != period {
-                continue;
-            }
-            any = true;
-            let name = group.and_then(|g| groups.get_index(g)).cloned();
-            let mut result = decide(pack, rule, name, acc.finish(), period, opts);
-            if let Some(prev) = previous {
-                if let Some(acc) = state.accs.get(&(Some(prev), *group)) {
-                    result.previous = Some(previous_result(pack, rule, &result, acc, prev, opts));
-                }
-            }
-            if let Some(x) = &mut state.explain {
-                result.explanation = Some(x.take(&(*p, *group), &reader.file));
-            }
-            if group.is_none() && rule.group_by.is_some() {
-                pooled = Some(result);
-            } else {
-                out.push(result);
-            }
-        }
-        if let Some(mut p) = pooled {
-            p.pooled = true;
-            out.push(p);
-        }
-        if !any {
-            out.push(unmeasured(
-                pack,
-                rule,
-                Status::NotApplicable,
-                Reason::NothingToMeasure,
-                period,
-            ));
-        }
+        // Group indices become names: the warehouse path has names only.
+        let measured: Measurements = state
+            .accs
+            .iter()
+            .map(|((p, g), acc)| {
+                let name = g.and_then(|g| groups.get_index(g)).cloned();
+                ((*p, name), acc.finish())
+            })
+            .collect();
+        let explain = &mut state.explain;
+        let file = &reader.file;
+        out.extend(rule_results(
+            pack,
+            state.rule,
+            &measured,
+            period,
+            previous,
+            opts,
+            &mut |p, name| {
+                let x = explain.as_mut()?;
+                let g = match name {
+                    None => None,
+                    Some(n) => Some(groups.get_index_of(n)?),
+                };
+                Some(x.take(&(p, g), file))
+            },
+        ));
     }
     for (rule, missing) in skipped {
         out.push(unmeasured(
@@ -415,6 +384,99 @@ fn check_dataset(
     // Keep the pack's rule order.
     out.sort_by_key(|r| pack.rules.iter().position(|x| x.id == r.rule));
     Ok(out)
+}
+
+/// One rule's measured values by (period, group name); group `None` is the
+/// ungrouped result or the pooled total. Files and warehouses both end here.
+pub type Measurements = IndexMap<(Option<i64>, Option<String>), Measured>;
+
+/// Which period of a dataset is checked: none for a dataset without a period
+/// column, else `--year` (which must occur) or the latest found.
+pub(crate) fn choose_period(
+    dataset: &crate::pack::Dataset,
+    periods: &BTreeSet<Option<i64>>,
+    year: Option<i64>,
+    source: &str,
+    year_header: &str,
+) -> Result<Option<i64>> {
+    Ok(match (dataset.period, year) {
+        (None, _) => None,
+        (Some(_), Some(y)) => {
+            if !periods.contains(&Some(y)) {
+                bail!(
+                    "{source}: no rows for year {y} (years found: {}): pick one of them with --year",
+                    years(periods)
+                );
+            }
+            Some(y)
+        }
+        (Some(_), None) => match periods.iter().next_back() {
+            Some(latest) => *latest,
+            None => bail!(
+                "{source}: no row has a readable `{year_header}`: fill in the year of each row"
+            ),
+        },
+    })
+}
+
+/// The period before the one checked, for trends.
+pub(crate) fn previous_period(periods: &BTreeSet<Option<i64>>, period: Option<i64>) -> Option<i64> {
+    period.and_then(|p| periods.range(..Some(p)).next_back().copied().flatten())
+}
+
+/// The rows listed for a (period, group name), if any were asked for.
+pub(crate) type ExplainFn<'a> =
+    dyn FnMut(Option<i64>, Option<&str>) -> Option<crate::report::Explanation> + 'a;
+
+/// One rule's results from its measured values: every group of the period
+/// checked (with its previous period for the trend), the pooled total last,
+/// or `not_applicable` when there is nothing. The one place where measured
+/// values become statuses, shared by the file and the warehouse paths;
+/// `explain` gives the listed rows of a (period, group), if any.
+pub(crate) fn rule_results(
+    pack: &Pack,
+    rule: &Rule,
+    measured: &Measurements,
+    period: Option<i64>,
+    previous: Option<i64>,
+    opts: &CheckOptions,
+    explain: &mut ExplainFn<'_>,
+) -> Vec<RuleResult> {
+    let mut out = Vec::new();
+    let mut any = false;
+    let mut pooled = None;
+    for ((p, group), m) in measured {
+        if *p != period {
+            continue;
+        }
+        any = true;
+        let mut result = decide(pack, rule, group.clone(), m.clone(), period, opts);
+        if let Some(prev) = previous {
+            if let Some(then) = measured.get(&(Some(prev), group.clone())) {
+                result.previous = Some(previous_result(pack, rule, &result, then, prev, opts));
+            }
+        }
+        result.explanation = explain(*p, group.as_deref());
+        if group.is_none() && rule.group_by.is_some() {
+            pooled = Some(result);
+        } else {
+            out.push(result);
+        }
+    }
+    if let Some(mut p) = pooled {
+        p.pooled = true;
+        out.push(p);
+    }
+    if !any {
+        out.push(unmeasured(
+            pack,
+            rule,
+            Status::NotApplicable,
+            Reason::NothingToMeasure,
+            period,
+        ));
+    }
+    out
 }
 
 /// The index of the row's group in the `group_by` column `g` (`None` if the
@@ -458,7 +520,7 @@ fn undecided_message(lang: Lang) -> String {
     }
 }
 
-fn years(periods: &BTreeSet<Option<i64>>) -> String {
+pub(crate) fn years(periods: &BTreeSet<Option<i64>>) -> String {
     periods
         .iter()
         .flatten()
@@ -516,7 +578,7 @@ fn decide(
 }
 
 /// A result without measurements (skipped, or nothing to measure).
-fn unmeasured(
+pub(crate) fn unmeasured(
     pack: &Pack,
     rule: &Rule,
     status: Status,
@@ -550,11 +612,11 @@ fn previous_result(
     pack: &Pack,
     rule: &Rule,
     now: &RuleResult,
-    acc: &Acc,
+    measured: &Measured,
     period: i64,
     opts: &CheckOptions,
 ) -> Previous {
-    let measured = acc.finish();
+    let measured = measured.clone();
     let then = decide(
         pack,
         rule,

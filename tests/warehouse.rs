@@ -1,0 +1,427 @@
+//! The warehouse path against real servers: the example tables and a
+//! generated 200,000-row roster loaded into PostgreSQL (`check --db`) and
+//! Spark in local mode (`reformcheck sql --dialect spark` run by pyspark,
+//! then `check --aggregates`); for every rule and group, status, numerator,
+//! denominator, unknown and shortfall must equal the CSV engine's.
+//!
+//! `.ci/warehouse.sh` starts the servers and sets RC_PG (a connection
+//! string) and RC_SPARK_PYTHON (a Python with pyspark). Without them a test
+//! says it skipped; with `CI` set it fails instead.
+
+#[path = "../benches/support/gen.rs"]
+mod gen;
+
+use assert_cmd::Command;
+use reformcheck::pack::Pack;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+const EXAMPLES: &str = "examples/taizhou-2017";
+const AS_OF: &str = "2025-06-30";
+const GENERATED_ROWS: u64 = 200_000;
+
+/// The environment variable, or `None` after saying the test skipped (a
+/// failure under CI, where the servers must be there).
+fn server(var: &str, what: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(v) if !v.is_empty() => Some(v),
+        _ => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{var} is not set under CI: .ci/warehouse.sh must start {what}"
+            );
+            eprintln!("SKIPPED: {var} is not set, so there is no {what} to test against (run .ci/warehouse.sh)");
+            None
+        }
+    }
+}
+
+fn reformcheck() -> Command {
+    Command::cargo_bin("reformcheck").unwrap()
+}
+
+/// Runs `check` with these arguments and returns the JSON report.
+fn check_json(args: &[&str]) -> Value {
+    let out = reformcheck()
+        .arg("check")
+        .args(args)
+        .args(["--as-of", AS_OF, "--format", "json", "--lang", "en"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// What must agree, per result, keyed by rule, group and pooled.
+fn figures(report: &Value) -> Vec<(String, Value)> {
+    let mut out: Vec<(String, Value)> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let key = format!("{} {} {}", r["rule"], r["group"], r["pooled"]);
+            let keep = serde_json::json!({
+                "status": r["status"],
+                "numerator": r["numerator"],
+                "denominator": r["denominator"],
+                "unknown": r["unknown"],
+                "shortfall": r["shortfall"],
+                "period": r["period"],
+                "reason": r["reason"],
+            });
+            (key, keep)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn assert_same(files: &Value, warehouse: &Value, what: &str) {
+    let (a, b) = (figures(files), figures(warehouse));
+    assert_eq!(
+        a.iter().map(|x| &x.0).collect::<Vec<_>>(),
+        b.iter().map(|x| &x.0).collect::<Vec<_>>(),
+        "{what}: different results"
+    );
+    for ((k, x), (_, y)) in a.iter().zip(&b) {
+        assert_eq!(x, y, "{what}: {k}");
+    }
+    // Something was measured: not a comparison of two empty reports.
+    let measured = a
+        .iter()
+        .filter(|(_, x)| x["status"] != "skipped" && x["status"] != "not_applicable")
+        .count();
+    assert!(measured > 0, "{what}: nothing measured");
+}
+
+/// A CSV file with the pack's headers → canonical column names and rows
+/// (columns the pack does not know are left out).
+fn canonical(pack: &Pack, dataset: &str, path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let d = &pack.datasets[pack.dataset(dataset).unwrap()];
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let mapped: Vec<Option<&str>> = headers
+        .iter()
+        .map(|h| {
+            let h = reformcheck::input::normalize_header(h);
+            d.columns
+                .iter()
+                .find(|c| {
+                    reformcheck::input::normalize_header(&c.name) == h
+                        || c.headers
+                            .iter()
+                            .any(|x| reformcheck::input::normalize_header(x) == h)
+                })
+                .map(|c| c.name.as_str())
+        })
+        .collect();
+    let names: Vec<String> = mapped.iter().flatten().map(|s| s.to_string()).collect();
+    let rows = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            r.iter()
+                .zip(&mapped)
+                .filter(|(_, m)| m.is_some())
+                .map(|(v, _)| v.to_string())
+                .collect()
+        })
+        .collect();
+    (names, rows)
+}
+
+fn write_csv(path: &Path, names: &[String], rows: &[Vec<String>]) {
+    let mut w = csv::Writer::from_path(path).unwrap();
+    w.write_record(names).unwrap();
+    for r in rows {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+}
+
+/// A dataset's original file and its copy with canonical headers.
+type Files = Vec<(String, PathBuf, PathBuf)>;
+
+/// The example files and a generated roster, as (dataset, CSV file).
+struct Data {
+    _dir: tempfile::TempDir,
+    /// Canonical CSVs per set: "examples", "generated".
+    sets: Vec<(&'static str, Files)>,
+}
+
+fn data() -> Data {
+    let pack = Pack::embedded().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut sets = Vec::new();
+    let mut examples = Vec::new();
+    for entry in std::fs::read_dir(EXAMPLES).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            let name = path.file_stem().unwrap().to_string_lossy().to_string();
+            examples.push((name, path));
+        }
+    }
+    examples.sort();
+    let gen_dir = dir.path().join("generated-original");
+    std::fs::create_dir_all(&gen_dir).unwrap();
+    let cfg = gen::Config::new(GENERATED_ROWS, 20_170_324);
+    let file = |n: &str| std::io::BufWriter::new(std::fs::File::create(gen_dir.join(n)).unwrap());
+    gen::generate_delegates(&cfg, file("delegates.csv")).unwrap();
+    gen::generate_council(&cfg, file("society_council.csv")).unwrap();
+    let generated = vec![
+        ("delegates".to_string(), gen_dir.join("delegates.csv")),
+        (
+            "society_council".to_string(),
+            gen_dir.join("society_council.csv"),
+        ),
+    ];
+    for (set, files) in [("examples", examples), ("generated", generated)] {
+        let out = dir.path().join(set);
+        std::fs::create_dir_all(&out).unwrap();
+        let mut list = Vec::new();
+        for (name, original) in files {
+            let (names, rows) = canonical(&pack, &name, &original);
+            let path = out.join(format!("{name}.csv"));
+            write_csv(&path, &names, &rows);
+            list.push((name, original, path));
+        }
+        sets.push((set, list));
+    }
+    Data { _dir: dir, sets }
+}
+
+/// Loads a canonical CSV into `schema.dataset` as TEXT columns.
+fn load_pg(client: &mut postgres::Client, schema: &str, dataset: &str, path: &Path) {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let names: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let cols: Vec<String> = names.iter().map(|n| format!("\"{n}\" TEXT")).collect();
+    client
+        .batch_execute(&format!(
+            "CREATE SCHEMA IF NOT EXISTS {schema}; DROP TABLE IF EXISTS {schema}.{dataset}; \
+             CREATE TABLE {schema}.{dataset} ({});",
+            cols.join(", ")
+        ))
+        .unwrap();
+    let mut w = client
+        .copy_in(&format!(
+            "COPY {schema}.{dataset} FROM STDIN WITH (FORMAT csv, HEADER true)"
+        ))
+        .unwrap();
+    std::io::Write::write_all(&mut w, &std::fs::read(path).unwrap()).unwrap();
+    w.finish().unwrap();
+}
+
+fn file_args(files: &[(String, PathBuf, PathBuf)]) -> Vec<String> {
+    files
+        .iter()
+        .map(|(n, original, _)| format!("{n}={}", original.display()))
+        .collect()
+}
+
+fn table_args(schema: &str, files: &[(String, PathBuf, PathBuf)]) -> Vec<String> {
+    files
+        .iter()
+        .flat_map(|(n, _, _)| ["--table".to_string(), format!("{n}={schema}.{n}")])
+        .collect()
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: .ci/warehouse.sh runs it (cargo test --test warehouse -- --ignored)"]
+fn postgres_results_equal_the_files() {
+    let Some(url) = server("RC_PG", "PostgreSQL server") else {
+        return;
+    };
+    let data = data();
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    for (set, files) in &data.sets {
+        let schema = format!("rc_{set}");
+        for (name, _, canonical) in files {
+            load_pg(&mut client, &schema, name, canonical);
+        }
+        let from_files = check_json(&strs(&file_args(files)));
+        let mut args = vec!["--db".to_string(), url.clone()];
+        args.extend(table_args(&schema, files));
+        let from_db = check_json(&strs(&args));
+        assert_same(&from_files, &from_db, &format!("PostgreSQL, {set}"));
+    }
+    // Typed columns (BOOLEAN, DATE, NUMERIC) give the same results as text:
+    // the committee rows with a full birth date, and the district statistics.
+    let examples = &data.sets[0].1;
+    let dir = tempfile::tempdir().unwrap();
+    let committee = &examples
+        .iter()
+        .find(|(n, _, _)| n == "committee")
+        .unwrap()
+        .2;
+    let mut reader = csv::Reader::from_path(committee).unwrap();
+    let names: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let b = names.iter().position(|n| n == "birth_date").unwrap();
+    let iso: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect::<Vec<String>>())
+        .filter(|r| r[b].len() == 10 && r[b].as_bytes()[4] == b'-')
+        .collect();
+    assert!(iso.len() >= 20, "{}", iso.len());
+    let full = dir.path().join("committee.csv");
+    write_csv(&full, &names, &iso);
+    load_pg(&mut client, "rc_typed_src", "committee", &full);
+    let bool_of = |c: &str| format!("CASE {c} WHEN '是' THEN TRUE WHEN '否' THEN FALSE END AS {c}");
+    client
+        .batch_execute(&format!(
+            "CREATE SCHEMA IF NOT EXISTS rc_typed;
+             DROP TABLE IF EXISTS rc_typed.committee;
+             CREATE TABLE rc_typed.committee AS SELECT name, CAST(birth_date AS DATE) AS birth_date,
+               unit_type, {}, {}, {}, field FROM rc_typed_src.committee;
+             DROP TABLE IF EXISTS rc_typed.districts;
+             CREATE TABLE rc_typed.districts AS SELECT district, CAST(year AS INTEGER) AS year, {}, {}, {},
+               CAST(townships AS INTEGER) AS townships, CAST(townships_with_kx AS INTEGER) AS townships_with_kx,
+               CAST(townships_with_agri AS INTEGER) AS townships_with_agri,
+               CAST(parks AS INTEGER) AS parks, CAST(parks_with_kx AS INTEGER) AS parks_with_kx,
+               CAST(above_scale AS BIGINT) AS above_scale, CAST(above_scale_with_kx AS BIGINT) AS above_scale_with_kx,
+               CAST(hitech AS BIGINT) AS hitech, CAST(hitech_with_kx AS BIGINT) AS hitech_with_kx,
+               CAST(population AS BIGINT) AS population, CAST(popsci_funding AS NUMERIC(18,2)) AS popsci_funding,
+               science_literacy FROM rc_examples.districts;",
+            bool_of("frontline"),
+            bool_of("standing"),
+            bool_of("vice_chair"),
+            bool_of("independent"),
+            bool_of("party_group"),
+            bool_of("annual_report"),
+        ))
+        .unwrap();
+    let districts = examples.iter().find(|(n, _, _)| n == "districts").unwrap();
+    let typed = vec![
+        ("committee".to_string(), full.clone(), full.clone()),
+        districts.clone(),
+    ];
+    let from_files = check_json(&strs(&file_args(&typed)));
+    let mut args = vec!["--db".to_string(), url.clone()];
+    args.extend(table_args("rc_typed", &typed));
+    assert_same(
+        &from_files,
+        &check_json(&strs(&args)),
+        "PostgreSQL, typed columns",
+    );
+}
+
+/// Runs `check` expecting exit 2; returns standard error.
+fn fail(args: &[&str]) -> String {
+    let out = reformcheck()
+        .arg("check")
+        .args(args)
+        .args(["--as-of", AS_OF, "--lang", "en"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+#[test]
+fn connection_errors_name_the_server_without_the_password() {
+    // No server needed: a malformed string, and a closed port.
+    let e = fail(&["--db", "postgresql://u:s3cret@host:notaport/db"]);
+    assert!(e.contains("not a valid connection string"), "{e}");
+    assert!(!e.contains("s3cret"), "{e}");
+    let e = fail(&["--db", "postgresql://u:s3cret@127.0.0.1:1/db"]);
+    assert!(
+        e.contains("cannot connect to postgresql://u@127.0.0.1:1/db"),
+        "{e}"
+    );
+    assert!(!e.contains("s3cret"), "{e}");
+    let zh = reformcheck()
+        .args(["check", "--db", "postgresql://u:s3cret@127.0.0.1:1/db"])
+        .output()
+        .unwrap();
+    let zh = String::from_utf8_lossy(&zh.stderr);
+    assert!(zh.contains("无法连接数据库"), "{zh}");
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: .ci/warehouse.sh runs it (cargo test --test warehouse -- --ignored)"]
+fn a_missing_table_or_column_is_named() {
+    let Some(url) = server("RC_PG", "PostgreSQL server") else {
+        return;
+    };
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    client
+        .batch_execute(
+            "CREATE SCHEMA IF NOT EXISTS rc_err; DROP TABLE IF EXISTS rc_err.delegates;
+             CREATE TABLE rc_err.delegates (name TEXT, unit_type TEXT, frontline TEXT);",
+        )
+        .unwrap();
+    let e = fail(&["--db", &url, "--table", "delegates=rc_err.nosuch"]);
+    assert!(e.contains("there is no table rc_err.nosuch"), "{e}");
+    let e = fail(&["--db", &url, "--table", "delegates=rc_err.delegates"]);
+    assert!(
+        e.contains("table rc_err.delegates has no column birth_date"),
+        "{e}"
+    );
+}
+
+#[test]
+#[ignore = "needs Spark: .ci/warehouse.sh runs it (cargo test --test warehouse -- --ignored)"]
+fn spark_results_equal_the_files() {
+    let Some(python) = server("RC_SPARK_PYTHON", "Python with pyspark") else {
+        return;
+    };
+    let data = data();
+    let dir = tempfile::tempdir().unwrap();
+    // One Spark session for every query: a job list for the script.
+    let mut jobs = Vec::new();
+    for (set, files) in &data.sets {
+        let sql = reformcheck()
+            .args(["sql", "--dialect", "spark", "--as-of", AS_OF])
+            .args(
+                files
+                    .iter()
+                    .flat_map(|(n, _, _)| ["--table".to_string(), format!("{n}=rc_{set}_{n}")]),
+            )
+            .output()
+            .unwrap();
+        assert!(
+            sql.status.success(),
+            "{}",
+            String::from_utf8_lossy(&sql.stderr)
+        );
+        let sql_path = dir.path().join(format!("{set}.sql"));
+        std::fs::write(&sql_path, &sql.stdout).unwrap();
+        let out = dir.path().join(format!("{set}-aggregates.csv"));
+        let tables: serde_json::Map<String, Value> = files
+            .iter()
+            .map(|(n, _, c)| {
+                (
+                    format!("rc_{set}_{n}"),
+                    Value::from(c.display().to_string()),
+                )
+            })
+            .collect();
+        jobs.push(serde_json::json!({"sql": sql_path, "tables": tables, "out": out}));
+    }
+    let jobs_path = dir.path().join("jobs.json");
+    std::fs::write(&jobs_path, serde_json::to_vec(&jobs).unwrap()).unwrap();
+    let run = std::process::Command::new(&python)
+        .arg("scripts/spark-aggregates.py")
+        .arg(&jobs_path)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "spark: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    for (set, files) in &data.sets {
+        let from_files = check_json(&strs(&file_args(files)));
+        let out = dir.path().join(format!("{set}-aggregates.csv"));
+        let from_spark = check_json(&["--aggregates", &out.display().to_string()]);
+        assert_same(&from_files, &from_spark, &format!("Spark, {set}"));
+    }
+}
