@@ -43,4 +43,5 @@ if ! "$venv/bin/python" -c "import pyspark" >/dev/null 2>&1; then
 fi
 export RC_SPARK_PYTHON="$venv/bin/python"
 
-cargo test --locked --test warehouse -- --nocapture --test-threads 2
+export RC_PSQL="$PGBIN/psql"
+cargo test --locked --test warehouse -- --include-ignored --nocapture --test-threads 2

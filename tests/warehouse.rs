@@ -425,3 +425,209 @@ fn spark_results_equal_the_files() {
         assert_same(&from_files, &from_spark, &format!("Spark, {set}"));
     }
 }
+
+#[test]
+#[ignore = "needs PostgreSQL: .ci/warehouse.sh runs it (cargo test --test warehouse -- --ignored)"]
+fn psql_runs_the_printed_query_unchanged_and_its_result_reads_back() {
+    let Some(url) = server("RC_PG", "PostgreSQL server") else {
+        return;
+    };
+    let psql = std::env::var("RC_PSQL").unwrap_or_else(|_| "psql".into());
+    let data = data();
+    let examples = &data.sets[0].1;
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    for (name, _, canonical) in examples {
+        load_pg(&mut client, "rc_psql", name, canonical);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let sql = reformcheck()
+        .args(["sql", "--dialect", "postgres", "--as-of", AS_OF])
+        .args(table_args("rc_psql", examples))
+        .output()
+        .unwrap();
+    assert!(sql.status.success());
+    let sql_path = dir.path().join("aggregates.sql");
+    std::fs::write(&sql_path, &sql.stdout).unwrap();
+    let out = std::process::Command::new(&psql)
+        .args(["-v", "ON_ERROR_STOP=1", "--csv", "-f"])
+        .arg(&sql_path)
+        .args(["-d", &url])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "psql: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv_path = dir.path().join("aggregates.csv");
+    std::fs::write(&csv_path, &out.stdout).unwrap();
+    let from_files = check_json(&strs(&file_args(examples)));
+    let from_psql = check_json(&["--aggregates", &csv_path.display().to_string()]);
+    assert_same(&from_files, &from_psql, "psql, examples");
+}
+
+const HEADER: &str =
+    "kind,dataset,rule,period,group_name,as_of,rows,cond_true,cond_false,cond_unknown,\
+maybe_true,maybe_false,maybe_unknown,num_sum,den_sum,num_unknown,den_unknown,weight_value_unknown,\
+value_low,value_high,distinct_values,value_unknown,scope_unknown";
+
+fn aggregates_file(dir: &Path, lines: &[&str]) -> String {
+    let path = dir.join("aggregates.csv");
+    std::fs::write(&path, format!("{HEADER}\r\n{}\r\n", lines.join("\r\n"))).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn an_aggregates_file_from_another_engine_gives_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = aggregates_file(
+        dir.path(),
+        &[
+            "rows,delegates,,,,2025-06-30,300,,,,,,,,,,,,,,,,",
+            // 206 of 300 front-line: 4 to replace, or 14 to add, for 70%.
+            "rule,delegates,delegates.frontline,,,2025-06-30,300,206,94,0,0,0,0,,,,,,,,,,",
+            // 100 of 300 young, 10 unknown: at least 1/3 whatever they are.
+            "rule,delegates,delegates.youth,,,2025-06-30,300,100,190,10,0,0,0,,,,,,,,,,",
+        ],
+    );
+    let report = check_json(&["--aggregates", &file]);
+    let result = |id: &str| {
+        report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule"] == id)
+            .unwrap()
+            .clone()
+    };
+    let frontline = result("delegates.frontline");
+    assert_eq!(frontline["status"], "fail");
+    assert_eq!(frontline["numerator"], 206);
+    assert_eq!(frontline["denominator"], 300);
+    assert_eq!(
+        frontline["shortfall"],
+        serde_json::json!({"numerator": 4, "add": 14})
+    );
+    let youth = result("delegates.youth");
+    assert_eq!(youth["status"], "pass");
+    assert_eq!(youth["unknown"], 10);
+    // Datasets the file does not cover are skipped, as files not given.
+    assert_eq!(result("committee.frontline")["status"], "skipped");
+    // The query fixed its ages to 2025-06-30; another --as-of is refused.
+    let out = reformcheck()
+        .args([
+            "check",
+            "--aggregates",
+            &file,
+            "--as-of",
+            "2024-01-01",
+            "--lang",
+            "en",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("computed on 2025-06-30"), "{e}");
+}
+
+#[test]
+fn a_malformed_aggregates_file_or_table_binding_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.csv");
+    std::fs::write(&path, "kind,dataset\nrows,delegates\n").unwrap();
+    let e = fail(&["--aggregates", &path.display().to_string()]);
+    assert!(e.contains("no column rule"), "{e}");
+    let zh = reformcheck()
+        .args(["check", "--aggregates", &path.display().to_string()])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&zh.stderr).contains("缺少列 rule"));
+    let file = aggregates_file(
+        dir.path(),
+        &[
+            "rows,delegates,,,,2025-06-30,300,,,,,,,,,,,,,,,,",
+            "rule,delegates,delegates.frontline,,,2025-06-30,300,x,94,0,0,0,0,,,,,,,,,,",
+        ],
+    );
+    let e = fail(&["--aggregates", &file]);
+    assert!(e.contains("column cond_true holds `x`"), "{e}");
+    let out = reformcheck()
+        .args([
+            "sql",
+            "--dialect",
+            "spark",
+            "--table",
+            "nosuch=t",
+            "--lang",
+            "en",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no dataset `nosuch`"));
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: .ci/warehouse.sh runs it (cargo test --test warehouse -- --ignored)"]
+fn data_issues_come_back_as_counts_with_sample_keys_and_duplicate_groups() {
+    let Some(url) = server("RC_PG", "PostgreSQL server") else {
+        return;
+    };
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    // On 2025-06-30 someone born in June 1979 is 45 or 46 depending on the day.
+    client
+        .batch_execute(
+            "CREATE SCHEMA IF NOT EXISTS rc_issues; DROP TABLE IF EXISTS rc_issues.delegates;
+             CREATE TABLE rc_issues.delegates (name TEXT, birth_date TEXT, unit_type TEXT, frontline TEXT);
+             INSERT INTO rc_issues.delegates VALUES
+               ('甲', '1979.06', '企业', NULL),
+               ('乙', '', '企业', NULL),
+               ('丙', '1980-13-01', '企业', NULL),
+               ('丁', '1990-01-01', '其他', NULL),
+               ('甲', ' 1979.06 ', '企业', NULL),
+               ('戊', '1979-06-30', '党政机关', '');",
+        )
+        .unwrap();
+    let report = check_json(&["--db", &url, "--table", "delegates=rc_issues.delegates"]);
+    let issues: Vec<(String, String, String)> = report["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["column"].as_str().unwrap().to_string(),
+                i["value"].as_str().unwrap().to_string(),
+                i["message"]
+                    .as_str()
+                    .unwrap()
+                    .split(' ')
+                    .next()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect();
+    // In the order the rules read the columns: empty, unusable, month only.
+    let expected = [
+        ("frontline", "丁", "1"),
+        ("birth_date", "乙", "1"),
+        ("birth_date", "丙", "1"),
+        ("birth_date", "甲, 甲", "2"),
+        ("name+birth_date", "甲 / 1979.06", "listed"),
+    ];
+    let expected: Vec<(String, String, String)> = expected
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(issues, expected);
+    // The month-only pair is unknown for youth; 戊 turns 46 on 2025-07-01.
+    let youth = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "delegates.youth")
+        .unwrap();
+    assert_eq!(youth["numerator"], 2); // 丁 and 戊
+    assert_eq!(youth["unknown"], 4); // 甲 twice, 乙, 丙
+}

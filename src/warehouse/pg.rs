@@ -208,6 +208,12 @@ fn column_issues(
             checked.push((c, kind));
         }
     }
+    for (c, test) in sql::undecided(pack, src, opts.as_of, d) {
+        parts.push(format!(
+            "count(*) FILTER (WHERE {test}), (array_agg({key} ORDER BY {key}) FILTER (WHERE {test}))[1:{SAMPLES}]::text[]"
+        ));
+        checked.push((c, "undecided"));
+    }
     if parts.is_empty() {
         return Ok(Vec::new());
     }
@@ -238,6 +244,12 @@ fn column_issues(
             ("empty", crate::Lang::En) => {
                 format!("{n} rows are empty and count as unknown: fill them in")
             }
+            ("undecided", crate::Lang::Zh) => format!(
+                "{n} 行只填到月份，是否满足年龄条件取决于具体日期，按未知处理：请补全到日"
+            ),
+            ("undecided", crate::Lang::En) => format!(
+                "{n} rows give the month only, and whether the age condition holds depends on the day, so they count as unknown: add the day"
+            ),
             (_, crate::Lang::Zh) => format!(
                 "{n} 行的值无法使用（不是该类型的值、已过期或超过上限），按未知处理：请改正"
             ),

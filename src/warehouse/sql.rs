@@ -192,6 +192,52 @@ fn finish(
     sql
 }
 
+/// Per date column of an age or birth-date condition: a SQL test for a row
+/// whose date was read but whose condition still depends on the day (a
+/// month-only date on the month of the cutoff), the rows files report as
+/// "month only".
+pub fn undecided(
+    pack: &Pack,
+    src: &Source<'_>,
+    as_of: NaiveDate,
+    d: Dialect,
+) -> Vec<(ColId, String)> {
+    let g = Gen {
+        d,
+        dataset: &pack.datasets[src.dataset],
+        src,
+        as_of,
+    };
+    let mut out: Vec<(ColId, String)> = Vec::new();
+    fn walk(g: &Gen<'_>, c: &Condition, out: &mut Vec<(ColId, String)>) {
+        match c {
+            Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| walk(g, c, out)),
+            Condition::Not(c) => walk(g, c, out),
+            Condition::Age { column, .. } | Condition::BornOnOrAfter { column, .. } => {
+                let test = format!(
+                    "({} IS NOT NULL AND {} IS NULL)",
+                    g.f("vlo", *column),
+                    g.condition(c)
+                );
+                match out.iter_mut().find(|(x, _)| x == column) {
+                    Some((_, t)) => *t = format!("{t} OR {test}"),
+                    None => out.push((*column, test)),
+                }
+            }
+            _ => {}
+        }
+    }
+    for rule in pack.rules.iter().filter(|r| r.dataset == src.dataset) {
+        if let Some(s) = &rule.scope {
+            walk(&g, s, &mut out);
+        }
+        if let Measure::Share(c) = &rule.measure {
+            walk(&g, c, &mut out);
+        }
+    }
+    out
+}
+
 /// Builds one dataset's part of the query.
 struct Gen<'a> {
     d: Dialect,
