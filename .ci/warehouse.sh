@@ -37,9 +37,9 @@ export RC_PG="host=$work/socket user=postgres dbname=postgres"
 
 # pyspark from PyPI in a virtualenv, kept between runs on the same machine.
 venv=${RC_SPARK_VENV:-/tmp/reformcheck-spark-venv}
-if ! "$venv/bin/python" -c "import pyspark" >/dev/null 2>&1; then
+if ! "$venv/bin/python" -c "import pyspark; assert pyspark.__version__ == '4.3.0'" >/dev/null 2>&1; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q pyspark
+    "$venv/bin/pip" install -q "pyspark==4.3.0"
 fi
 export RC_SPARK_PYTHON="$venv/bin/python"
 

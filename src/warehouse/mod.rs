@@ -240,6 +240,12 @@ pub fn check(
     args: &crate::cli::CheckArgs,
     opts: &crate::engine::CheckOptions,
 ) -> Result<crate::report::Report> {
+    if !args.explain.is_empty() || args.show_failing.is_some() {
+        bail!(tr!(
+            "--explain 和 --show-failing 需要逐行读取文件，不能与 --db 或 --aggregates 同用：数据库中请用 SQL 查询这些行",
+            "--explain and --show-failing list rows read from files; they do not work with --db or --aggregates: query those rows in the database"
+        ));
+    }
     if let Some(url) = &args.db {
         let tables = Tables::parse(pack, &args.table)?;
         return pg::check(pack, url, &tables, opts);
