@@ -370,6 +370,17 @@ fn a_missing_table_or_column_is_named() {
         .unwrap();
     let e = fail(&["--db", &url, "--table", "delegates=rc_err.nosuch"]);
     assert!(e.contains("there is no table rc_err.nosuch"), "{e}");
+    // The same server as a URL with a percent-encoded socket folder.
+    if let Some(socket) = url
+        .split(' ')
+        .find_map(|kv| kv.strip_prefix("host="))
+        .filter(|h| h.starts_with('/'))
+    {
+        let encoded = socket.replace('/', "%2F");
+        let as_url = format!("postgresql://postgres@{encoded}/postgres");
+        let e = fail(&["--db", &as_url, "--table", "delegates=rc_err.nosuch"]);
+        assert!(e.contains("there is no table rc_err.nosuch"), "{e}");
+    }
     let e = fail(&["--db", &url, "--table", "delegates=rc_err.delegates"]);
     assert!(
         e.contains("table rc_err.delegates has no column birth_date"),
@@ -631,6 +642,24 @@ fn data_issues_come_back_as_counts_with_sample_keys_and_duplicate_groups() {
         .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
         .collect();
     assert_eq!(issues, expected);
+    // The usual report in the other formats; no line numbers for counts.
+    let table = reformcheck()
+        .args([
+            "check",
+            "--db",
+            &url,
+            "--table",
+            "delegates=rc_issues.delegates",
+        ])
+        .args(["--as-of", AS_OF])
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        table.contains("    [birth_date] “丙” 1 行的值无法使用"),
+        "{table}"
+    );
+    assert!(table.contains("delegates.youth"), "{table}");
     // The month-only pair is unknown for youth; 戊 turns 46 on 2025-07-01.
     let youth = report["results"]
         .as_array()

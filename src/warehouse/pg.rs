@@ -42,13 +42,26 @@ fn redact(text: String, password: Option<&[u8]>) -> String {
     }
 }
 
+/// What may be a password in a connection string that did not parse: the
+/// text after `password=`, or between `user:` and `@` in a URL.
+fn password_in(url: &str) -> Option<String> {
+    if let Some(i) = url.find("password=") {
+        let rest = &url[i + "password=".len()..];
+        let end = rest.find([' ', '&']).unwrap_or(rest.len());
+        return Some(rest[..end].trim_matches('\'').to_string());
+    }
+    let rest = url.split_once("://")?.1;
+    let userinfo = rest.split_once('@')?.0;
+    Some(userinfo.split_once(':')?.1.to_string())
+}
+
 /// Connects; errors name the server, never the password.
 pub fn connect(url: &str) -> Result<(Client, String)> {
     let mut cfg: Config = url.parse().map_err(|e: postgres::Error| {
         anyhow!(tr!(
             "--db：连接串无效（{}）：请写成 postgresql://用户@主机:端口/数据库 或 host=/套接字目录 dbname=数据库",
             "--db: not a valid connection string ({}): write postgresql://USER@HOST:PORT/DATABASE or host=/socket/dir dbname=DATABASE",
-            redact(e.to_string(), None)
+            redact(e.to_string(), password_in(url).as_deref().map(str::as_bytes))
         ))
     })?;
     if cfg.get_connect_timeout().is_none() {
@@ -334,4 +347,26 @@ fn duplicate_issues(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_found_to_be_blanked() {
+        assert_eq!(
+            password_in("postgresql://u:s3cret@h/db").as_deref(),
+            Some("s3cret")
+        );
+        assert_eq!(
+            password_in("host=h password=s3cret dbname=x").as_deref(),
+            Some("s3cret")
+        );
+        assert_eq!(password_in("host=h dbname=x"), None);
+        assert_eq!(
+            redact("bad s3cret here".into(), Some(b"s3cret")),
+            "bad *** here"
+        );
+    }
 }
