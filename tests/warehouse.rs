@@ -670,3 +670,42 @@ fn data_issues_come_back_as_counts_with_sample_keys_and_duplicate_groups() {
     assert_eq!(youth["numerator"], 2); // 丁 and 戊
     assert_eq!(youth["unknown"], 4); // 甲 twice, 乙, 丙
 }
+
+#[test]
+#[ignore = "needs PostgreSQL: .ci/warehouse.sh runs it (cargo test --test warehouse -- --ignored)"]
+fn without_table_bindings_each_dataset_is_its_own_table_and_absent_ones_are_skipped() {
+    let Some(url) = server("RC_PG", "PostgreSQL server") else {
+        return;
+    };
+    let data = data_sets(false);
+    let examples = &data.sets[0].1;
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let delegates: Vec<_> = examples
+        .iter()
+        .filter(|(n, _, _)| n == "delegates")
+        .cloned()
+        .collect();
+    client
+        .batch_execute("DROP SCHEMA IF EXISTS rc_default CASCADE")
+        .unwrap();
+    load_pg(&mut client, "rc_default", "delegates", &delegates[0].2);
+    // Unqualified names resolve through the search path.
+    let url = format!("{url} options='-c search_path=rc_default'");
+    let from_db = check_json(&["--db", &url]);
+    let from_files = check_json(&strs(&file_args(&delegates)));
+    assert_same(&from_files, &from_db, "PostgreSQL, default tables");
+    let skipped = from_db["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "skipped")
+        .count();
+    let pack = Pack::embedded().unwrap();
+    let others = pack
+        .rules
+        .iter()
+        .filter(|r| pack.datasets[r.dataset].name != "delegates")
+        .count();
+    assert!(others > 0);
+    assert_eq!(skipped, others, "every rule but those on delegates");
+}
