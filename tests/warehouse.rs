@@ -709,3 +709,80 @@ fn without_table_bindings_each_dataset_is_its_own_table_and_absent_ones_are_skip
     assert!(others > 0);
     assert_eq!(skipped, others, "every rule but those on delegates");
 }
+
+/// An 18-digit ID number born on `yyyymmdd`, with its check digit.
+fn id_number(yyyymmdd: &str, serial: &str) -> String {
+    let first17 = format!("320102{yyyymmdd}{serial}");
+    let check = reformcheck::input::id::check_digit(&first17).unwrap();
+    format!("{first17}{check}")
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: .ci/warehouse.sh runs it (cargo test --test warehouse -- --ignored)"]
+fn birth_dates_come_from_id_numbers_as_in_files() {
+    let Some(url) = server("RC_PG", "PostgreSQL server") else {
+        return;
+    };
+    let bad_check = {
+        let good = id_number("19800101", "001");
+        let last = if good.ends_with('0') { '1' } else { '0' };
+        format!("{}{last}", &good[..17])
+    };
+    let rows: Vec<[String; 5]> = [
+        // Empty date: the ID number's (1980-05-12, young on 2025-06-30).
+        ("甲", "", id_number("19800512", "001")),
+        // Month only, agreeing: the ID number gives the day (45 on the day).
+        ("乙", "1979.06", id_number("19790630", "002")),
+        ("丙", "1979.06", id_number("19790615", "003")),
+        // `1975.1` is October by the ID number.
+        ("丁", "1975.1", id_number("19751003", "004")),
+        // Disagreeing: unknown.
+        ("戊", "1980-01-01", id_number("19810101", "005")),
+        // A wrong check digit: the date stands alone.
+        ("己", "1990-01-01", bad_check),
+        // 15 digits: born 1985-07-01.
+        ("庚", "", "320102850701123".to_string()),
+        // Nothing at all: unknown.
+        ("辛", "", String::new()),
+    ]
+    .iter()
+    .map(|(n, b, id)| {
+        [
+            n.to_string(),
+            b.to_string(),
+            id.clone(),
+            "企业".into(),
+            String::new(),
+        ]
+    })
+    .collect();
+    let names: Vec<String> = ["name", "birth_date", "id_number", "unit_type", "frontline"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("delegates.csv");
+    write_csv(
+        &path,
+        &names,
+        &rows.iter().map(|r| r.to_vec()).collect::<Vec<_>>(),
+    );
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    load_pg(&mut client, "rc_ids", "delegates", &path);
+    let files = vec![("delegates".to_string(), path.clone(), path.clone())];
+    let from_files = check_json(&strs(&file_args(&files)));
+    let mut args = vec!["--db".to_string(), url.clone()];
+    args.extend(table_args("rc_ids", &files));
+    let from_db = check_json(&strs(&args));
+    assert_same(&from_files, &from_db, "PostgreSQL, ID numbers");
+    let youth = from_db["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "delegates.youth")
+        .unwrap()
+        .clone();
+    // 甲, 乙, 己, 庚 young; 丙, 丁 not; 戊, 辛 unknown.
+    assert_eq!(youth["numerator"], 4, "{youth}");
+    assert_eq!(youth["unknown"], 2, "{youth}");
+}

@@ -73,9 +73,10 @@ impl Source<'_> {
 }
 
 /// Every column a dataset's rules read, with the columns those depend on
-/// (a bool's derive source, upper bounds; expiry dates only when `expiry`)
-/// and the period. Birth dates are not derived from ID numbers in SQL.
-pub fn needed_columns(pack: &Pack, d: usize, expiry: bool) -> Vec<ColId> {
+/// (a bool's derive source, upper bounds; with `optional`, expiry dates and
+/// the ID numbers birth dates derive from, which a table may lack) and the
+/// period.
+pub fn needed_columns(pack: &Pack, d: usize, optional: bool) -> Vec<ColId> {
     let dataset = &pack.datasets[d];
     let mut out: Vec<ColId> = Vec::new();
     let push = |c: ColId, out: &mut Vec<ColId>| {
@@ -100,9 +101,9 @@ pub fn needed_columns(pack: &Pack, d: usize, expiry: bool) -> Vec<ColId> {
         let derive = col
             .derive
             .as_ref()
-            .filter(|_| col.kind == ColumnType::Bool)
+            .filter(|_| col.kind == ColumnType::Bool || optional)
             .map(|d| d.from);
-        let expires = col.valid_until.filter(|_| expiry);
+        let expires = col.valid_until.filter(|_| optional);
         for h in [derive, expires, col.at_most].into_iter().flatten() {
             push(h, &mut out);
         }
@@ -395,7 +396,11 @@ impl Gen<'_> {
         let t = self.f("t", c);
         let p = self.f("p", c);
         match col.kind {
-            ColumnType::Text | ColumnType::IdNumber => vec![format!("{t} AS {p}")],
+            ColumnType::Text => vec![format!("{t} AS {p}")],
+            ColumnType::IdNumber => vec![
+                format!("{t} AS {p}"),
+                format!("upper(replace({h}, ' ', '')) AS {}", self.f("idn", c)),
+            ],
             ColumnType::Bool => {
                 let yes = ["是", "y", "yes", "true", "1", "√", "✓", "✔", "有", "t"];
                 let no = ["否", "n", "no", "false", "0", "×", "✗", "✘", "x", "无", "f"];
@@ -497,6 +502,36 @@ impl Gen<'_> {
                     format!("{day} AS {}", self.f("d", c)),
                 ]
             }
+            ColumnType::IdNumber => {
+                let n = self.f("idn", c);
+                let digit = |i: usize| format!("CAST(substr({n}, {i}, 1) AS BIGINT)");
+                let sum = ID_WEIGHTS
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| format!("{} * {w}", digit(i + 1)))
+                    .collect::<Vec<_>>()
+                    .join(" + ");
+                // The check digit is worked out only where the digits are there.
+                let ok18 = format!(
+                    "(CASE WHEN {} THEN substr('10X98765432', CAST(({sum}) % 11 AS INT) + 1, 1) = substr({n}, 18, 1) \
+                     ELSE FALSE END)",
+                    self.d.matches(&n, "^[0-9]{17}[0-9X]$")
+                );
+                let ok15 = self.d.matches(&n, "^[0-9]{15}$");
+                let part = |at18: usize, at15: usize, len: usize, base: &str| {
+                    format!(
+                        "CASE WHEN {ok18} THEN CAST(substr({n}, {at18}, {len}) AS BIGINT) \
+                         WHEN {ok15} THEN {base}CAST(substr({n}, {at15}, {}) AS BIGINT) END",
+                        if base.is_empty() { len } else { 2 }
+                    )
+                };
+                vec![
+                    format!("{p} AS {q}"),
+                    format!("{} AS {}", part(7, 7, 4, "1900 + "), self.f("iy", c)),
+                    format!("{} AS {}", part(11, 9, 2, ""), self.f("im", c)),
+                    format!("{} AS {}", part(13, 11, 2, ""), self.f("iday", c)),
+                ]
+            }
             _ => vec![format!("{p} AS {q}")],
         }
     }
@@ -507,14 +542,8 @@ impl Gen<'_> {
         match col.kind {
             ColumnType::Date => {
                 let (y, m, d) = (self.f("y", c), self.f("m", c), self.f("d", c));
-                let dim = format!(
-                    "CASE WHEN {m} = 2 THEN CASE WHEN ({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0 \
-                     THEN 29 ELSE 28 END WHEN {m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END"
-                );
-                let valid = format!(
-                    "{y} >= 1000 AND {y} <= 9999 AND {m} >= 1 AND {m} <= 12 \
-                     AND ({d} IS NULL OR ({d} >= 1 AND {d} <= {dim}))"
-                );
+                let dim = days_in_month(&y, &m);
+                let valid = valid_date(&y, &m, &d, true);
                 vec![
                     format!(
                         "CASE WHEN {valid} THEN {y} * 10000 + {m} * 100 + COALESCE({d}, 1) END AS {}",
@@ -556,6 +585,17 @@ impl Gen<'_> {
                 };
                 vec![format!("{v} AS {}", self.f("s", c))]
             }
+            ColumnType::IdNumber => {
+                let (y, m, d) = (self.f("iy", c), self.f("im", c), self.f("iday", c));
+                vec![
+                    format!("{} AS {}", self.f("q", c), self.f("s", c)),
+                    format!(
+                        "CASE WHEN {} THEN {y} * 10000 + {m} * 100 + {d} END AS {}",
+                        valid_date(&y, &m, &d, false),
+                        self.f("ib", c)
+                    ),
+                ]
+            }
             _ => vec![format!("{} AS {}", self.f("q", c), self.f("s", c))],
         }
     }
@@ -566,9 +606,37 @@ impl Gen<'_> {
     fn finalize(&self, c: ColId, cols: &[ColId]) -> Vec<String> {
         let col = &self.dataset.columns[c];
         if col.kind == ColumnType::Date {
+            let (lo, hi) = (self.f("lo", c), self.f("hi", c));
+            let from_id = col.derive.as_ref().map(|d| d.from).filter(|f| {
+                cols.contains(f) && self.dataset.columns[*f].kind == ColumnType::IdNumber
+            });
+            let Some(id) = from_id else {
+                return vec![
+                    format!("{lo} AS {}", self.f("vlo", c)),
+                    format!("{hi} AS {}", self.f("vhi", c)),
+                ];
+            };
+            // As the reader does: an empty date is the ID number's; one that
+            // agrees with it (a month-only one, or `1975.1` for January or
+            // October) takes its day; one that disagrees is unknown.
+            let ib = self.f("ib", id);
+            let (iy, im) = (self.f("iy", id), self.f("im", id));
+            let (y, m, d) = (self.f("y", c), self.f("m", c), self.f("d", c));
+            let settled = |own: &str| {
+                format!(
+                    "CASE WHEN {ib} IS NULL THEN {own} WHEN {t} IS NULL THEN {ib} \
+                     WHEN {amb} THEN CASE WHEN CAST(substr({n}, 1, 4) AS BIGINT) = {iy} AND {im} IN (1, 10) THEN {ib} END \
+                     WHEN {lo} IS NULL THEN NULL \
+                     WHEN {y} = {iy} AND {m} = {im} AND ({d} IS NULL OR {d} = {iday}) THEN {ib} END",
+                    t = self.f("t", c),
+                    amb = self.f("amb", c),
+                    n = self.f("n", c),
+                    iday = self.f("iday", id),
+                )
+            };
             return vec![
-                format!("{} AS {}", self.f("lo", c), self.f("vlo", c)),
-                format!("{} AS {}", self.f("hi", c), self.f("vhi", c)),
+                format!("{} AS {}", settled(&lo), self.f("vlo", c)),
+                format!("{} AS {}", settled(&hi), self.f("vhi", c)),
             ];
         }
         let mut v = self.f("s", c);
@@ -897,6 +965,28 @@ impl Gen<'_> {
             ),
         }
     }
+}
+
+/// ID-number check-digit weights (GB 11643-1999).
+const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+/// Days in month `m` of year `y` (SQL integers).
+fn days_in_month(y: &str, m: &str) -> String {
+    format!(
+        "CASE WHEN {m} = 2 THEN CASE WHEN ({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0 \
+         THEN 29 ELSE 28 END WHEN {m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END"
+    )
+}
+
+/// Is `y-m-d` a calendar day (or, with `month_only`, `y-m` with no day)?
+fn valid_date(y: &str, m: &str, d: &str, month_only: bool) -> String {
+    let day = format!("({d} >= 1 AND {d} <= {})", days_in_month(y, m));
+    let day = if month_only {
+        format!("({d} IS NULL OR {day})")
+    } else {
+        day
+    };
+    format!("({y} >= 1000 AND {y} <= 9999 AND {m} >= 1 AND {m} <= 12 AND {day})")
 }
 
 /// `x op target` exactly: `x × denominator op numerator`, integers only.
