@@ -3,9 +3,11 @@
 
 Usage: spark-aggregates.py JOBS.json
 
-JOBS.json is a list of {"sql": FILE, "tables": {VIEW: CSV, ...}, "out": CSV}:
-each CSV (canonical column names in the header) becomes a temporary view of
-strings, the query runs unchanged through spark.sql, and its result is
+JOBS.json is a list of {"sql": FILE, "tables": {VIEW: CSV, ...}, "views":
+[STATEMENT, ...], "out": CSV}: each CSV (canonical column names in the header)
+becomes a temporary view of strings, the optional statements run next (e.g.
+views with typed columns), the query runs unchanged through spark.sql, and
+its result is
 written to "out" with a header row: the aggregates file that
 `reformcheck check --aggregates` reads. One session serves every job, so
 the JVM starts once.
@@ -38,6 +40,8 @@ def main(path):
                     .csv(csv_path)
                     .createOrReplaceTempView(view)
                 )
+            for statement in job.get("views", []):
+                spark.sql(statement)
             with open(job["sql"], encoding="utf-8") as f:
                 query = f.read()
             frame = spark.sql(query)

@@ -427,6 +427,77 @@ fn spark_results_equal_the_files() {
             .collect();
         jobs.push(serde_json::json!({"sql": sql_path, "tables": tables, "out": out}));
     }
+    // Typed columns (BOOLEAN, DATE, DECIMAL) read as their text forms.
+    let examples = &data.sets[0].1;
+    let typed: Files = examples
+        .iter()
+        .filter(|(n, _, _)| n == "society_council" || n == "districts")
+        .cloned()
+        .collect();
+    let b = |c: &str| format!("CASE {c} WHEN '是' THEN TRUE WHEN '否' THEN FALSE END AS {c}");
+    let views = vec![
+        format!(
+            "CREATE OR REPLACE TEMP VIEW rc_typed_society_council AS SELECT society, name, \
+             CASE WHEN birth_date RLIKE '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$' THEN CAST(birth_date AS DATE) END AS birth_date, \
+             {}, {} FROM rc_src_society_council \
+             WHERE birth_date RLIKE '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$'",
+            b("frontline"),
+            b("standing")
+        ),
+        format!(
+            "CREATE OR REPLACE TEMP VIEW rc_typed_districts AS SELECT district, CAST(year AS INT) AS year, \
+             {}, {}, {}, CAST(townships AS INT) AS townships, CAST(townships_with_kx AS INT) AS townships_with_kx, \
+             CAST(townships_with_agri AS INT) AS townships_with_agri, CAST(parks AS INT) AS parks, \
+             CAST(parks_with_kx AS INT) AS parks_with_kx, CAST(above_scale AS BIGINT) AS above_scale, \
+             CAST(above_scale_with_kx AS BIGINT) AS above_scale_with_kx, CAST(hitech AS BIGINT) AS hitech, \
+             CAST(hitech_with_kx AS BIGINT) AS hitech_with_kx, CAST(population AS BIGINT) AS population, \
+             CAST(popsci_funding AS DECIMAL(18,2)) AS popsci_funding, science_literacy FROM rc_src_districts",
+            b("independent"),
+            b("party_group"),
+            b("annual_report")
+        ),
+    ];
+    let sql = reformcheck()
+        .args(["sql", "--dialect", "spark", "--as-of", AS_OF])
+        .args(["--table", "society_council=rc_typed_society_council"])
+        .args(["--table", "districts=rc_typed_districts"])
+        .output()
+        .unwrap();
+    assert!(sql.status.success());
+    let sql_path = dir.path().join("typed.sql");
+    std::fs::write(&sql_path, &sql.stdout).unwrap();
+    let tables: serde_json::Map<String, Value> = typed
+        .iter()
+        .map(|(n, _, c)| (format!("rc_src_{n}"), Value::from(c.display().to_string())))
+        .collect();
+    let typed_out = dir.path().join("typed-aggregates.csv");
+    jobs.push(
+        serde_json::json!({"sql": sql_path, "tables": tables, "views": views, "out": typed_out}),
+    );
+    // The same rows as files: full birth dates only.
+    let council = &typed
+        .iter()
+        .find(|(n, _, _)| n == "society_council")
+        .unwrap()
+        .2;
+    let mut reader = csv::Reader::from_path(council).unwrap();
+    let names: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let bd = names.iter().position(|n| n == "birth_date").unwrap();
+    let iso: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect::<Vec<String>>())
+        .filter(|r| r[bd].len() == 10 && r[bd].as_bytes()[4] == b'-')
+        .collect();
+    let council_iso = dir.path().join("society_council.csv");
+    write_csv(&council_iso, &names, &iso);
+    let typed_files: Files = vec![
+        ("society_council".into(), council_iso.clone(), council_iso),
+        typed
+            .iter()
+            .find(|(n, _, _)| n == "districts")
+            .unwrap()
+            .clone(),
+    ];
     let jobs_path = dir.path().join("jobs.json");
     std::fs::write(&jobs_path, serde_json::to_vec(&jobs).unwrap()).unwrap();
     let run = std::process::Command::new(&python)
@@ -445,6 +516,9 @@ fn spark_results_equal_the_files() {
         let from_spark = check_json(&["--aggregates", &out.display().to_string()]);
         assert_same(&from_files, &from_spark, &format!("Spark, {set}"));
     }
+    let from_files = check_json(&strs(&file_args(&typed_files)));
+    let from_spark = check_json(&["--aggregates", &typed_out.display().to_string()]);
+    assert_same(&from_files, &from_spark, "Spark, typed columns");
 }
 
 #[test]
