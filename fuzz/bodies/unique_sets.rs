@@ -41,6 +41,8 @@ pub fn run(data: &[u8]) -> Option<String> {
         today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1)?,
         color: false,
         progress: false,
+        help: reformcheck::Lang::Zh,
+        terminal: false,
         width: None,
     };
     let mut out = Vec::new();
