@@ -322,7 +322,7 @@ impl Acc {
     }
 
     /// Adds another period's counts (every-year rules; shares only).
-    pub(crate) fn merge(&mut self, other: &Acc) {
+    fn merge(&mut self, other: &Acc) {
         if let (Acc::Share(a), Acc::Share(b)) = (self, other) {
             a.merge(b);
         }

@@ -254,15 +254,8 @@ pub fn report(
             for r in mine.clone().filter(|r| {
                 cell(r, "kind") == Some("rule") && cell(r, "rule") == Some(rule.id.as_str())
             }) {
-                let group = cell(r, "group_name").map(|g| groups.intern(g));
-                let a = acc(pack, rule, r, at)?;
-                match accs.get_mut(&(period(r, at)?, group)) {
-                    // Two spellings of one group (width, spaces, case).
-                    Some(known) => known.merge(&a),
-                    None => {
-                        accs.insert((period(r, at)?, group), a);
-                    }
-                }
+                let group = cell(r, "group_name").map(|g| groups.exact(g));
+                accs.insert((period(r, at)?, group), acc(pack, rule, r, at)?);
             }
             results.extend(engine::rule_results(
                 pack,
