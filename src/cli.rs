@@ -36,14 +36,49 @@ pub enum Command {
         #[arg(long, value_enum)]
         lang: Option<Lang>,
     },
+    /// Print the SQL query that computes every rule's aggregates inside a database
+    /// (PostgreSQL or Spark SQL); `check --db` runs it, `check --aggregates` reads its result.
+    Sql(SqlArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// SQL dialect to write.
+    #[arg(long, value_enum)]
+    pub dialect: crate::warehouse::Dialect,
+    /// Rule pack to use (default: the embedded Taizhou pack).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// DATASET=TABLE or DATASET=SCHEMA.TABLE (repeatable); without any, every dataset
+    /// is read from the table of its own name.
+    #[arg(long, value_name = "DATASET=TABLE")]
+    pub table: Vec<String>,
+    /// Reference date for ages and expiry dates, fixed in the query (default: today).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// Language of errors.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// NAME=PATH, a PATH whose file stem is a dataset name, or a directory of such files;
     /// NAME=- reads standard input.
-    #[arg(required = true, value_name = "INPUT")]
+    #[arg(required_unless_present_any = ["db", "aggregates"], value_name = "INPUT")]
     pub inputs: Vec<String>,
+    /// Check tables in a PostgreSQL database instead of files:
+    /// postgresql://USER@HOST:PORT/DB, or host=/socket/dir dbname=DB.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["inputs", "aggregates"])]
+    pub db: Option<String>,
+    /// With --db: DATASET=TABLE or DATASET=SCHEMA.TABLE (repeatable); without any, each
+    /// dataset is read from the table of its own name, if there is one.
+    #[arg(long, value_name = "DATASET=TABLE", requires = "db")]
+    pub table: Vec<String>,
+    /// Render the report from the result of `reformcheck sql` saved as CSV by another
+    /// engine (Spark SQL, Hive, …).
+    #[arg(long, value_name = "FILE", conflicts_with = "inputs")]
+    pub aggregates: Option<PathBuf>,
     /// Rule pack to use (default: the embedded Taizhou pack).
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
@@ -211,6 +246,7 @@ impl Command {
             Command::Rules(a) => Some(a.lang),
             Command::Template(a) => Some(a.lang),
             Command::Man { lang } => *lang,
+            Command::Sql(a) => Some(a.lang),
             Command::Completions { .. } => None,
         }
     }
@@ -339,6 +375,10 @@ const ZH_ABOUT: &[(&str, &str)] = &[
         "man",
         "输出 man 手册页（roff），如 reformcheck man > reformcheck.1",
     ),
+    (
+        "sql",
+        "打印在数据库中计算每条规则聚合结果的 SQL 查询（PostgreSQL 或 Spark SQL）；check --db 直接运行它，check --aggregates 读取它的结果",
+    ),
 ];
 
 /// Chinese help per (subcommand, argument id); an empty subcommand applies
@@ -346,6 +386,13 @@ const ZH_ABOUT: &[(&str, &str)] = &[
 const ZH: &[(&str, &str, &str)] = &[
     ("", "inputs", "NAME=PATH（如 delegates=名单.csv）、文件名即数据集名的文件，或存放这些文件的文件夹；NAME=- 读标准输入"),
     ("check", "rules", "使用的规则包（默认：内置泰州规则包）"),
+    ("sql", "rules", "使用的规则包（默认：内置泰州规则包）"),
+    ("check", "db", "检查 PostgreSQL 数据库中的表而不是文件：postgresql://用户@主机:端口/库名，或 host=/套接字目录 dbname=库名"),
+    ("check", "table", "与 --db 同用：数据集=表名 或 数据集=模式.表名（可重复）；不写时每个数据集读与它同名的表（如有）"),
+    ("sql", "table", "数据集=表名 或 数据集=模式.表名（可重复）；不写时每个数据集读与它同名的表"),
+    ("check", "aggregates", "从其他引擎（Spark SQL、Hive 等）把 reformcheck sql 的结果存成的 CSV 文件出报告"),
+    ("sql", "dialect", "SQL 方言：postgres 或 spark"),
+    ("sql", "as_of", "计算年龄和有效期的基准日期，写入查询（默认：今天）"),
     ("validate", "rules", "按哪个规则包的数据集检查（默认：内置泰州规则包）"),
     ("rules", "rules", "要列出的规则包（默认：内置泰州规则包）"),
     ("template", "rules", "定义该数据集的规则包（默认：内置泰州规则包）"),

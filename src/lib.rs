@@ -34,6 +34,7 @@ pub mod report;
 pub mod target;
 pub mod template;
 pub mod validate;
+pub mod warehouse;
 
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
@@ -89,6 +90,7 @@ pub fn run(cli: Cli, env: Env, out: &mut dyn std::io::Write) -> Result<u8> {
         }
         Command::Validate(args) => validate::run(args, env, out),
         Command::Template(args) => template::run(args, out),
+        Command::Sql(args) => warehouse::sql_command(args, env, out),
     }
 }
 
@@ -127,13 +129,20 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
              standard output to a file)"
         ));
     }
-    let bindings = input::bind(&args.inputs, &pack)?;
+    // Tables (--db) and aggregates (--aggregates) bind no files.
+    let warehouse = args.db.is_some() || args.aggregates.is_some();
+    let bindings = if warehouse {
+        Vec::new()
+    } else {
+        input::bind(&args.inputs, &pack)?
+    };
     // Every input is protected from the reports: data files, the pack, the
-    // config file and previous rosters.
+    // config file, previous rosters and an aggregates file.
     let config_file = config::in_use(&args.read);
     let mut inputs: Vec<&std::path::Path> = bindings.iter().map(|b| b.path.as_path()).collect();
     inputs.extend(args.rules.as_deref());
     inputs.extend(config_file.as_deref());
+    inputs.extend(args.aggregates.as_deref());
     inputs.extend(
         previous
             .iter()
@@ -142,7 +151,7 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
     );
     let outputs = output::plan(&args.output, &inputs)?;
     let opts = engine::CheckOptions {
-        as_of: args.as_of.unwrap_or(env.today),
+        as_of: warehouse::as_of(&args)?.unwrap_or(env.today),
         year: args.year,
         lang: args.lang,
         explain: engine::ExplainOptions {
@@ -157,7 +166,9 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
         part_bytes: args.read.part_bytes(),
     };
     // A bar only for people watching: never in pipes, JSON or --quiet.
-    let report = if env.progress && !args.quiet && args.format != report::Format::Json {
+    let report = if warehouse {
+        warehouse::check(&pack, &args, &opts)?
+    } else if env.progress && !args.quiet && args.format != report::Format::Json {
         engine::check_with_progress(&pack, &bindings, &opts, &progress::Bar::default())?
     } else {
         engine::check(&pack, &bindings, &opts)?

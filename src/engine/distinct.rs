@@ -38,30 +38,41 @@ impl Distinct {
     }
 
     pub fn finish(&self) -> Measured {
-        let d = self.seen.len() as u64;
-        // Fewest distinct: unknown values repeat known ones, and every row
-        // that may be in scope is in it as a repeat.
-        let min_distinct = if d == 0 && self.unknown > 0 { 1 } else { d };
-        let min_den = self.rows + self.scope_unknown;
-        let min = if min_den == 0 {
-            Rational::zero()
-        } else {
-            Rational::new(min_distinct.into(), min_den.into())
-        };
-        let max = if self.rows == 0 {
-            Rational::one()
-        } else {
-            Rational::new((d + self.unknown).into(), self.rows.into())
-        };
-        Measured {
-            kind: Kind::Distinct,
-            numerator: count(d),
-            denominator: count(self.rows),
-            unknown: self.unknown + self.scope_unknown,
-            min,
-            max: Some(max),
-            empty: min_den == 0,
-        }
+        measure(
+            self.seen.len() as u64,
+            self.rows,
+            self.unknown,
+            self.scope_unknown,
+        )
+    }
+}
+
+/// The measured range from `d` distinct known values among `rows` rows in
+/// scope, `unknown` of them without a value, and `scope_unknown` rows that
+/// may be in scope (also the warehouse path's entry).
+pub fn measure(d: u64, rows: u64, unknown: u64, scope_unknown: u64) -> Measured {
+    // Fewest distinct: unknown values repeat known ones, and every row
+    // that may be in scope is in it as a repeat.
+    let min_distinct = if d == 0 && unknown > 0 { 1 } else { d };
+    let min_den = rows + scope_unknown;
+    let min = if min_den == 0 {
+        Rational::zero()
+    } else {
+        Rational::new(min_distinct.into(), min_den.into())
+    };
+    let max = if rows == 0 {
+        Rational::one()
+    } else {
+        Rational::new((d + unknown).into(), rows.into())
+    };
+    Measured {
+        kind: Kind::Distinct,
+        numerator: count(d),
+        denominator: count(rows),
+        unknown: unknown + scope_unknown,
+        min,
+        max: Some(max),
+        empty: min_den == 0,
     }
 }
 

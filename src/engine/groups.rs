@@ -39,6 +39,16 @@ impl Groups {
         i
     }
 
+    /// The group of a name taken as written: a warehouse's groups, which the
+    /// database has already formed by exact value.
+    pub(crate) fn exact(&mut self, name: &str) -> usize {
+        if let Some(i) = self.folded.get_index_of(name) {
+            return i;
+        }
+        self.shown.push(name.to_string());
+        self.folded.insert_full(name.to_string()).0
+    }
+
     /// How a group is shown: its first spelling.
     pub(crate) fn name(&self, i: usize) -> Option<&String> {
         self.shown.get(i)
@@ -63,5 +73,15 @@ mod tests {
         assert_eq!(g.name(a).unwrap(), "（甲会）");
         assert_eq!(g.name(b).unwrap(), "甲　会");
         assert_eq!(g.name(c).unwrap(), "ABC学会");
+    }
+
+    #[test]
+    fn exact_names_stay_apart() {
+        let mut g = Groups::default();
+        let a = g.exact("（甲会）");
+        assert_eq!(g.exact("（甲会）"), a);
+        let b = g.exact("(甲会)");
+        assert_ne!(a, b);
+        assert_eq!(g.name(b).unwrap(), "(甲会)");
     }
 }

@@ -2,15 +2,15 @@
 //! rule, period and group; the results are decided at the end.
 
 pub mod condition;
-mod distinct;
+pub(crate) mod distinct;
 mod explain;
-mod groups;
+pub(crate) mod groups;
 mod periods;
 /// Public for the micro-benchmarks in benches/.
 pub mod ratio;
 pub mod share;
 mod shortfall;
-mod weighted;
+pub(crate) mod weighted;
 
 #[cfg(test)]
 mod properties;
@@ -217,7 +217,7 @@ pub fn check_with_progress(
 /// The previous share of each `baseline: previous` rule of dataset `d`
 /// that `--previous` gives: read from the previous roster (its data issues
 /// join the run's) or taken as given.
-fn baselines(
+pub(crate) fn baselines(
     pack: &Pack,
     d: usize,
     rules: &[&Rule],
@@ -257,7 +257,10 @@ fn baselines(
 
 /// An accumulator's (period, group): group `None` is the ungrouped result or
 /// the pooled total, `Some(i)` the file's i-th group name.
-type Key = (Option<i64>, Option<usize>);
+pub(crate) type Key = (Option<i64>, Option<usize>);
+
+/// A rule's accumulators by (period, group), in the order first met.
+pub(crate) type Accs = IndexMap<Key, Acc, Hasher>;
 
 /// Looked up for every row and rule: a fast hash (foldhash, randomly seeded)
 /// instead of the standard SipHash.
@@ -266,7 +269,7 @@ type Hasher = foldhash::fast::RandomState;
 /// Per-rule state: accumulators keyed by (period, group).
 struct RuleState<'p> {
     rule: &'p Rule,
-    accs: IndexMap<Key, Acc, Hasher>,
+    accs: Accs,
     /// Only for rules whose rows were asked for.
     explain: Option<explain::Explainer>,
 }
@@ -276,6 +279,8 @@ pub(crate) enum Acc {
     Ratio(ratio::Ratio),
     Weighted(weighted::Weighted),
     Distinct(distinct::Distinct),
+    /// Measured elsewhere (a warehouse's distinct counts).
+    Counted(Measured),
 }
 
 impl Acc {
@@ -335,6 +340,7 @@ impl Acc {
             Acc::Ratio(a) => a.finish(),
             Acc::Weighted(a) => a.finish(),
             Acc::Distinct(a) => a.finish(),
+            Acc::Counted(m) => m.clone(),
         }
     }
 }
@@ -527,97 +533,26 @@ fn check_dataset(
     // The period before the one checked, for trends.
     let previous = period.and_then(|p| periods.range(..Some(p)).next_back().copied().flatten());
     let mut out = Vec::new();
-    let first_period = pack.date.map(|d| i64::from(d.year()));
+    let file = &reader.file;
     for state in &mut states {
-        let rule = state.rule;
-        if let (Some(b), Some(_)) = (baselines, rule.baseline) {
-            if !b.iter().any(|(id, _)| *id == rule.id) {
-                out.push(unmeasured(
-                    pack,
-                    rule,
-                    Status::Skipped,
-                    Reason::NoPrevious,
-                    period,
-                ));
-                continue;
-            }
-        }
-        if rule.every_period && baselines.is_some() {
-            let results = every_period(
-                pack,
-                rule,
-                &state.accs,
-                &groups,
-                (period, first_period),
-                opts,
-                state.explain.as_mut().map(|x| (x, reader.file.as_str())),
-            );
-            if results.is_empty() {
-                out.push(unmeasured(
-                    pack,
-                    rule,
-                    Status::NotApplicable,
-                    Reason::NothingToMeasure,
-                    period,
-                ));
-            }
-            out.extend(results);
-            continue;
-        }
-        let mut any = false;
-        let mut pooled = None;
-        for ((p, group), acc) in &state.accs {
-            if *p != period {
-                continue;
-            }
-            any = true;
-            let raw = group.and_then(|g| groups.name(g));
-            // Printed in every format: IDs masked, terminal controls escaped.
-            let name = raw.map(|g| crate::privacy::shown(g).into_owned());
-            if let Some(why) = not_addressed(rule, raw.map(String::as_str)) {
-                let mut result = unmeasured(pack, rule, Status::NotApplicable, why, period);
-                result.group = name;
-                out.push(result);
-                continue;
-            }
-            let target = baseline_of(rule, baselines);
-            let mut result = decide(
-                pack,
-                rule,
-                name,
-                acc.finish(),
-                period,
-                opts,
-                acc.doubt(),
-                &target,
-            );
-            if let Some(prev) = previous {
-                if let Some(acc) = state.accs.get(&(Some(prev), *group)) {
-                    result.previous = Some(previous_result(pack, rule, &result, acc, prev, opts));
-                }
-            }
-            if let Some(x) = &mut state.explain {
-                result.explanation = Some(x.take(&(*p, *group), &reader.file));
-            }
-            if group.is_none() && rule.group_by.is_some() {
-                pooled = Some(result);
-            } else {
-                out.push(result);
-            }
-        }
-        if let Some(mut p) = pooled {
-            p.pooled = true;
-            out.push(p);
-        }
-        if !any {
-            out.push(unmeasured(
-                pack,
-                rule,
-                Status::NotApplicable,
-                Reason::NothingToMeasure,
-                period,
-            ));
-        }
+        let explain = &mut state.explain;
+        out.extend(rule_results(
+            pack,
+            state.rule,
+            &state.accs,
+            &groups,
+            (period, previous),
+            opts,
+            baselines,
+            &mut |keys: &[Key], every: bool| {
+                let x = explain.as_mut()?;
+                Some(if every {
+                    x.take_all(keys, file)
+                } else {
+                    x.take(keys.first()?, file)
+                })
+            },
+        ));
     }
     for (rule, missing) in skipped {
         out.push(unmeasured(
@@ -631,6 +566,119 @@ fn check_dataset(
     // Keep the pack's rule order.
     out.sort_by_key(|r| pack.rules.iter().position(|x| x.id == r.rule));
     Ok(out)
+}
+
+/// The rows listed for the (period, group) keys of a result, if any were
+/// asked for; `true` for a "每年" rule, whose keys span its years.
+pub(crate) type ExplainFn<'a> = dyn FnMut(&[Key], bool) -> Option<crate::report::Explanation> + 'a;
+
+/// One rule's results from its accumulators: every group of the period
+/// checked (with its previous period for the trend), the pooled total last,
+/// or `not_applicable` when there is nothing; "每年" rules over their years,
+/// groups the pack does not address as `not_applicable`, baseline rules
+/// against the previous share or `skipped`. The one place where measured
+/// values become statuses, shared by the file and the warehouse paths.
+/// `baselines` is `None` when only measuring (a previous roster).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn rule_results(
+    pack: &Pack,
+    rule: &Rule,
+    accs: &Accs,
+    groups: &groups::Groups,
+    (period, previous): (Option<i64>, Option<i64>),
+    opts: &CheckOptions,
+    baselines: Option<&[(String, Range)]>,
+    explain: &mut ExplainFn<'_>,
+) -> Vec<RuleResult> {
+    let mut out = Vec::new();
+    if let (Some(b), Some(_)) = (baselines, rule.baseline) {
+        if !b.iter().any(|(id, _)| *id == rule.id) {
+            out.push(unmeasured(
+                pack,
+                rule,
+                Status::Skipped,
+                Reason::NoPrevious,
+                period,
+            ));
+            return out;
+        }
+    }
+    if rule.every_period && baselines.is_some() {
+        let first_period = pack.date.map(|d| i64::from(d.year()));
+        let results = every_period(
+            pack,
+            rule,
+            accs,
+            groups,
+            (period, first_period),
+            opts,
+            explain,
+        );
+        if results.is_empty() {
+            out.push(unmeasured(
+                pack,
+                rule,
+                Status::NotApplicable,
+                Reason::NothingToMeasure,
+                period,
+            ));
+        }
+        out.extend(results);
+        return out;
+    }
+    let mut any = false;
+    let mut pooled = None;
+    for ((p, group), acc) in accs {
+        if *p != period {
+            continue;
+        }
+        any = true;
+        let raw = group.and_then(|g| groups.name(g));
+        // Printed in every format: IDs masked, terminal controls escaped.
+        let name = raw.map(|g| crate::privacy::shown(g).into_owned());
+        if let Some(why) = not_addressed(rule, raw.map(String::as_str)) {
+            let mut result = unmeasured(pack, rule, Status::NotApplicable, why, period);
+            result.group = name;
+            out.push(result);
+            continue;
+        }
+        let target = baseline_of(rule, baselines);
+        let mut result = decide(
+            pack,
+            rule,
+            name,
+            acc.finish(),
+            period,
+            opts,
+            acc.doubt(),
+            &target,
+        );
+        if let Some(prev) = previous {
+            if let Some(acc) = accs.get(&(Some(prev), *group)) {
+                result.previous = Some(previous_result(pack, rule, &result, acc, prev, opts));
+            }
+        }
+        result.explanation = explain(&[(*p, *group)], false);
+        if group.is_none() && rule.group_by.is_some() {
+            pooled = Some(result);
+        } else {
+            out.push(result);
+        }
+    }
+    if let Some(mut p) = pooled {
+        p.pooled = true;
+        out.push(p);
+    }
+    if !any {
+        out.push(unmeasured(
+            pack,
+            rule,
+            Status::NotApplicable,
+            Reason::NothingToMeasure,
+            period,
+        ));
+    }
+    out
 }
 
 /// Why a rule does not hold `group`, if the pack says it does not.
@@ -691,11 +739,11 @@ struct Targets {
 fn every_period(
     pack: &Pack,
     rule: &Rule,
-    accs: &IndexMap<Key, Acc, Hasher>,
+    accs: &Accs,
     groups: &groups::Groups,
     (period, first): (Option<i64>, Option<i64>),
     opts: &CheckOptions,
-    mut explain: Option<(&mut explain::Explainer, &str)>,
+    explain: &mut ExplainFn<'_>,
 ) -> Vec<RuleResult> {
     let in_range = |p: &Option<i64>| {
         p.is_some_and(|p| first.is_none_or(|f| p >= f) && period.is_none_or(|c| p <= c))
@@ -748,10 +796,8 @@ fn every_period(
         );
         result.periods_unmet = unmet;
         result.periods_unknown = unknown;
-        if let Some((x, file)) = explain.as_mut() {
-            let keys: Vec<Key> = years.iter().map(|(p, _)| (Some(*p), g)).collect();
-            result.explanation = Some(x.take_all(&keys, file));
-        }
+        let keys: Vec<Key> = years.iter().map(|(p, _)| (Some(*p), g)).collect();
+        result.explanation = explain(&keys, true);
         out.push(result);
     }
     out
@@ -795,7 +841,7 @@ fn undecided_message(lang: Lang) -> String {
     }
 }
 
-fn years(periods: &BTreeSet<Option<i64>>) -> String {
+pub(crate) fn years(periods: &BTreeSet<Option<i64>>) -> String {
     periods
         .iter()
         .flatten()
@@ -886,7 +932,7 @@ fn not_yet_due(due: Option<NaiveDate>, period: Option<i64>, as_of: NaiveDate) ->
 }
 
 /// A result without measurements (skipped, or nothing to measure).
-fn unmeasured(
+pub(crate) fn unmeasured(
     pack: &Pack,
     rule: &Rule,
     status: Status,

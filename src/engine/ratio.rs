@@ -30,6 +30,23 @@ impl Ratio {
         }
     }
 
+    /// Sums and counts computed elsewhere (a warehouse).
+    pub fn from_sums(
+        integral: bool,
+        (num, den): (Rational, Rational),
+        (num_unknown, den_unknown): (u64, u64),
+        rows: u64,
+    ) -> Ratio {
+        Ratio {
+            integral,
+            num,
+            den,
+            num_unknown,
+            den_unknown,
+            rows,
+        }
+    }
+
     /// Adds a row; `certain` is false when the row may be out of scope, which
     /// makes both its cells count as unknown.
     pub fn add(&mut self, certain: bool, num: &Option<Value>, den: &Option<Value>) {

@@ -19,6 +19,19 @@ pub struct Share {
 }
 
 impl Share {
+    /// Counts computed elsewhere (a warehouse): in scope for certain with the
+    /// condition true, false, unknown; then scope unknown, the same three.
+    pub fn from_counts([t, f, u, st, sf, su]: [u64; 6]) -> Share {
+        Share {
+            t,
+            f,
+            u,
+            st,
+            sf,
+            su,
+        }
+    }
+
     pub fn add(&mut self, scope: Truth, cond: Truth) {
         let slot = match (scope, cond) {
             (Truth::True, Truth::True) => &mut self.t,

@@ -24,6 +24,26 @@ pub struct Weighted {
 }
 
 impl Weighted {
+    /// Sums computed elsewhere (a warehouse): Σ rate × weight and Σ weight
+    /// over rows with both known, Σ weight of rows whose rate is unknown, the
+    /// lowest and highest possible rate among the other rows, and counts.
+    pub fn from_parts(
+        (sum, weight, weight_rate_unknown): (Rational, Rational, Rational),
+        (low, high): (Option<Rational>, Option<Rational>),
+        unknown: u64,
+        rows: u64,
+    ) -> Weighted {
+        Weighted {
+            sum,
+            weight,
+            weight_rate_unknown,
+            low,
+            high,
+            unknown,
+            rows,
+        }
+    }
+
     pub fn add(&mut self, certain: bool, rate: &Option<Value>, weight: &Option<Value>) {
         self.rows += 1;
         let rate = match rate {

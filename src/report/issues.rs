@@ -125,19 +125,13 @@ pub fn write(out: &mut String, issues: &[Issue], lang: Lang, all: bool) -> std::
             (false, true) => format!(" “{}”", i.value),
             (false, false) => format!(" \"{}\"", i.value),
         };
-        if zh {
-            writeln!(
-                out,
-                "    第 {} 行 [{}]{value} {}",
-                i.line, i.column, i.message
-            )?;
-        } else {
-            writeln!(
-                out,
-                "    line {} [{}]{value} {}",
-                i.line, i.column, i.message
-            )?;
-        }
+        // Line 0: a count over a database table (check --db), not one line.
+        let at = match (i.line, zh) {
+            (0, _) => String::new(),
+            (n, true) => format!("第 {n} 行 "),
+            (n, false) => format!("line {n} "),
+        };
+        writeln!(out, "    {at}[{}]{value} {}", i.column, i.message)?;
     }
     if issues.len() > limit {
         let more = issues.len() - limit;
