@@ -242,3 +242,40 @@ fn zero_threads_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn standard_input_and_gbk_files_are_read_by_one_reader_with_the_same_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = delegates(600, "\r\n");
+    let (gbk, _, bad) = encoding_rs::GB18030.encode(&text);
+    assert!(!bad && std::str::from_utf8(&gbk).is_err());
+    let file = write(&dir, "delegates.csv", &gbk[..]);
+    let args = |t: &str| {
+        let one = check(std::slice::from_ref(&file), t, "1000");
+        let piped = reformcheck()
+            .args([
+                "check",
+                "delegates=-",
+                "--as-of",
+                "2025-06-30",
+                "--format",
+                "json",
+            ])
+            .args([
+                "--explain",
+                "delegates.frontline",
+                "--threads",
+                t,
+                "--part-bytes",
+                "1000",
+            ])
+            .write_stdin(text.as_bytes())
+            .output()
+            .unwrap();
+        (one, String::from_utf8(piped.stdout).unwrap())
+    };
+    let (one, piped) = args("1");
+    assert!(one.1.contains("重复登记"), "{}", one.1);
+    assert!(piped.contains("重复登记"), "{piped}");
+    assert_eq!(args("7"), (one, piped));
+}

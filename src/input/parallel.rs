@@ -97,7 +97,7 @@ pub(super) struct Parallel<'p> {
 impl<'p> DatasetReader<'p> {
     /// Reads the rest of the file in parts on `--threads` threads of
     /// `scope`, if it is a UTF-8 CSV file (not standard input, not a
-    /// workbook, not GBK) of at least two parts. Otherwise, or with one
+    /// workbook, not GBK) of at least three parts. Otherwise, or with one
     /// thread, the file is read as before.
     pub(super) fn start_parallel<'s>(&mut self, scope: &'s Scope<'s, '_>) -> Result<()>
     where
@@ -128,7 +128,9 @@ impl<'p> DatasetReader<'p> {
                 "cannot read {file}: {e}"
             ))
         })?;
-        if plan.parts.len() < 2 {
+        // A file of one or two parts is read faster by one reader than
+        // by threads that must first be started.
+        if plan.parts.len() < 3 {
             return Ok(());
         }
         let plan = Arc::new(plan);
@@ -339,9 +341,8 @@ fn read_part(template: &Template<'_>, plan: &Plan, start: Start, len: u64, part:
     part.blanks = reader.numbered_blanks.take();
 }
 
-/// Cuts the text from `start` to `size` into parts of about `part_bytes`
-/// (at least one per thread when the text allows), each ending right after
-/// a `\n`, and counts the line breaks before each.
+/// Cuts the text from `start` to `size` into parts of about `part_bytes`,
+/// each ending right after a `\n`, and counts the line breaks before each.
 fn plan(
     path: &Path,
     bom: u64,
@@ -351,8 +352,6 @@ fn plan(
     threads: usize,
 ) -> std::io::Result<Plan> {
     let mut file = File::open(path)?;
-    let total = size.saturating_sub(start.byte);
-    let part_bytes = part_bytes.min(total.div_ceil(threads as u64).max(1));
     let mut cuts = vec![start.byte];
     let mut buf = vec![0u8; 64 * 1024];
     let mut at = start.byte + part_bytes;
