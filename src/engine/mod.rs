@@ -633,15 +633,13 @@ pub(crate) fn rule_results(
             continue;
         }
         any = true;
-        let raw = group.and_then(|g| groups.name(g));
-        // Printed in every format: IDs masked, terminal controls escaped.
-        let name = raw.map(|g| crate::privacy::shown(g).into_owned());
-        if let Some(why) = not_addressed(rule, raw.map(String::as_str)) {
-            let mut result = unmeasured(pack, rule, Status::NotApplicable, why, period);
-            result.group = name;
-            out.push(result);
-            continue;
-        }
+        let name = match named(pack, rule, groups, *group, period) {
+            Ok(name) => name,
+            Err(not_addressed) => {
+                out.push(*not_addressed);
+                continue;
+            }
+        };
         let target = baseline_of(rule, baselines);
         let mut result = decide(
             pack,
@@ -679,6 +677,27 @@ pub(crate) fn rule_results(
         ));
     }
     out
+}
+
+/// A group's name as reports print it (IDs masked, terminal controls
+/// escaped), or the not-applicable result when the rule does not hold it.
+fn named(
+    pack: &Pack,
+    rule: &Rule,
+    groups: &groups::Groups,
+    group: Option<usize>,
+    period: Option<i64>,
+) -> Result<Option<String>, Box<RuleResult>> {
+    let raw = group.and_then(|g| groups.name(g));
+    let name = raw.map(|g| crate::privacy::shown(g).into_owned());
+    match not_addressed(rule, raw.map(String::as_str)) {
+        None => Ok(name),
+        Some(why) => {
+            let mut result = unmeasured(pack, rule, Status::NotApplicable, why, period);
+            result.group = name;
+            Err(Box::new(result))
+        }
+    }
 }
 
 /// Why a rule does not hold `group`, if the pack says it does not.
@@ -756,15 +775,13 @@ fn every_period(
     }
     let mut out = Vec::new();
     for g in order {
-        let raw = g.and_then(|i| groups.name(i));
-        // Printed in every format: IDs masked, terminal controls escaped.
-        let name = raw.map(|g| crate::privacy::shown(g).into_owned());
-        if let Some(why) = not_addressed(rule, raw.map(String::as_str)) {
-            let mut result = unmeasured(pack, rule, Status::NotApplicable, why, period);
-            result.group = name;
-            out.push(result);
-            continue;
-        }
+        let name = match named(pack, rule, groups, g, period) {
+            Ok(name) => name,
+            Err(not_addressed) => {
+                out.push(*not_addressed);
+                continue;
+            }
+        };
         let mut years: Vec<(i64, &Acc)> = accs
             .iter()
             .filter(|((p, k), _)| *k == g && in_range(p))
