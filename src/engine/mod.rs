@@ -190,9 +190,21 @@ pub fn check_with_progress(
             }
         }
     }
-    // The plan's clause order across datasets (the pack's rules are sorted by clause).
+    Ok(report(pack, opts, sources, results, issues))
+}
+
+/// The report of a run, files or warehouse: results in the plan's clause
+/// order across datasets (the pack's rules are sorted by clause), each
+/// dataset with where it was read from (`sources`, in the pack's order).
+pub(crate) fn report(
+    pack: &Pack,
+    opts: &CheckOptions,
+    sources: Vec<Option<crate::report::SourceInfo>>,
+    mut results: Vec<RuleResult>,
+    issues: Vec<Issue>,
+) -> Report {
     results.sort_by_key(|r| pack.rules.iter().position(|x| x.id == r.rule));
-    Ok(Report {
+    Report {
         plan: PlanInfo {
             id: pack.id.clone(),
             title: pack.title.clone(),
@@ -211,7 +223,7 @@ pub fn check_with_progress(
             .collect(),
         results,
         issues,
-    })
+    }
 }
 
 /// The previous share of each `baseline: previous` rule of dataset `d`

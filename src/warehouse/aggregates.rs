@@ -6,7 +6,7 @@ use crate::engine::{self, Acc, CheckOptions};
 use crate::num::Rational;
 use crate::pack::schema::ColumnType;
 use crate::pack::{Measure, Pack, Rule};
-use crate::report::{DatasetInfo, Issue, PlanInfo, Reason, Report, SourceInfo, Status};
+use crate::report::{Issue, Reason, Report, SourceInfo, Status};
 use crate::tr;
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
@@ -269,34 +269,22 @@ pub fn report(
             ));
         }
     }
-    results.sort_by_key(|r| pack.rules.iter().position(|x| x.id == r.rule));
-    Ok(Report {
-        plan: PlanInfo {
-            id: pack.id.clone(),
-            title: pack.title.clone(),
-            document: pack.document.clone(),
-        },
-        as_of: opts.as_of,
-        datasets: pack
-            .datasets
-            .iter()
-            .enumerate()
-            .map(|(i, d)| DatasetInfo {
-                name: d.name.clone(),
-                title: d.title.clone(),
-                source: queried
-                    .iter()
-                    .find(|(x, _)| *x == i)
-                    .map(|(_, table)| SourceInfo {
-                        dataset: d.name.clone(),
-                        file: table.clone(),
-                        sheet: None,
-                    }),
-            })
-            .collect(),
-        results,
-        issues,
-    })
+    let sources = pack
+        .datasets
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            queried
+                .iter()
+                .find(|(x, _)| *x == i)
+                .map(|(_, table)| SourceInfo {
+                    dataset: d.name.clone(),
+                    file: table.clone(),
+                    sheet: None,
+                })
+        })
+        .collect();
+    Ok(engine::report(pack, opts, sources, results, issues))
 }
 
 /// Reads an aggregates CSV (the query's result saved by another engine):
