@@ -750,10 +750,7 @@ impl<'p> DatasetReader<'p> {
     /// to no column and are ignored, which the report must say.
     fn extra_cells(&self) -> Option<(usize, usize)> {
         let width = self.headers.len();
-        let mut filled = 0;
-        // Only the filled cells: a sheet row's width can be 16,384 columns.
-        self.source
-            .for_each_filled(|i, _| filled += usize::from(i >= width));
+        let filled = self.source.filled_from(width);
         (filled > 0).then_some((width, filled))
     }
 

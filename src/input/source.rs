@@ -456,6 +456,22 @@ impl Source {
         }
     }
 
+    /// How many cells of the current row from column `first` on are
+    /// filled: a CSV row looks at those cells only, since this runs on
+    /// every row.
+    pub fn filled_from(&self, first: usize) -> usize {
+        match self {
+            Source::Csv { records, .. } => (first..records.len())
+                .filter(|&i| !crate::num::trim(records.field(i).unwrap_or_default()).is_empty())
+                .count(),
+            Source::Sheet(_) => {
+                let mut n = 0;
+                self.for_each_filled(|i, _| n += usize::from(i >= first));
+                n
+            }
+        }
+    }
+
     /// Every cell of the current row as text.
     pub fn texts(&self) -> Vec<String> {
         (0..self.width())
