@@ -213,6 +213,8 @@ def main():
                         record(f"DuckDB targets, {threads} thread(s)", got["targets_seconds"], rss, cpu)
                         record(f"DuckDB targets + duplicates, {threads} thread(s)",
                                got["targets_and_duplicates_seconds"], rss, cpu)
+                        record(f"DuckDB plain query (ISO dates, exact words; a lower bound), "
+                               f"{threads} thread(s)", got["plain_seconds"], rss, cpu)
                     others = max(others, wait_idle(args.idle, args.patience))
                     wall, rss, cpu, out = timed([args.python, POLARS, path, as_of],
                                                 stdout=subprocess.PIPE)
