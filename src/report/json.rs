@@ -19,7 +19,7 @@ struct Doc<'a> {
     results: Vec<Result<'a>>,
     /// Serialized as they are stored: a copy of millions of issues, even
     /// as borrowed strings, would double their memory.
-    issues: &'a [super::Issue],
+    issues: &'a super::Issues,
 }
 
 #[derive(Serialize)]
