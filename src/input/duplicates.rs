@@ -421,11 +421,12 @@ impl KeyLog {
     /// Appends the chunk to the file, or keeps it for good if that fails.
     fn spill(&mut self) {
         use std::io::Write;
-        let bytes: Vec<u8> = self
-            .chunk
-            .iter()
-            .flat_map(|e| e.iter().flat_map(|w| w.to_le_bytes()))
-            .collect();
+        let mut bytes = vec![0u8; 16 * self.chunk.len()];
+        for (e, out) in self.chunk.iter().zip(bytes.chunks_exact_mut(16)) {
+            for (w, out) in e.iter().zip(out.chunks_exact_mut(4)) {
+                out.copy_from_slice(&w.to_le_bytes());
+            }
+        }
         let written = match &mut self.file {
             Some(f) => f.write_all(&bytes),
             None => tempfile::tempfile().and_then(|mut f| {
