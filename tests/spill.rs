@@ -132,4 +132,52 @@ fn a_report_with_many_issues_lists_each_once_in_line_order() {
     args(&with(&["--quiet", "-o", &out_json, "-o", &out_md]));
     assert!(std::fs::read(&out_json).unwrap() == json_bytes);
     assert!(std::fs::read(&out_md).unwrap() == md.as_bytes());
+
+    // With no temporary folder the keys and issues stay in memory: the
+    // same report, byte for byte.
+    let missing = dir.path().join("无此目录");
+    let out = reformcheck()
+        .args(with(&["--format", "json"]))
+        .env("TMPDIR", &missing)
+        .output()
+        .unwrap();
+    assert!(
+        out.stdout == json_bytes,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Standard input (copied to a temporary file, else read into memory):
+    // the same issues.
+    let stdin_args = [
+        "check",
+        "delegates=-",
+        "--as-of",
+        "2025-06-30",
+        "--format",
+        "json",
+    ];
+    let piped = |tmp: Option<&std::path::Path>| {
+        let mut cmd = reformcheck();
+        cmd.args(stdin_args).write_stdin(roster());
+        if let Some(t) = tmp {
+            cmd.env("TMPDIR", t);
+        }
+        cmd.output().unwrap().stdout
+    };
+    let from_stdin = piped(None);
+    let json: Value = serde_json::from_slice(&from_stdin).unwrap();
+    assert_eq!(json["issues"].as_array().unwrap().len(), issues.len());
+    for (i, (line, column, value)) in json["issues"].as_array().unwrap().iter().zip(&issues) {
+        assert_eq!(
+            (i["line"].as_u64().unwrap(), &i["column"], &i["value"]),
+            (
+                *line,
+                &Value::from(column.as_str()),
+                &Value::from(value.as_str())
+            )
+        );
+        assert_eq!(i["file"], "<stdin>");
+    }
+    assert!(piped(Some(&missing)) == from_stdin);
 }
