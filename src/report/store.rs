@@ -17,7 +17,8 @@
 
 use super::issues::Text;
 use super::Issue;
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 
@@ -439,9 +440,13 @@ impl<'a> Cursor<'a> {
 /// Reads stretches one after another, or a group of them merged by line.
 enum Reading<'a> {
     One(Cursor<'a>),
-    /// Each stretch's next issue; the smallest line wins, ties to the
-    /// earlier stretch.
-    Merged(Vec<(Cursor<'a>, Option<Issue>)>),
+    /// Each stretch's next issue, and (line, stretch) of those that have
+    /// one, smallest first: the smallest line wins, ties to the earlier
+    /// stretch.
+    Merged {
+        heads: Vec<(Cursor<'a>, Option<Issue>)>,
+        order: BinaryHeap<Reverse<(u64, usize)>>,
+    },
 }
 
 /// Every issue of an [`Issues`], in order (see [`Issues::iter`]).
@@ -477,11 +482,15 @@ impl<'a> Iter<'a> {
                 Reading::One(cursors.remove(0))
             } else {
                 let mut heads = Vec::with_capacity(cursors.len());
-                for mut c in cursors {
+                let mut order = BinaryHeap::with_capacity(cursors.len());
+                for (i, mut c) in cursors.into_iter().enumerate() {
                     let head = c.next(&store.texts).transpose()?;
+                    if let Some(h) = &head {
+                        order.push(Reverse((h.line, i)));
+                    }
                     heads.push((c, head));
                 }
-                Reading::Merged(heads)
+                Reading::Merged { heads, order }
             });
             return Ok(true);
         }
@@ -506,18 +515,16 @@ impl<'a> Iter<'a> {
                         return Some(issue);
                     }
                 }
-                Some(Reading::Merged(heads)) => {
-                    let best = heads
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(i, (_, h))| h.as_ref().map(|h| (h.line, i)))
-                        .min();
-                    if let Some((_, i)) = best {
+                Some(Reading::Merged { heads, order }) => {
+                    if let Some(Reverse((_, i))) = order.pop() {
                         let (cursor, head) = &mut heads[i];
                         let next = match cursor.next(texts).transpose() {
                             Ok(next) => next,
                             Err(e) => return Some(Err(e)),
                         };
+                        if let Some(n) = &next {
+                            order.push(Reverse((n.line, i)));
+                        }
                         return std::mem::replace(head, next).map(Ok);
                     }
                 }
