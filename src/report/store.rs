@@ -364,8 +364,16 @@ fn decode(r: &mut impl BufRead, texts: &[Text]) -> std::io::Result<Issue> {
             .ok_or_else(|| std::io::Error::other("bad text number"))
     };
     let (dataset, file, column, message) = (text(r)?, text(r)?, text(r)?, text(r)?);
-    let n = read_varint(r)?;
-    let value = read_string(r, n >> 1)?.into();
+    let n = read_varint(r)? >> 1;
+    // Most values fit in the issue itself: no allocation for them.
+    let value = if n <= 24 {
+        let mut bytes = [0u8; 24];
+        let bytes = &mut bytes[..n as usize];
+        r.read_exact(bytes)?;
+        compact_str::CompactString::from_utf8(bytes).map_err(std::io::Error::other)?
+    } else {
+        read_string(r, n)?.into()
+    };
     Ok(Issue {
         dataset,
         file,
