@@ -5,7 +5,8 @@
 //! of every key would be probed at a random place for every row: a cache
 //! miss each, which at ten million rows costs more than reading the file.
 //! So each row's key is checked against a Bloom filter small enough for the
-//! processor's cache, and appended to a list in file order. Only rows the
+//! processor's cache, and appended to a list in file order (on disk: at 16
+//! bytes a row it would be the largest thing in memory). Only rows the
 //! filter may have seen before become suspects (the true duplicates and
 //! about one row in a hundred); at the end of the file one pass over the
 //! list finds the line each suspect's key first appeared on.
