@@ -181,12 +181,11 @@ fn check(args: CheckArgs, env: Env, out: &mut dyn std::io::Write) -> Result<u8> 
         all_rules: args.all_rules,
         width: None,
     };
-    let mut files = Vec::with_capacity(outputs.len());
-    for (path, format) in outputs {
-        let bytes = format.renderer().render_bytes(&report, &file_opts)?;
-        files.push((path, bytes));
-    }
-    output::write_all(&files)?;
+    // Each report streamed into its file (a long JSON is never held whole).
+    let paths: Vec<std::path::PathBuf> = outputs.iter().map(|(p, _)| p.clone()).collect();
+    output::write_each(&paths, |i, out| {
+        outputs[i].1.renderer().write(&report, &file_opts, out)
+    })?;
     if !args.quiet {
         let opts = report::RenderOptions {
             lang: args.lang,
@@ -321,7 +320,7 @@ fn man_page(lang: Lang) -> Result<String> {
 
 /// Writes output; a closed pipe (`reformcheck … | head`) is not an error.
 /// A reader of standard output that stopped early (`| head`) is not an error.
-fn ignore_broken_pipe(written: Result<()>) -> Result<()> {
+pub(crate) fn ignore_broken_pipe(written: Result<()>) -> Result<()> {
     let Err(e) = written else { return Ok(()) };
     let kind = e
         .downcast_ref::<std::io::Error>()

@@ -161,15 +161,32 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 /// (so an unwritable directory fails before anything is replaced), then
 /// the contents, then the renames. A replaced file keeps its permissions.
 pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
+    let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    write_each(&paths, |i, out| Ok(out.write_all(&files[i].1)?))
+}
+
+/// [`write_all`] with each file's contents written by `contents(i, out)`
+/// for `paths[i]` (a report streamed, never held whole in memory).
+pub fn write_each(
+    paths: &[PathBuf],
+    mut contents: impl FnMut(usize, &mut dyn Write) -> Result<()>,
+) -> Result<()> {
     clean_up_on_signal();
-    let mut staged = Vec::with_capacity(files.len());
+    let mut staged = Vec::with_capacity(paths.len());
     let written = (|| {
-        for (path, _) in files {
+        for path in paths {
             staged.push(stage(path)?);
         }
-        for ((path, bytes), tmp) in files.iter().zip(&mut staged) {
-            tmp.write_all(bytes)
-                .and_then(|()| keep_mode(path, tmp.as_file()))
+        for (i, (path, tmp)) in paths.iter().zip(&mut staged).enumerate() {
+            let mut out = std::io::BufWriter::new(tmp.as_file_mut());
+            contents(i, &mut out)
+                .and_then(|()| Ok(out.flush()?))
+                .map_err(|e| match e.downcast_ref::<std::io::Error>() {
+                    Some(io) => cannot_write(path, io),
+                    None => e,
+                })?;
+            drop(out);
+            keep_mode(path, tmp.as_file())
                 .and_then(|()| tmp.as_file().sync_all())
                 .map_err(|e| cannot_write(path, &e))?;
         }
@@ -183,7 +200,7 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
         return Err(e);
     }
     pause_for_tests();
-    for ((path, _), tmp) in files.iter().zip(staged) {
+    for (path, tmp) in paths.iter().zip(staged) {
         let tmp_path = tmp.path().to_path_buf();
         let result = tmp.persist(path);
         pending(&tmp_path, false);

@@ -4,11 +4,12 @@
 
 use crate::cli::ValidateArgs;
 use crate::input::{self, DatasetReader, ReadOptions, Row};
-use crate::report::{issues, Format, Issue};
+use crate::report::{issues, Format, Issues};
 use crate::{Env, Lang};
 use anyhow::{bail, Result};
 use serde::Serialize;
 use std::fmt::Write;
+use std::io::Write as _;
 
 /// What was read from one file.
 #[derive(Debug, Serialize)]
@@ -26,7 +27,7 @@ pub struct FileReport {
 struct Doc<'a> {
     files: &'a [FileReport],
     summary: Summary,
-    issues: &'a [Issue],
+    issues: &'a Issues,
 }
 
 #[derive(Serialize)]
@@ -49,7 +50,7 @@ pub fn run(args: ValidateArgs, env: Env, out: &mut dyn std::io::Write) -> Result
         part_bytes: args.read.part_bytes(),
     };
     let mut files = Vec::new();
-    let mut found: Vec<Issue> = Vec::new();
+    let mut found = Issues::new();
     for b in &bindings {
         let dataset = &pack.datasets[b.dataset];
         let mut reader = DatasetReader::open(dataset, b, &read)?;
@@ -71,15 +72,16 @@ pub fn run(args: ValidateArgs, env: Env, out: &mut dyn std::io::Write) -> Result
         reader.use_all_present();
         let mut row = Row::default();
         let mut rows = 0u64;
-        let first_issue = found.len();
+        let first_issue = found.mark();
         reader.read_in_parts(|reader| {
-            while reader.next_row(&mut row, &mut found)? {
+            while reader.next_row(&mut row, found.buffer())? {
                 rows += 1;
             }
             Ok(())
         })?;
+        reader.duplicates_read()?;
         // Duplicates come last; the file's issues are listed in line order.
-        found[first_issue..].sort_by_key(|i| i.line);
+        found.sort_by_line_from(first_issue);
         if rows == 0 {
             bail!(crate::tr!(
                 "{}：只有表头没有数据，请给出至少有一行数据的文件",
@@ -95,7 +97,7 @@ pub fn run(args: ValidateArgs, env: Env, out: &mut dyn std::io::Write) -> Result
             missing_columns: missing,
         });
     }
-    let text = match args.format {
+    let written = match args.format {
         Format::Json => {
             let doc = Doc {
                 files: &files,
@@ -106,18 +108,30 @@ pub fn run(args: ValidateArgs, env: Env, out: &mut dyn std::io::Write) -> Result
                 },
                 issues: &found,
             };
-            serde_json::to_string_pretty(&doc)? + "\n"
+            // Streamed: every issue is listed.
+            let mut out = std::io::BufWriter::new(&mut *out);
+            serde_json::to_writer_pretty(&mut out, &doc)
+                .map_err(anyhow::Error::from)
+                .and_then(|()| Ok(out.write_all(b"\n")?))
+                .and_then(|()| Ok(out.flush()?))
         }
-        _ => crate::report::width::fit(
-            &table(&files, &found, args.lang, args.all_issues)?,
-            env.width,
-        ),
+        _ => {
+            let mut out = std::io::BufWriter::new(&mut *out);
+            let head = table(&files, &found, args.lang)?;
+            out.write_all(crate::report::width::fit(&head, env.width).as_bytes())
+                .map_err(anyhow::Error::from)
+                .and_then(|()| {
+                    issues::write(&mut out, &found, args.lang, args.all_issues, env.width)
+                })
+                .and_then(|()| Ok(out.flush()?))
+        }
     };
-    crate::emit(out, &text)?;
+    crate::ignore_broken_pipe(written)?;
     Ok(u8::from(!found.is_empty()))
 }
 
-fn table(files: &[FileReport], found: &[Issue], lang: Lang, all: bool) -> Result<String> {
+/// The files read, or that none has issues; the issues follow.
+fn table(files: &[FileReport], found: &Issues, lang: Lang) -> Result<String> {
     let zh = lang == Lang::Zh;
     let mut out = String::new();
     for f in files {
@@ -155,6 +169,5 @@ fn table(files: &[FileReport], found: &[Issue], lang: Lang, all: bool) -> Result
             }
         )?;
     }
-    issues::write(&mut out, found, lang, all)?;
     Ok(out)
 }

@@ -20,7 +20,7 @@ use crate::input::{Binding, DatasetReader, Row};
 use crate::pack::schema::ColumnType;
 use crate::pack::{Measure, Pack, Rule};
 use crate::report::{
-    DatasetInfo, Issue, Measured, PlanInfo, Previous, Reason, Report, RuleResult, Status, Trend,
+    DatasetInfo, Issues, Measured, PlanInfo, Previous, Reason, Report, RuleResult, Status, Trend,
 };
 use crate::target::{Op, Target, Verdict};
 use crate::Lang;
@@ -148,7 +148,7 @@ pub fn check_with_progress(
         year_applies(pack, bindings, year)?;
     }
     let mut results = Vec::new();
-    let mut issues = Vec::new();
+    let mut issues = Issues::new();
     let mut sources = vec![None; pack.datasets.len()];
     for (d, dataset) in pack.datasets.iter().enumerate() {
         let rules: Vec<&Rule> = pack.rules.iter().filter(|r| r.dataset == d).collect();
@@ -201,7 +201,7 @@ pub(crate) fn report(
     opts: &CheckOptions,
     sources: Vec<Option<crate::report::SourceInfo>>,
     mut results: Vec<RuleResult>,
-    issues: Vec<Issue>,
+    issues: Issues,
 ) -> Report {
     results.sort_by_key(|r| pack.rules.iter().position(|x| x.id == r.rule));
     Report {
@@ -234,7 +234,7 @@ pub(crate) fn baselines(
     d: usize,
     rules: &[&Rule],
     opts: &CheckOptions,
-    issues: &mut Vec<Issue>,
+    issues: &mut Issues,
 ) -> Result<Vec<(String, Range)>> {
     let wanted: Vec<&Rule> = rules
         .iter()
@@ -362,7 +362,7 @@ fn check_dataset(
     rules: &[&Rule],
     mut reader: DatasetReader<'_>,
     opts: &CheckOptions,
-    issues: &mut Vec<Issue>,
+    issues: &mut Issues,
     progress: &dyn Progress,
     // `None`: measure only (a previous roster); else the baselines known.
     baselines: Option<&[(String, Range)]>,
@@ -393,7 +393,7 @@ fn check_dataset(
         }
     }
 
-    let first_issue = issues.len();
+    let first_issue = issues.mark();
     // One text shared by every month-only date's issue.
     let month_only: crate::report::issues::Text = undecided_message(opts.lang).into();
     let mut row = Row::default();
@@ -406,7 +406,7 @@ fn check_dataset(
     let mut row_groups: Vec<(usize, Option<usize>)> = Vec::new();
     // Rows come in file order, however many threads read them.
     reader.read_in_parts(|reader| {
-        while reader.next_row(&mut row, issues)? {
+        while reader.next_row(&mut row, issues.buffer())? {
             rows += 1;
             if rows.is_multiple_of(PROGRESS_EVERY) {
                 progress.advance(reader.position());
@@ -504,7 +504,8 @@ fn check_dataset(
         }
         Ok(())
     })?;
-    issues[first_issue..].sort_by_key(|i| i.line);
+    reader.duplicates_read()?;
+    issues.sort_by_line_from(first_issue);
     if rows == 0 {
         let (file, name) = (&reader.file, &dataset.name);
         bail!(crate::tr!(

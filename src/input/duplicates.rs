@@ -5,7 +5,8 @@
 //! of every key would be probed at a random place for every row: a cache
 //! miss each, which at ten million rows costs more than reading the file.
 //! So each row's key is checked against a Bloom filter small enough for the
-//! processor's cache, and appended to a list in file order. Only rows the
+//! processor's cache, and appended to a list in file order (on disk: at 16
+//! bytes a row it would be the largest thing in memory). Only rows the
 //! filter may have seen before become suspects (the true duplicates and
 //! about one row in a hundred); at the end of the file one pass over the
 //! list finds the line each suspect's key first appeared on.
@@ -210,6 +211,13 @@ impl Duplicates {
         self.waiting = 0;
     }
 
+    /// Why a column set's keys could not be read back from the temporary
+    /// file, if they could not (a disk failing): the repeats found would
+    /// be incomplete, so the run must stop.
+    pub fn read_error(&self) -> Option<&std::io::Error> {
+        self.sets.iter().find_map(Seen::read_error)
+    }
+
     /// At the end of the file: every row whose values in a column set equal
     /// an earlier row's, once per earlier row, in line order.
     pub fn finish(&mut self, shown: impl Fn(ColId, Option<&Value>) -> String) -> Vec<Duplicate> {
@@ -294,8 +302,10 @@ impl Filter {
 struct Seen {
     cols: Vec<ColId>,
     filter: Filter,
-    /// Every key noted, with its line, in file order: 16 bytes each.
-    keys: Vec<[u32; 4]>,
+    /// Every key noted, with its line, in file order: 16 bytes each, on
+    /// disk past the first chunk (a registry's keys would be the largest
+    /// thing in memory: 160 MB at ten million rows).
+    keys: KeyLog,
     /// Keys on lines past 32 bits (a CSV file of hundreds of gigabytes).
     far: Vec<(Key, u64)>,
 }
@@ -305,7 +315,7 @@ impl Seen {
         Seen {
             cols,
             filter: Filter::for_keys(MIN_KEYS),
-            keys: Vec::new(),
+            keys: KeyLog::default(),
             far: Vec::new(),
         }
     }
@@ -345,28 +355,131 @@ impl Seen {
         if first.is_empty() {
             return first;
         }
-        let noted = self
-            .keys
-            .iter()
-            .map(|e| (Key([e[0], e[1], e[2]]), u64::from(e[3])));
-        for (key, line) in noted.chain(self.far.iter().copied()) {
+        let mut note = |key: Key, line: u64| {
             if let Some(f) = first.get_mut(&key) {
                 *f = (*f).min(line);
             }
+        };
+        self.keys
+            .for_each(|e| note(Key([e[0], e[1], e[2]]), u64::from(e[3])));
+        for (key, line) in &self.far {
+            note(*key, *line);
         }
         first
     }
 
     fn rebuild(&mut self, capacity: usize) {
         let mut filter = Filter::for_keys(capacity);
-        for e in &self.keys {
+        self.keys.for_each(|e| {
             filter.insert(Key([e[0], e[1], e[2]]));
-        }
+        });
         for (key, _) in &self.far {
             filter.insert(*key);
         }
         self.filter = filter;
     }
+
+    /// Why the keys could not be read back, if they could not: then some
+    /// repeats may have been missed.
+    pub(crate) fn read_error(&self) -> Option<&std::io::Error> {
+        self.keys.error.get()
+    }
+}
+
+/// Keys in one chunk: 1 MiB in memory before it goes to the file.
+const KEY_CHUNK: usize = 1 << 16;
+
+/// A list of `[u32; 4]` entries appended in chunks to an unnamed temporary
+/// file (in the system's temporary folder, gone when the file is closed,
+/// also when the run fails or is killed) and read back from the start in
+/// the order written. If the file cannot be made or written, the entries
+/// stay in memory: more memory, the same answers.
+#[derive(Default)]
+struct KeyLog {
+    /// Entries not yet written (all of them once the file has failed).
+    chunk: Vec<[u32; 4]>,
+    file: Option<std::fs::File>,
+    /// Entries in the file, all written whole before `chunk`'s.
+    written: usize,
+    /// The file failed; every later entry stays in `chunk`.
+    in_memory: bool,
+    /// Reading the file back failed: the answers would be incomplete.
+    error: std::sync::OnceLock<std::io::Error>,
+}
+
+impl KeyLog {
+    fn len(&self) -> usize {
+        self.written + self.chunk.len()
+    }
+
+    fn push(&mut self, entry: [u32; 4]) {
+        self.chunk.push(entry);
+        if self.chunk.len() >= KEY_CHUNK && !self.in_memory {
+            self.spill();
+        }
+    }
+
+    /// Appends the chunk to the file, or keeps it for good if that fails.
+    fn spill(&mut self) {
+        use std::io::Write;
+        let mut bytes = vec![0u8; 16 * self.chunk.len()];
+        for (e, out) in self.chunk.iter().zip(bytes.chunks_exact_mut(16)) {
+            for (w, out) in e.iter().zip(out.chunks_exact_mut(4)) {
+                out.copy_from_slice(&w.to_le_bytes());
+            }
+        }
+        let written = match &mut self.file {
+            Some(f) => f.write_all(&bytes),
+            None => tempfile::tempfile().and_then(|mut f| {
+                f.write_all(&bytes)?;
+                self.file = Some(f);
+                Ok(())
+            }),
+        };
+        match written {
+            Ok(()) => {
+                self.written += self.chunk.len();
+                self.chunk.clear();
+            }
+            // A file partly written is read only up to `written` entries.
+            Err(_) => self.in_memory = true,
+        }
+    }
+
+    /// Calls `f` with every entry, in the order pushed.
+    fn for_each(&self, mut f: impl FnMut([u32; 4])) {
+        if let Some(file) = &self.file {
+            if let Err(e) = read_entries(file, self.written, &mut f) {
+                let _ = self.error.set(e);
+            }
+        }
+        self.chunk.iter().copied().for_each(f);
+    }
+}
+
+/// Reads the first `count` entries of `file` from its start, then puts its
+/// position back at the end for the entries still to be written.
+fn read_entries(
+    mut file: &std::fs::File,
+    count: usize,
+    f: &mut impl FnMut([u32; 4]),
+) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    file.seek(SeekFrom::Start(0))?;
+    let mut buf = vec![0u8; 16 * KEY_CHUNK];
+    let mut left = count;
+    while left > 0 {
+        let n = left.min(KEY_CHUNK);
+        let bytes = &mut buf[..16 * n];
+        file.read_exact(bytes)?;
+        for e in bytes.chunks_exact(16) {
+            let word = |i: usize| u32::from_le_bytes([e[i], e[i + 1], e[i + 2], e[i + 3]]);
+            f([word(0), word(4), word(8), word(12)]);
+        }
+        left -= n;
+    }
+    file.seek(SeekFrom::Start(16 * count as u64))?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -487,5 +600,71 @@ mod tests {
         // New keys that look seen: about 1 %, as the filter is sized for.
         let false_alarms = suspects.len() - expected.len();
         assert!(false_alarms < 1_500, "{false_alarms} false suspects");
+    }
+
+    #[test]
+    fn the_key_log_reads_back_what_was_written_across_chunks() {
+        // Two and a half chunks: two in the temporary file, half in memory.
+        let n = 2 * KEY_CHUNK + KEY_CHUNK / 2;
+        let entry = |i: usize| {
+            [
+                i as u32,
+                (i as u32).rotate_left(7),
+                !(i as u32),
+                2 + i as u32,
+            ]
+        };
+        let mut log = KeyLog::default();
+        for i in 0..n {
+            log.push(entry(i));
+        }
+        assert_eq!(
+            (log.written, log.chunk.len(), log.len()),
+            (2 * KEY_CHUNK, KEY_CHUNK / 2, n)
+        );
+        assert!(log.file.is_some() && !log.in_memory);
+        for _ in 0..2 {
+            // Twice: reading leaves the file ready for more.
+            let mut back = Vec::with_capacity(n);
+            log.for_each(|e| back.push(e));
+            assert_eq!(back.len(), n);
+            assert!(back.iter().enumerate().all(|(i, e)| *e == entry(i)));
+        }
+        for i in n..n + KEY_CHUNK {
+            log.push(entry(i));
+        }
+        let mut back = Vec::new();
+        log.for_each(|e| back.push(e));
+        assert_eq!(back.len(), n + KEY_CHUNK);
+        assert!(back.iter().enumerate().all(|(i, e)| *e == entry(i)));
+        assert!(log.error.get().is_none());
+    }
+
+    #[test]
+    fn first_lines_are_found_in_the_file_and_in_memory() {
+        // 300,000 rows (keys past four chunks go to disk), each key of the
+        // first 1,000 rows repeated once near the end, in memory.
+        let mut seen = Seen::new(vec![0]);
+        seen.expect(300_000);
+        let mut suspects = Vec::new();
+        for line in 2..300_002u64 {
+            let i = if line >= 299_002 {
+                line - 299_000
+            } else {
+                line
+            };
+            if seen.note(key(i), line) {
+                suspects.push((line, i));
+            }
+        }
+        assert!(seen.keys.written >= 4 * KEY_CHUNK, "{}", seen.keys.written);
+        let firsts = seen.first_lines(suspects.iter().map(|(_, i)| key(*i)));
+        let repeats: Vec<(u64, u64)> = suspects
+            .iter()
+            .filter_map(|&(line, i)| (firsts[&key(i)] < line).then_some((line, firsts[&key(i)])))
+            .collect();
+        let expected: Vec<(u64, u64)> = (299_002..300_002).map(|l| (l, l - 299_000)).collect();
+        assert_eq!(repeats, expected);
+        assert!(seen.read_error().is_none());
     }
 }

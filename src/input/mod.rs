@@ -361,6 +361,21 @@ impl<'p> DatasetReader<'p> {
         self.fields[col].is_some()
     }
 
+    /// Fails if the duplicate check could not read its keys back from the
+    /// temporary file they were written to: repeats may have been missed.
+    pub fn duplicates_read(&self) -> Result<()> {
+        match self.duplicates.read_error() {
+            None => Ok(()),
+            Some(e) => bail!(crate::tr!(
+                "{}：查重时无法读回临时文件（{}），重复记录可能未找全：请检查系统临时文件夹所在磁盘后重试",
+                "{}: the duplicate check could not read back its temporary file ({}), so repeats may \
+                 have been missed; check the disk of the system's temporary folder and try again",
+                self.file,
+                e
+            )),
+        }
+    }
+
     /// The header a column has in this file (or its canonical name).
     pub fn header(&self, col: ColId) -> String {
         match self.fields[col] {

@@ -196,9 +196,59 @@ impl Source {
         Source::csv(handle, encoding, delimiter, size)
     }
 
-    /// `NAME=-`: standard input is read whole, since detecting its encoding
-    /// needs a second look at the bytes.
+    /// `NAME=-`: standard input is copied to an unnamed temporary file (in
+    /// the system's temporary folder, gone when the run ends), since
+    /// detecting its encoding needs a second look at the bytes; a registry
+    /// piped in is not held in memory. Read whole into memory only when no
+    /// temporary file can be made.
     fn stdin(forced: Option<Forced>) -> Result<Source> {
+        let Ok(mut spool) = tempfile::tempfile() else {
+            return Source::stdin_in_memory(forced);
+        };
+        std::io::copy(&mut std::io::stdin().lock(), &mut spool).map_err(|e| {
+            anyhow!(crate::tr!(
+                "无法读取标准输入，或无法把它暂存到系统临时文件夹（{e}）：请检查临时文件夹所在磁盘的空间，或把数据作为文件给出（NAME=文件.csv）",
+                "cannot read standard input or keep it in the system's temporary folder ({e}); \
+                 check the free space there, or give the data as a file (NAME=file.csv)"
+            ))
+        })?;
+        let cannot = |e: std::io::Error| {
+            anyhow!(crate::tr!(
+                "无法读回暂存标准输入的临时文件（{e}）：请检查系统临时文件夹所在磁盘后重试",
+                "cannot read back the temporary copy of standard input ({e}); check the disk \
+                 of the system's temporary folder and try again"
+            ))
+        };
+        // Each look starts from the beginning (clones share the position).
+        let from = |at: u64| -> std::io::Result<File> {
+            let mut f = spool.try_clone()?;
+            f.seek(SeekFrom::Start(at))?;
+            Ok(f)
+        };
+        let mut first = Vec::with_capacity(8);
+        from(0)
+            .and_then(|f| f.take(8).read_to_end(&mut first))
+            .map_err(cannot)?;
+        if content_of(&first) != Content::Text {
+            bail!(crate::tr!(
+                "标准输入是 Excel 工作簿，不是 CSV 文本：请把工作簿作为文件给出（NAME=文件.xlsx）",
+                "standard input holds an Excel workbook, not CSV text: give the workbook as a file (NAME=file.xlsx)"
+            ));
+        }
+        let encoding = encoding::detect("<stdin>", forced, || from(0).map(BufReader::new))?;
+        let mut head = Vec::with_capacity(SNIFF_BYTES);
+        let size = spool.metadata().map_err(cannot)?.len();
+        from(encoding.bom_len())
+            .and_then(|f| f.take(SNIFF_BYTES as u64).read_to_end(&mut head))
+            .map_err(cannot)?;
+        let delimiter = encoding::sniff_delimiter(&head, encoding);
+        let start = from(encoding.bom_len()).map_err(cannot)?;
+        let size = size.saturating_sub(encoding.bom_len());
+        Source::csv(start, encoding, delimiter, size)
+    }
+
+    /// Standard input read whole into memory (no temporary file).
+    fn stdin_in_memory(forced: Option<Forced>) -> Result<Source> {
         let mut bytes = Vec::new();
         std::io::stdin()
             .lock()

@@ -229,6 +229,7 @@ impl Render for Html {
             report.plan.document
         );
         let unchecked = super::not_given(report, opts);
+        let first_issues = report.issues.first(ISSUES_SHOWN)?;
         let checked: Vec<&RuleResult> = report
             .results
             .iter()
@@ -314,7 +315,7 @@ impl Render for Html {
                             table.small {
                                 thead { tr { th { (w.file) } th.num { (w.line) } th { (w.column) } th { (w.value) } th { (w.problem) } } }
                                 tbody {
-                                    @for i in report.issues.iter().take(ISSUES_SHOWN) {
+                                    @for i in &first_issues {
                                         tr { td { (i.file) } td.num { (i.line) } td { (i.column) } td { (i.value) } td { (i.message) } }
                                     }
                                 }

@@ -8,7 +8,7 @@
 //! that says the same (a pointer each), and the value — a date, a number, a
 //! name — sits inline in the issue when it is 24 bytes or shorter.
 
-use super::Issue;
+use super::Issues;
 use crate::Lang;
 use std::fmt::Write;
 use std::sync::Arc;
@@ -90,14 +90,28 @@ impl PartialEq<&str> for Text {
 pub const SHOWN: usize = 20;
 
 /// Writes the issues section (nothing when there are none); lists the first
-/// [`SHOWN`] and a count of the rest unless `all`.
-pub fn write(out: &mut String, issues: &[Issue], lang: Lang, all: bool) -> std::fmt::Result {
+/// [`SHOWN`] and a count of the rest unless `all`. Lines are fitted to
+/// `width` (see [`super::width::fit`]) and written a few at a time: a
+/// registry's list is never held whole.
+pub fn write(
+    out: &mut dyn std::io::Write,
+    issues: &Issues,
+    lang: Lang,
+    all: bool,
+    width: Option<usize>,
+) -> anyhow::Result<()> {
     if issues.is_empty() {
         return Ok(());
     }
     let zh = lang == Lang::Zh;
+    let mut text = String::new();
+    let flush = |text: &mut String, out: &mut dyn std::io::Write| {
+        let fitted = super::width::fit(text, width);
+        text.clear();
+        out.write_all(fitted.as_bytes())
+    };
     writeln!(
-        out,
+        text,
         "\n{}",
         if zh {
             format!("数据问题 {} 处：", issues.len())
@@ -109,16 +123,17 @@ pub fn write(out: &mut String, issues: &[Issue], lang: Lang, all: bool) -> std::
         }
     )?;
     let limit = if all { issues.len() } else { SHOWN };
-    let mut file: Option<&str> = None;
+    let mut file: Option<Text> = None;
     for i in issues.iter().take(limit) {
-        if file != Some(i.file.as_str()) {
-            file = Some(&i.file);
-            let n = issues.iter().filter(|j| j.file == i.file).count();
+        let i = i?;
+        if file.as_ref() != Some(&i.file) {
+            let n = issues.count_in_file(&i.file);
             if zh {
-                writeln!(out, "  {}（{n} 处）", i.file)?;
+                writeln!(text, "  {}（{n} 处）", i.file)?;
             } else {
-                writeln!(out, "  {} ({n})", i.file)?;
+                writeln!(text, "  {} ({n})", i.file)?;
             }
+            file = Some(i.file.clone());
         }
         let value = match (i.value.is_empty(), zh) {
             (true, _) => String::new(),
@@ -131,12 +146,15 @@ pub fn write(out: &mut String, issues: &[Issue], lang: Lang, all: bool) -> std::
             (n, true) => format!("第 {n} 行 "),
             (n, false) => format!("line {n} "),
         };
-        writeln!(out, "    {at}[{}]{value} {}", i.column, i.message)?;
+        writeln!(text, "    {at}[{}]{value} {}", i.column, i.message)?;
+        if text.len() >= 1 << 16 {
+            flush(&mut text, out)?;
+        }
     }
     if issues.len() > limit {
         let more = issues.len() - limit;
         writeln!(
-            out,
+            text,
             "  {}",
             if zh {
                 format!(
@@ -147,12 +165,14 @@ pub fn write(out: &mut String, issues: &[Issue], lang: Lang, all: bool) -> std::
             }
         )?;
     }
+    flush(&mut text, out)?;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Issue;
 
     fn issue(file: &str, line: u64) -> Issue {
         Issue {
@@ -197,8 +217,13 @@ mod tests {
     fn grouped_by_file_and_cut_after_the_first_few() {
         let mut issues: Vec<Issue> = (1..=22).map(|l| issue("a.csv", l)).collect();
         issues.push(issue("b.csv", 7));
-        let mut text = String::new();
-        write(&mut text, &issues, Lang::Zh, false).unwrap();
+        let issues = Issues::from(issues);
+        let written = |lang, all| {
+            let mut out = Vec::new();
+            write(&mut out, &issues, lang, all, None).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let text = written(Lang::Zh, false);
         assert!(text.starts_with("\n数据问题 23 处：\n  a.csv（22 处）\n    第 1 行 [出生日期] “1980-13-45” 无法识别的日期\n"), "{text}");
         assert!(!text.contains("b.csv"), "{text}");
         assert!(
@@ -207,8 +232,7 @@ mod tests {
             ),
             "{text}"
         );
-        let mut all = String::new();
-        write(&mut all, &issues, Lang::En, true).unwrap();
+        let all = written(Lang::En, true);
         assert!(
             all.contains("  b.csv (1)\n    line 7 [出生日期] \"1980-13-45\" 无法识别的日期\n"),
             "{all}"

@@ -17,9 +17,9 @@ struct Doc<'a> {
     sources: Vec<&'a super::SourceInfo>,
     summary: Summary,
     results: Vec<Result<'a>>,
-    /// Serialized as they are stored: a copy of millions of issues, even
-    /// as borrowed strings, would double their memory.
-    issues: &'a [super::Issue],
+    /// Read back from the store one at a time as they are written: a
+    /// registry's millions are never all in memory.
+    issues: &'a super::Issues,
 }
 
 #[derive(Serialize)]

@@ -42,86 +42,125 @@ fn header(out: &mut String, cells: &[&str]) -> std::fmt::Result {
 
 impl Render for Markdown {
     fn render(&self, report: &Report, opts: &RenderOptions) -> anyhow::Result<String> {
-        let lang = opts.lang;
-        let zh = lang == Lang::Zh;
-        let mut out = String::new();
-        writeln!(
-            out,
-            "# {}（{}）\n",
-            esc(report.plan.title.get(lang)),
-            esc(&report.plan.document)
-        )?;
-        let summary: Vec<String> = Status::ALL
-            .iter()
-            .zip(report.counts())
-            .map(|(s, n)| format!("{} {n}", s.label(lang)))
-            .collect();
-        writeln!(
-            out,
-            "{} {} · {}\n",
-            if zh { "基准日期" } else { "As of" },
-            report.as_of,
-            esc(&summary.join(" · "))
-        )?;
-        report
-            .sources_line(lang)
-            .map_or(Ok(()), |l| writeln!(out, "{}\n", esc(&l)))?;
-        let (matrices, listed) = matrix::split(report, opts);
-        for m in &matrices {
-            write_matrix(&mut out, report, m, lang)?;
-        }
-        if !listed.is_empty() {
-            if opts.view == View::Matrix {
-                writeln!(
-                    out,
-                    "## {}\n",
-                    if zh { "其他指标" } else { "Other targets" }
-                )?;
-            }
-            write_list(&mut out, &listed, lang)?;
-        }
-        if let Some(line) = super::not_given_line(&super::not_given(report, opts), lang) {
-            writeln!(out, "\n{}", esc(&line))?;
-        }
-        write_explanations(&mut out, report, lang)?;
-        let notes = super::notes(report);
-        if !notes.is_empty() {
-            writeln!(out, "## {}\n", super::notes_heading(lang))?;
-            for r in notes {
-                writeln!(out, "- {}", esc(&super::note_line(r, lang)))?;
-            }
-            writeln!(out)?;
-        }
-        if !report.issues.is_empty() {
+        let mut out = Vec::new();
+        self.write(report, opts, &mut out)?;
+        Ok(String::from_utf8(out)?)
+    }
+
+    /// Streams: the data issues are listed in full, a registry's by the million.
+    fn write(
+        &self,
+        report: &Report,
+        opts: &RenderOptions,
+        out: &mut dyn std::io::Write,
+    ) -> anyhow::Result<()> {
+        use std::io::Write as _;
+        let mut out = std::io::BufWriter::new(out);
+        out.write_all(head(report, opts)?.as_bytes())?;
+        write_issues(&mut out, report, opts.lang)?;
+        out.flush()?;
+        Ok(())
+    }
+}
+
+/// The report up to its data issues.
+fn head(report: &Report, opts: &RenderOptions) -> anyhow::Result<String> {
+    let lang = opts.lang;
+    let zh = lang == Lang::Zh;
+    let mut out = String::new();
+    writeln!(
+        out,
+        "# {}（{}）\n",
+        esc(report.plan.title.get(lang)),
+        esc(&report.plan.document)
+    )?;
+    let summary: Vec<String> = Status::ALL
+        .iter()
+        .zip(report.counts())
+        .map(|(s, n)| format!("{} {n}", s.label(lang)))
+        .collect();
+    writeln!(
+        out,
+        "{} {} · {}\n",
+        if zh { "基准日期" } else { "As of" },
+        report.as_of,
+        esc(&summary.join(" · "))
+    )?;
+    report
+        .sources_line(lang)
+        .map_or(Ok(()), |l| writeln!(out, "{}\n", esc(&l)))?;
+    let (matrices, listed) = matrix::split(report, opts);
+    for m in &matrices {
+        write_matrix(&mut out, report, m, lang)?;
+    }
+    if !listed.is_empty() {
+        if opts.view == View::Matrix {
             writeln!(
                 out,
-                "\n## {} ({})\n",
-                if zh { "数据问题" } else { "Data issues" },
-                report.issues.len()
+                "## {}\n",
+                if zh { "其他指标" } else { "Other targets" }
             )?;
-            header(
-                &mut out,
-                &if zh {
-                    ["文件", "行", "列", "值", "问题"]
-                } else {
-                    ["file", "line", "column", "value", "issue"]
-                },
-            )?;
-            for i in &report.issues {
-                row(
-                    &mut out,
-                    &[
-                        esc(&i.file),
-                        i.line.to_string(),
-                        esc(&i.column),
-                        esc(&i.value),
-                        esc(&i.message),
-                    ],
-                )?;
-            }
         }
-        Ok(out)
+        write_list(&mut out, &listed, lang)?;
     }
+    if let Some(line) = super::not_given_line(&super::not_given(report, opts), lang) {
+        writeln!(out, "\n{}", esc(&line))?;
+    }
+    write_explanations(&mut out, report, lang)?;
+    let notes = super::notes(report);
+    if !notes.is_empty() {
+        writeln!(out, "## {}\n", super::notes_heading(lang))?;
+        for r in notes {
+            writeln!(out, "- {}", esc(&super::note_line(r, lang)))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(out)
+}
+
+/// The data issues section, written a few rows at a time.
+fn write_issues(
+    stream: &mut dyn std::io::Write,
+    report: &Report,
+    lang: Lang,
+) -> anyhow::Result<()> {
+    let zh = lang == Lang::Zh;
+    let mut out = String::new();
+    if !report.issues.is_empty() {
+        writeln!(
+            out,
+            "\n## {} ({})\n",
+            if zh { "数据问题" } else { "Data issues" },
+            report.issues.len()
+        )?;
+        header(
+            &mut out,
+            &if zh {
+                ["文件", "行", "列", "值", "问题"]
+            } else {
+                ["file", "line", "column", "value", "issue"]
+            },
+        )?;
+        for i in report.issues.iter() {
+            let i = i?;
+            if out.len() >= 1 << 16 {
+                stream.write_all(out.as_bytes())?;
+                out.clear();
+            }
+            row(
+                &mut out,
+                &[
+                    esc(&i.file),
+                    i.line.to_string(),
+                    esc(&i.column),
+                    esc(&i.value),
+                    esc(&i.message),
+                ],
+            )?;
+        }
+    }
+    stream.write_all(out.as_bytes())?;
+    Ok(())
 }
 
 fn write_list(out: &mut String, results: &[&RuleResult], lang: Lang) -> anyhow::Result<()> {

@@ -10,11 +10,13 @@ mod json;
 mod junit;
 mod markdown;
 mod matrix;
+mod store;
 mod table;
 pub mod width;
 mod xlsx;
 
 pub use matrix::{matrices, Matrix};
+pub use store::{Issues, Mark};
 
 use crate::num::Rational;
 use crate::pack::schema::{Severity, Text};
@@ -31,7 +33,7 @@ pub struct Report {
     /// The pack's datasets, in pack order (for headings).
     pub datasets: Vec<DatasetInfo>,
     pub results: Vec<RuleResult>,
-    pub issues: Vec<Issue>,
+    pub issues: Issues,
 }
 
 #[derive(Clone, Debug)]
@@ -1135,7 +1137,7 @@ mod tests {
                 source: None,
             }],
             results,
-            issues: Vec::new(),
+            issues: Issues::new(),
         }
     }
 

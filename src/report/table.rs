@@ -13,58 +13,85 @@ pub struct Table;
 
 impl Render for Table {
     fn render(&self, report: &Report, opts: &RenderOptions) -> anyhow::Result<String> {
-        let lang = opts.lang;
-        let zh = lang == Lang::Zh;
-        let mut out = String::new();
-        writeln!(
-            out,
-            "{}（{}）  {}",
-            report.plan.title.get(lang),
-            report.plan.document,
-            if zh {
-                format!("基准日期 {}", report.as_of)
-            } else {
-                format!("as of {}", report.as_of)
-            }
-        )?;
-        report
-            .sources_line(lang)
-            .map_or(Ok(()), |l| writeln!(out, "{l}"))?;
-        let (matrices, listed) = matrix::split(report, opts);
-        for m in &matrices {
-            write_matrix(&mut out, report, m, opts)?;
-        }
-        if listed.is_empty() {
-        } else if opts.width.is_some_and(|w| w < NARROW) {
-            write_blocks(&mut out, &listed, lang)?;
-        } else {
-            writeln!(out, "{}", list(&listed, opts))?;
-        }
-        if let Some(line) = super::not_given_line(&super::not_given(report, opts), lang) {
-            writeln!(out, "{line}")?;
-        }
-        write_explanations(&mut out, report, opts)?;
-        write_notes(&mut out, report, lang)?;
-        let counts = report.counts();
-        let not_checked = report.results.iter().filter(|r| r.not_checked()).count();
-        let summary: Vec<String> = Status::ALL
-            .iter()
-            .zip(counts)
-            .map(|(s, n)| match (s, not_checked) {
-                (Status::Skipped, 1..) if zh => format!("跳过 {n}（其中未检查 {not_checked}）"),
-                (Status::Skipped, 1..) => format!("skipped {n} ({not_checked} not checked)"),
-                _ => format!("{} {n}", s.label(lang)),
-            })
-            .collect();
-        writeln!(
-            out,
-            "{}{}",
-            if zh { "合计：" } else { "summary: " },
-            summary.join(" · ")
-        )?;
-        super::issues::write(&mut out, &report.issues, lang, opts.all_issues)?;
-        Ok(super::width::fit(&out, opts.width))
+        let mut out = Vec::new();
+        self.write(report, opts, &mut out)?;
+        Ok(String::from_utf8(out)?)
     }
+
+    /// Streams the data issues: with `--all-issues` a registry's list is long.
+    fn write(
+        &self,
+        report: &Report,
+        opts: &RenderOptions,
+        out: &mut dyn std::io::Write,
+    ) -> anyhow::Result<()> {
+        let mut out = std::io::BufWriter::new(out);
+        let head = head(report, opts)?;
+        std::io::Write::write_all(&mut out, super::width::fit(&head, opts.width).as_bytes())?;
+        super::issues::write(
+            &mut out,
+            &report.issues,
+            opts.lang,
+            opts.all_issues,
+            opts.width,
+        )?;
+        std::io::Write::flush(&mut out)?;
+        Ok(())
+    }
+}
+
+/// The report up to its data issues.
+fn head(report: &Report, opts: &RenderOptions) -> anyhow::Result<String> {
+    let lang = opts.lang;
+    let zh = lang == Lang::Zh;
+    let mut out = String::new();
+    writeln!(
+        out,
+        "{}（{}）  {}",
+        report.plan.title.get(lang),
+        report.plan.document,
+        if zh {
+            format!("基准日期 {}", report.as_of)
+        } else {
+            format!("as of {}", report.as_of)
+        }
+    )?;
+    report
+        .sources_line(lang)
+        .map_or(Ok(()), |l| writeln!(out, "{l}"))?;
+    let (matrices, listed) = matrix::split(report, opts);
+    for m in &matrices {
+        write_matrix(&mut out, report, m, opts)?;
+    }
+    if listed.is_empty() {
+    } else if opts.width.is_some_and(|w| w < NARROW) {
+        write_blocks(&mut out, &listed, lang)?;
+    } else {
+        writeln!(out, "{}", list(&listed, opts))?;
+    }
+    if let Some(line) = super::not_given_line(&super::not_given(report, opts), lang) {
+        writeln!(out, "{line}")?;
+    }
+    write_explanations(&mut out, report, opts)?;
+    write_notes(&mut out, report, lang)?;
+    let counts = report.counts();
+    let not_checked = report.results.iter().filter(|r| r.not_checked()).count();
+    let summary: Vec<String> = Status::ALL
+        .iter()
+        .zip(counts)
+        .map(|(s, n)| match (s, not_checked) {
+            (Status::Skipped, 1..) if zh => format!("跳过 {n}（其中未检查 {not_checked}）"),
+            (Status::Skipped, 1..) => format!("skipped {n} ({not_checked} not checked)"),
+            _ => format!("{} {n}", s.label(lang)),
+        })
+        .collect();
+    writeln!(
+        out,
+        "{}{}",
+        if zh { "合计：" } else { "summary: " },
+        summary.join(" · ")
+    )?;
+    Ok(out)
 }
 
 /// Skipped because no file was given: left out of the matrix view's list

@@ -64,6 +64,7 @@ fn workbook(report: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     };
     header(ws, &heads, &bold)?;
     for (i, issue) in report.issues.iter().enumerate() {
+        let issue = issue.map_err(|e| XlsxError::CustomError(e.to_string()))?;
         let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
         ws.write_string(row, 0, issue.dataset.as_str())?;
         ws.write_string(row, 1, issue.file.as_str())?;

@@ -185,9 +185,10 @@ pub fn report(
     records: &[Record],
     queried: &[(usize, String)],
     opts: &CheckOptions,
-    mut issues: Vec<Issue>,
+    issues: Vec<Issue>,
     origin: &Origin<'_>,
 ) -> Result<Report> {
+    let mut issues = crate::report::Issues::from(issues);
     let at = origin.name;
     // The query computed ages and expiry dates on its own date.
     for r in records {
