@@ -140,6 +140,8 @@ pub struct DatasetReader<'p> {
     parallel: Option<Box<parallel::Parallel<'p>>>,
     /// When reading in parts: the current row's cells (see [`DatasetReader::raw`]).
     raw_texts: Vec<String>,
+    /// The current row's problems; kept so that a row allocates no list.
+    problems: Vec<(ColId, String, Problem)>,
 }
 
 /// A reader's settings without its source: readers of parts of its file
@@ -189,6 +191,7 @@ impl<'p> Template<'p> {
             path: None,
             parallel: None,
             raw_texts: Vec::new(),
+            problems: Vec::new(),
         }
     }
 }
@@ -211,7 +214,7 @@ impl<'p> DatasetReader<'p> {
         // The name as reports and messages print it.
         let file = crate::privacy::shown(&file).into_owned();
         let sheet = binding.sheet.as_deref().or(opts.sheet.as_deref());
-        let mut source = Source::open(path, sheet, opts.encoding)?;
+        let mut source = Source::open_with(path, sheet, opts.encoding, opts.threads)?;
         let header_row = headers::find_header_row(&mut source, dataset, &file)?;
         let unknown = headers::unknown_headers(dataset, &header_row);
         let header_line = header_row.lines.iter().copied().min().unwrap_or(1);
@@ -257,6 +260,7 @@ impl<'p> DatasetReader<'p> {
             path: (binding.sheet.is_none() && path != Path::new("-")).then(|| path.clone()),
             parallel: None,
             raw_texts: Vec::new(),
+            problems: Vec::new(),
         };
         reader.header_issues = reader.unknown_header_issues();
         if let Some(p) = dataset.period {
@@ -472,7 +476,8 @@ impl<'p> DatasetReader<'p> {
             row.values.resize(self.dataset.columns.len(), None);
         }
         let columns = &self.dataset.columns;
-        let mut problems: Vec<(ColId, String, Problem)> = Vec::new();
+        let mut problems = std::mem::take(&mut self.problems);
+        problems.clear();
         for &c in &self.parse_order {
             let column = &columns[c];
             let (kind, text) = match self.fields[c] {
@@ -532,7 +537,7 @@ impl<'p> DatasetReader<'p> {
             row.values.iter_mut().for_each(|v| *v = None);
             problems.clear();
         }
-        for (c, raw, problem) in problems {
+        for (c, raw, problem) in problems.drain(..) {
             if problem == Problem::Empty && !self.needed[c] {
                 continue;
             }
@@ -540,6 +545,7 @@ impl<'p> DatasetReader<'p> {
             let message = self.message(&problem);
             issues.push(self.issue(row.line, c, value, message));
         }
+        self.problems = problems;
         if let Some((first, count)) = extra {
             let shifted = self.source.delimiter().is_some();
             let message = self.message(&Problem::ExtraCells { count, shifted });
