@@ -71,6 +71,9 @@ pub(super) struct Splitter {
     /// The current record was read by the old reader, into `slow`.
     slow_record: bool,
     slow: Box<Batch>,
+    /// Records longer than this go to the old reader ([`RECORD_BYTES`];
+    /// less in tests, to try it on short records).
+    record_bytes: usize,
 }
 
 impl Splitter {
@@ -93,6 +96,7 @@ impl Splitter {
             long: Vec::new(),
             slow_record: false,
             slow: Box::default(),
+            record_bytes: RECORD_BYTES,
         }
     }
 
@@ -241,7 +245,7 @@ impl Splitter {
             self.text.drain(..self.tpos);
             self.tpos = 0;
         }
-        if self.text.len() >= RECORD_BYTES {
+        if self.text.len() >= self.record_bytes {
             return Ok(false);
         }
         loop {
@@ -519,5 +523,334 @@ impl BufRead for Splitter {
         } else {
             self.rpos += amt;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Records;
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A record as a test compares it: line, where it starts, fields and
+    /// the lengths of cells past the cap.
+    type Got = (u64, Start, Vec<String>, Vec<Option<u64>>);
+
+    /// Hands out `bytes` in reads of the given sizes (cycled), so that reads
+    /// end inside CRLFs, quoted fields and characters.
+    struct Chunked {
+        bytes: Vec<u8>,
+        at: usize,
+        sizes: Vec<usize>,
+        k: usize,
+    }
+
+    impl Read for Chunked {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let size = self.sizes[self.k % self.sizes.len()].max(1);
+            self.k += 1;
+            let n = size.min(buf.len()).min(self.bytes.len() - self.at);
+            buf[..n].copy_from_slice(&self.bytes[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    fn chunked(bytes: &[u8], sizes: &[usize]) -> Box<dyn Read + Send> {
+        Box::new(Chunked {
+            bytes: bytes.to_vec(),
+            at: 0,
+            sizes: sizes.to_vec(),
+            k: 0,
+        })
+    }
+
+    /// Every record, then how reading ended (None: at the end).
+    fn collect(
+        mut next: impl FnMut() -> Result<Option<Got>, ReadError>,
+    ) -> (Vec<Got>, Option<String>) {
+        let mut got = Vec::new();
+        loop {
+            match next() {
+                Ok(Some(r)) => got.push(r),
+                Ok(None) => return (got, None),
+                Err(e) => return (got, Some(format!("{e:?}"))),
+            }
+        }
+    }
+
+    /// The reader this splitter replaced: csv_core and [`Lines`], record
+    /// by record, as `Filler` ran them.
+    fn reference(bytes: &[u8], delimiter: u8) -> (Vec<Got>, Option<String>) {
+        let mut input = std::io::BufReader::with_capacity(7, bytes);
+        let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+        let mut lines = Lines {
+            delimiter,
+            ..Lines::default()
+        };
+        let mut byte = 0;
+        collect(|| {
+            let from = Start {
+                byte,
+                breaks: lines.breaks,
+                after_cr: lines.after_cr,
+            };
+            let mut batch = Batch::default();
+            let mut used = 0;
+            let (more, consumed) = read_record(
+                &mut core, &mut lines, &mut input, &mut batch, &mut used,
+            )
+            .map_err(|e| match e {
+                ReadError::OpenQuote { line, .. } => ReadError::OpenQuote { line, from },
+                e => e,
+            })?;
+            byte += consumed;
+            if !more {
+                return Ok(None);
+            }
+            let fields = batch.nends;
+            batch.spans.push(Span {
+                start: 0,
+                first: 0,
+                fields,
+                line: lines.record,
+                from,
+            });
+            check_text(&mut batch, used)?;
+            let mut start = 0;
+            let mut texts = Vec::new();
+            for &end in &batch.ends[..fields] {
+                texts.push(batch.text[start..end].to_string());
+                start = end;
+            }
+            let long = (0..fields)
+                .map(|i| batch.long.iter().find(|l| l.field == i).map(|l| l.bytes))
+                .collect();
+            Ok(Some((lines.record, from, texts, long)))
+        })
+    }
+
+    fn split(
+        bytes: &[u8],
+        delimiter: u8,
+        sizes: &[usize],
+        record_bytes: usize,
+    ) -> (Vec<Got>, Option<String>) {
+        let mut s = Splitter::new(chunked(bytes, sizes), Start::default(), delimiter);
+        s.record_bytes = record_bytes;
+        collect(|| {
+            if !s.next()? {
+                return Ok(None);
+            }
+            let fields = (0..s.len())
+                .map(|i| s.field(i).unwrap().to_string())
+                .collect();
+            let long = (0..s.len()).map(|i| s.too_long(i)).collect();
+            Ok(Some((s.line(), s.start(), fields, long)))
+        })
+    }
+
+    /// Through [`Records`], on a second thread (batches) or this one.
+    fn records(
+        bytes: &[u8],
+        delimiter: u8,
+        sizes: &[usize],
+        thread: bool,
+    ) -> (Vec<Got>, Option<String>) {
+        let source = chunked(bytes, sizes);
+        let mut r = match thread {
+            true => Records::spawn_with(source, delimiter).unwrap(),
+            false => Records::inline_with(source, Start::default(), delimiter),
+        };
+        collect(|| {
+            if !r.advance()? {
+                return Ok(None);
+            }
+            let fields = (0..r.len())
+                .map(|i| r.field(i).unwrap().to_string())
+                .collect();
+            let long = (0..r.len()).map(|i| r.too_long(i)).collect();
+            Ok(Some((r.line(), r.start(), fields, long)))
+        })
+    }
+
+    fn same_as_reference(bytes: &[u8], delimiter: u8, sizes: &[usize]) {
+        let want = reference(bytes, delimiter);
+        let shown = String::from_utf8_lossy(bytes);
+        for record_bytes in [RECORD_BYTES, 5] {
+            assert_eq!(
+                split(bytes, delimiter, sizes, record_bytes),
+                want,
+                "{shown:?} {sizes:?} {record_bytes}"
+            );
+        }
+        for thread in [false, true] {
+            assert_eq!(
+                records(bytes, delimiter, sizes, thread),
+                want,
+                "{shown:?} {sizes:?} thread {thread}"
+            );
+        }
+    }
+
+    /// Bytes that matter to the grammar, a three-byte character, a byte
+    /// that is never UTF-8 and plain letters.
+    const PIECES: &[&[u8]] = &[
+        b"a",
+        b"b",
+        b"\"",
+        b",",
+        b"\r",
+        b"\n",
+        b"\r\n",
+        b";",
+        b"\t",
+        "是".as_bytes(),
+        b"\xff",
+        b" ",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn splits_as_csv_core_with_physical_lines(
+            pieces in proptest::collection::vec(0..PIECES.len(), 0..60),
+            utf8_only in any::<bool>(),
+            sizes in proptest::collection::vec(1usize..9, 1..4),
+            delimiter in prop::sample::select(vec![b',', b';', b'\t']),
+        ) {
+            let bytes: Vec<u8> = pieces
+                .iter()
+                .filter(|&&p| !utf8_only || PIECES[p] != b"\xff")
+                .flat_map(|&p| PIECES[p].iter().copied())
+                .collect();
+            same_as_reference(&bytes, delimiter, &sizes);
+        }
+    }
+
+    #[test]
+    fn lf_crlf_lone_cr_blank_lines_and_quoted_breaks() {
+        for nl in ["\n", "\r\n", "\r"] {
+            let text = format!(
+                "title{nl}{nl}h1,h2{nl}a,\"two{nl}lines\"{nl}b,1{nl}{nl}{nl}\"c{nl}{nl}x\",2{nl}d,3"
+            );
+            for sizes in [&[1][..], &[2, 3], &[1000]] {
+                same_as_reference(text.as_bytes(), b',', sizes);
+            }
+            let (got, end) = split(text.as_bytes(), b',', &[1], RECORD_BYTES);
+            assert_eq!(end, None);
+            let lines: Vec<u64> = got.iter().map(|g| g.0).collect();
+            assert_eq!(lines, [1, 3, 4, 6, 9, 12], "{nl:?}");
+            assert_eq!(got[4].2, ["c{nl}{nl}x".replace("{nl}", nl), "2".into()]);
+        }
+    }
+
+    #[test]
+    fn escaped_quotes_and_text_after_a_closing_quote_are_unescaped() {
+        let text = b"\"a\"\"b\",\"x\"y\"z\",\"\",\"q\"\"\"\n\"end\"";
+        let (got, end) = split(text, b',', &[3], RECORD_BYTES);
+        assert_eq!(end, None);
+        assert_eq!(got[0].2, ["a\"b", "xy\"z\"", "", "q\""]);
+        assert_eq!((got[1].0, got[1].2.clone()), (2, vec!["end".to_string()]));
+        same_as_reference(text, b',', &[1]);
+    }
+
+    #[test]
+    fn a_quote_never_closed_names_its_line_and_the_record_start() {
+        let text = "姓名,备注\r\n张三,\"见附件\r\n李四,x\r\n";
+        for sizes in [&[1][..], &[4096]] {
+            let (got, end) = split(text.as_bytes(), b',', sizes, RECORD_BYTES);
+            assert_eq!(got.len(), 1);
+            let from = Start {
+                byte: "姓名,备注\r".len() as u64,
+                breaks: 1,
+                after_cr: true,
+            };
+            assert_eq!(
+                end,
+                Some(format!("{:?}", ReadError::OpenQuote { line: 2, from }))
+            );
+        }
+        same_as_reference(text.as_bytes(), b',', &[2]);
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_name_line_and_column() {
+        for text in [
+            &b"a,b\r\nc,d\xff,e\r\nf\n"[..],
+            b"a\nb,\"x\ny\xe6\x98\",z\n",
+            // A character cut short at the end of the file.
+            b"a\nb,c\xe6\x98",
+            // Cut by a separator.
+            b"a\n\xe6\x98,\xaf\n",
+        ] {
+            for sizes in [&[1][..], &[2, 5], &[4096]] {
+                same_as_reference(text, b',', sizes);
+            }
+        }
+        let (got, end) = split(b"a,b\r\nc,d\xff,e\r\nf\n", b',', &[1], RECORD_BYTES);
+        assert_eq!(got.len(), 1);
+        assert_eq!(end.as_deref(), Some("NotUtf8 { line: 2, column: 2 }"));
+    }
+
+    #[test]
+    fn reads_that_end_inside_a_crlf_a_quoted_field_or_a_character_change_nothing() {
+        let text = "序号,姓名\r\n1,\"张\r\n三\"\r\n2,李四\r\n\r\n3,\"王\"\"五\"\r\n".as_bytes();
+        let whole = split(text, b',', &[4096], RECORD_BYTES);
+        assert_eq!(whole.1, None);
+        assert_eq!(
+            whole
+                .0
+                .iter()
+                .map(|g| (g.0, g.2.join("|")))
+                .collect::<Vec<_>>(),
+            [
+                (1, "序号|姓名".to_string()),
+                (2, "1|张\r\n三".into()),
+                (4, "2|李四".into()),
+                (6, "3|王\"五".into())
+            ]
+        );
+        for size in 1..text.len() {
+            assert_eq!(
+                split(text, b',', &[size], RECORD_BYTES),
+                whole,
+                "reads of {size}"
+            );
+        }
+        same_as_reference(text, b',', &[1, 2, 3]);
+    }
+
+    #[test]
+    fn cells_over_the_cap_are_cut_on_both_paths() {
+        let huge = "是".repeat(MAX_CELL_BYTES / 3 + 10);
+        let text = format!(
+            "x,{huge},y\n\"{huge}\"\"\"\n{}\n",
+            "c".repeat(MAX_CELL_BYTES + 1)
+        );
+        let (got, end) = split(text.as_bytes(), b',', &[65536], RECORD_BYTES);
+        assert_eq!(end, None);
+        let cut = MAX_CELL_BYTES - MAX_CELL_BYTES % 3;
+        assert_eq!(got[0].2[1].len(), cut);
+        assert_eq!(got[0].3, [None, Some(huge.len() as u64), None]);
+        assert_eq!(got[1].3, [Some(huge.len() as u64 + 1)]);
+        assert_eq!(got[2].3, [Some(MAX_CELL_BYTES as u64 + 1)]);
+        assert_eq!(got[2].2[0].len(), MAX_CELL_BYTES);
+        // The old reader, for records longer than the buffer, agrees.
+        assert_eq!(
+            split(text.as_bytes(), b',', &[65536], 1000),
+            (got.clone(), None)
+        );
+        assert_eq!(reference(text.as_bytes(), b','), (got, None));
+    }
+
+    #[test]
+    fn the_state_after_a_slow_record_goes_on_right() {
+        // A record read by csv_core ends after its `\r`; the `\n` after it
+        // is the next record's blank line, as on the fast path.
+        let text = b"aaaaaaaaaa,b\r\nc\r\n\r\nd";
+        same_as_reference(text, b',', &[3]);
+        let (got, _) = split(text, b',', &[3], 4);
+        assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), [1, 2, 4]);
     }
 }
