@@ -29,10 +29,21 @@ impl PartialDate {
 /// Parses `1980-05-12`, `1980/5/12`, `1980.05.12`, `1980年5月12日`, `19800512`,
 /// and month-only `1980-05`, `1980.05`, `1980.5`, `1980年5月`, `198005`.
 pub fn parse_date(text: &str) -> Option<PartialDate> {
-    let s = crate::num::halfwidth_cow(crate::num::trim(text));
-    let s = match s.ends_with(['日', '号']) {
-        true => s.trim_end_matches('日').trim_end_matches('号'),
-        false => &s,
+    // The usual cell (`19800512`, `1980-05-12`, `1980.05`) has nothing to
+    // trim or map to half-width: told from its bytes.
+    let plain = text
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'/' | b'.'));
+    let mapped;
+    let s = match plain {
+        true => text,
+        false => {
+            mapped = crate::num::halfwidth_cow(crate::num::trim(text));
+            match mapped.ends_with(['日', '号']) {
+                true => mapped.trim_end_matches('日').trim_end_matches('号'),
+                false => &mapped,
+            }
+        }
     };
     let b = s.as_bytes();
     // Year, month and maybe day, as ASCII digits; no allocation, since every

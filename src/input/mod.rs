@@ -20,7 +20,7 @@ use crate::report::issues::Text;
 use crate::report::Issue;
 use crate::Lang;
 use anyhow::{bail, Result};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use source::{CellKind, Source};
 use std::path::{Path, PathBuf};
 use value::{Problem, Value};
@@ -796,7 +796,7 @@ impl<'p> DatasetReader<'p> {
                 .iter()
                 .any(|p| p.0 == d.from && p.2 != Problem::Empty);
             if column.kind == ColumnType::Date {
-                let Some(Value::Text(number)) = row.values[d.from].clone() else {
+                let Some(Value::Text(number)) = &row.values[d.from] else {
                     // No usable ID number: the date stands alone. An empty date
                     // is explained by the ID column's own issue, if it has one.
                     if own_empty && source_bad {
@@ -806,7 +806,7 @@ impl<'p> DatasetReader<'p> {
                     }
                     continue;
                 };
-                let Ok(id) = id::parse(&number) else { continue };
+                let Ok(id) = id::parse(number) else { continue };
                 let from_id = crate::date::PartialDate {
                     year: chrono::Datelike::year(&id.birth),
                     month: chrono::Datelike::month(&id.birth),
@@ -833,13 +833,18 @@ impl<'p> DatasetReader<'p> {
                             // The ID number gives the day a month-only date lacks.
                             row.values[c] = Some(Value::Date(from_id));
                         } else {
+                            // Borrowed, not copied, on every row: masked here only.
+                            let masked = match &row.values[d.from] {
+                                Some(Value::Text(number)) => id::mask(number),
+                                _ => String::new(),
+                            };
                             row.values[c] = None;
                             let raw = self.raw(c);
                             problems.push((
                                 c,
                                 raw,
                                 Problem::BirthConflict {
-                                    id: id::mask(&number),
+                                    id: masked,
                                     id_birth: id.birth.to_string(),
                                 },
                             ));
@@ -890,6 +895,12 @@ impl<'p> DatasetReader<'p> {
                 continue;
             }
             if let Some(Value::Date(d)) = &row.values[c] {
+                // Compared as numbers first: nearly every birth is long before.
+                let as_of = &self.opts.as_of;
+                let (y, m, day) = (as_of.year(), as_of.month(), as_of.day());
+                if (d.year, d.month, d.day.unwrap_or(1)) < (y, m, day) {
+                    continue;
+                }
                 if d.range().0 > self.opts.as_of {
                     // A date from the ID number is shown as that.
                     let raw = match self.raw(c) {

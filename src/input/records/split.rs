@@ -263,6 +263,15 @@ impl Splitter {
                 continue;
             }
             let bytes = &self.raw[self.rpos..self.rend];
+            // Up to the last whole character, in one fast check; a read
+            // mostly ends inside a character.
+            let whole = &bytes[..whole_chars(bytes)];
+            if let (false, Ok(text)) = (whole.is_empty(), simdutf8::basic::from_utf8(whole)) {
+                self.text.push_str(text);
+                self.rpos += text.len();
+                return Ok(true);
+            }
+            // Not UTF-8, or no whole character: where and why.
             let valid = match simdutf8::compat::from_utf8(bytes) {
                 Ok(text) => text,
                 Err(e) => {
@@ -280,7 +289,7 @@ impl Splitter {
                         self.read_more();
                         continue;
                     }
-                    std::str::from_utf8(&bytes[..upto]).unwrap_or_default()
+                    simdutf8::basic::from_utf8(&bytes[..upto]).unwrap_or_default()
                 }
             };
             self.text.push_str(valid);
@@ -467,6 +476,27 @@ fn push_unescaped(unescaped: &mut String, field: &str) -> Field {
         start: start as u32 | UNESCAPED,
         end: unescaped.len() as u32,
     }
+}
+
+/// The length of the longest prefix of `bytes` that does not end inside
+/// a character: all of it unless it ends with the lead byte of a character
+/// and fewer continuation bytes than that character has.
+fn whole_chars(bytes: &[u8]) -> usize {
+    let n = bytes.len();
+    for back in 1..=n.min(4) {
+        let b = bytes[n - back];
+        if b & 0xC0 == 0x80 {
+            continue;
+        }
+        let width = match b {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF7 => 4,
+            _ => 1,
+        };
+        return if width > back { n - back } else { n };
+    }
+    n
 }
 
 /// Line breaks in `bytes`: `\n`, `\r\n` and a lone `\r` each one.
@@ -726,6 +756,21 @@ mod tests {
                 .collect();
             same_as_reference(&bytes, delimiter, &sizes);
         }
+    }
+
+    #[test]
+    fn whole_characters_end_before_a_cut_one() {
+        let shi = "是".as_bytes();
+        assert_eq!(whole_chars(b""), 0);
+        assert_eq!(whole_chars(b"ab"), 2);
+        assert_eq!(whole_chars(shi), 3);
+        assert_eq!(whole_chars(&shi[..1]), 0);
+        assert_eq!(whole_chars(&[b'a', shi[0], shi[1]]), 1);
+        assert_eq!(whole_chars("a😀".as_bytes()), 5);
+        assert_eq!(whole_chars(&"a😀".as_bytes()[..4]), 1);
+        assert_eq!(whole_chars("é".as_bytes()), 2);
+        // Not UTF-8 at all: left whole, for the check to find.
+        assert_eq!(whole_chars(b"a\x80\x80\x80\x80"), 5);
     }
 
     #[test]
