@@ -633,24 +633,25 @@ impl<'p> DatasetReader<'p> {
     /// row becomes a notice with its line; row-number-only rows are counted
     /// and reported once, at the end.
     fn not_a_record(&mut self) -> Option<Option<Issue>> {
-        let filled = || {
-            (0..self.source.width())
-                .filter(|i| !crate::num::trim(self.source.cell(*i).1).is_empty())
-        };
+        // Runs on every row: each cell up to the first that is not a row
+        // number is trimmed once, and usually that is the second cell.
         let text = |i: usize| crate::num::trim(self.source.cell(i).1);
+        let filled = || (0..self.source.width()).filter(|i| !text(*i).is_empty());
         // A number in the `序号` column, or alone in a column of no meaning.
-        let row_number = |i: usize| {
-            summary::is_row_number(text(i))
+        let row_number = |i: usize, t: &str| {
+            summary::is_row_number(t)
                 && (self.row_numbers.get(i).copied().unwrap_or(false)
                     || (!self.fields.contains(&Some(i)) && filled().count() == 1))
         };
         let line = self.source.line();
-        let Some(first) = filled().find(|i| !row_number(*i)) else {
+        let first = (0..self.source.width())
+            .map(|i| (i, text(i)))
+            .find(|(i, t)| !t.is_empty() && !row_number(*i, t));
+        let Some((first, text)) = first else {
             let (first, _, count) = self.numbered_blanks.unwrap_or((line, line, 0));
             self.numbered_blanks = Some((first, line, count + 1));
             return Some(None);
         };
-        let text = text(first);
         if summary::is_summary(text) {
             let column = self
                 .headers

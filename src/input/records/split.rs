@@ -158,6 +158,19 @@ impl Splitter {
         let line = breaks + 1;
         self.fields.clear();
         self.unescaped.clear();
+        // Most records hold no quote before their line break: every field
+        // is plain, and the record is split at its separators in one go.
+        let rest = &s[i..];
+        if let Some(k) = memchr::memchr3(b'\n', b'\r', b'"', rest) {
+            if rest[k] != b'"' {
+                split_plain(&rest[..k], i, d, &mut self.fields);
+                self.line = line;
+                self.from = self.at;
+                self.at.breaks = breaks + 1;
+                self.at.after_cr = rest[k] == b'\r';
+                return Scan::Record(i + k + 1);
+            }
+        }
         loop {
             // At the start of a field.
             if s.get(i) == Some(&b'"') {
@@ -499,6 +512,43 @@ fn whole_chars(bytes: &[u8]) -> usize {
     n
 }
 
+/// Splits a record without quotes or line breaks, `bytes` at `offset` of
+/// the text, at every `d`: eight bytes at a time, each word's separators
+/// found as a mask of the bytes equal to `d`.
+fn split_plain(bytes: &[u8], offset: usize, d: u8, fields: &mut Vec<Field>) {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let pattern = u64::from_ne_bytes([d; 8]);
+    let mut push = |start: usize, end: usize| {
+        fields.push(Field {
+            start: (offset + start) as u32,
+            end: (offset + end) as u32,
+        })
+    };
+    let mut start = 0;
+    let mut words = bytes.chunks_exact(8);
+    let mut base = 0;
+    for word in &mut words {
+        let x = u64::from_le_bytes(word.try_into().unwrap_or_default()) ^ pattern;
+        // The high bit of each byte of `x` that is zero (no carries across
+        // bytes: each byte's low seven bits plus 0x7F stay within it).
+        let mut zeros = !(((x & LOW7) + LOW7) | x) & !LOW7;
+        while zeros != 0 {
+            let at = base + (zeros.trailing_zeros() / 8) as usize;
+            push(start, at);
+            start = at + 1;
+            zeros &= zeros - 1;
+        }
+        base += 8;
+    }
+    for (j, &b) in words.remainder().iter().enumerate() {
+        if b == d {
+            push(start, base + j);
+            start = base + j + 1;
+        }
+    }
+    push(start, bytes.len());
+}
+
 /// Line breaks in `bytes`: `\n`, `\r\n` and a lone `\r` each one.
 fn count_breaks(bytes: &[u8]) -> u64 {
     let mut n = 0;
@@ -755,6 +805,36 @@ mod tests {
                 .flat_map(|&p| PIECES[p].iter().copied())
                 .collect();
             same_as_reference(&bytes, delimiter, &sizes);
+        }
+    }
+
+    #[test]
+    fn plain_records_split_at_every_separator() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for len in 0..40 {
+            for _ in 0..50 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        b",;ab\xe6\x98\xaf\x80\x7f\x2c\xac"[(seed % 11) as usize]
+                    })
+                    .collect();
+                let mut fields = Vec::new();
+                split_plain(&bytes, 3, b',', &mut fields);
+                let got: Vec<(usize, usize)> = fields
+                    .iter()
+                    .map(|f| (f.start as usize - 3, f.end as usize - 3))
+                    .collect();
+                let mut want = Vec::new();
+                let mut start = 0;
+                for part in bytes.split(|&b| b == b',') {
+                    want.push((start, start + part.len()));
+                    start += part.len() + 1;
+                }
+                assert_eq!(got, want, "{bytes:?}");
+            }
         }
     }
 
