@@ -100,8 +100,21 @@ impl Splitter {
         }
     }
 
-    /// Moves to the next record; false at the end of the text.
+    /// Moves to the next record; false at the end of the text. After the
+    /// end or an error there is no current record (line 0, no fields).
     pub(super) fn next(&mut self) -> Result<bool, ReadError> {
+        let next = self.advance();
+        if !matches!(next, Ok(true)) {
+            self.slow_record = false;
+            self.fields.clear();
+            self.long.clear();
+            self.line = 0;
+            self.from = Start::default();
+        }
+        next
+    }
+
+    fn advance(&mut self) -> Result<bool, ReadError> {
         self.slow_record = false;
         loop {
             let eof = self.eof && self.rpos == self.rend && self.failed.is_none();
@@ -835,6 +848,21 @@ mod tests {
                 }
                 assert_eq!(got, want, "{bytes:?}");
             }
+        }
+    }
+
+    #[test]
+    fn after_the_end_or_an_error_there_is_no_current_record() {
+        for (text, error) in [(&b"a,b\n"[..], false), (b"a,b\n\"c", true)] {
+            let mut r = Records::inline(chunked(text, &[2]), Start::default());
+            assert!(r.advance().unwrap());
+            assert_eq!((r.line(), r.len()), (1, 2));
+            assert_eq!(r.advance().is_err(), error);
+            assert_eq!(
+                (r.line(), r.len(), r.field(0), r.start()),
+                (0, 0, None, Start::default())
+            );
+            assert!(!r.advance().unwrap());
         }
     }
 
