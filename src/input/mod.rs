@@ -516,7 +516,13 @@ impl<'p> DatasetReader<'p> {
             };
             let scale = self.scale[c].as_ref();
             if let Err(p) = value::parse_into(column.kind, text, scale, &mut row.values[c]) {
-                problems.push((c, text.to_string(), p));
+                // An empty cell no rule needs is no issue, and only a derived
+                // column's own emptiness matters to the steps below: no note
+                // of it on every row (an ID column the file lacks).
+                let unnoted = p == Problem::Empty && !self.needed[c] && column.derive.is_none();
+                if !unnoted {
+                    problems.push((c, text.to_string(), p));
+                }
             }
             if let Some(Value::Text(t)) = &mut row.values[c] {
                 if let Some(v) = column.synonym(t) {
