@@ -29,10 +29,26 @@ impl PartialDate {
 /// Parses `1980-05-12`, `1980/5/12`, `1980.05.12`, `1980年5月12日`, `19800512`,
 /// and month-only `1980-05`, `1980.05`, `1980.5`, `1980年5月`, `198005`.
 pub fn parse_date(text: &str) -> Option<PartialDate> {
-    let s = crate::num::halfwidth_cow(crate::num::trim(text));
-    let s = match s.ends_with(['日', '号']) {
-        true => s.trim_end_matches('日').trim_end_matches('号'),
-        false => &s,
+    // The usual cell (`19800512`, `1980-05-12`, `1980.05`) has nothing to
+    // trim or map to half-width: told from its bytes.
+    let plain = text
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'/' | b'.'));
+    if plain {
+        if let Some(d) = parse_ymd10(text.as_bytes()) {
+            return Some(d);
+        }
+    }
+    let mapped;
+    let s = match plain {
+        true => text,
+        false => {
+            mapped = crate::num::halfwidth_cow(crate::num::trim(text));
+            match mapped.ends_with(['日', '号']) {
+                true => mapped.trim_end_matches('日').trim_end_matches('号'),
+                false => &mapped,
+            }
+        }
     };
     let b = s.as_bytes();
     // Year, month and maybe day, as ASCII digits; no allocation, since every
@@ -94,6 +110,34 @@ pub fn parse_date(text: &str) -> Option<PartialDate> {
         _ => return None,
     };
     Some(PartialDate { year, month, day })
+}
+
+/// `1980-05-12`, `1980/05/12` or `1980.05.12`, the spellings of most
+/// birth dates, read without splitting: what [`parse_date`] gives for them,
+/// or None for any other text (which `parse_date` then reads).
+fn parse_ymd10(b: &[u8]) -> Option<PartialDate> {
+    let [y0, y1, y2, y3, s1, m0, m1, s2, d0, d1] = *b else {
+        return None;
+    };
+    let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
+    if s1 != s2 || !matches!(s1, b'-' | b'/' | b'.') || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = |ds: &[u8]| ds.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    let (year, month, day) = (n(&digits[..4]) as i32, n(&[m0, m1]), n(&[d0, d1]));
+    let last = match month {
+        1..=12 if year < 1000 => return None,
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    (1..=last).contains(&day).then_some(PartialDate {
+        year,
+        month,
+        day: Some(day),
+    })
 }
 
 /// The date an Excel serial number stands for, when `text` is one that a
@@ -221,6 +265,32 @@ fn parse_due_unchecked(text: &str, start: Option<NaiveDate>) -> Result<NaiveDate
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_quick_ten_character_dates_read_as_the_general_way() {
+        // `日` at the end sends a date down the general path.
+        for y in [999, 1000, 1900, 1975, 2000, 2023, 2024, 2100, 9999] {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    for (a, b) in [('-', '-'), ('/', '/'), ('.', '.'), ('-', '/')] {
+                        let s = format!("{y:04}{a}{m:02}{b}{d:02}");
+                        assert_eq!(parse_date(&s), parse_date(&format!("{s}日")), "{s}");
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            parse_date("2024-02-29"),
+            Some(PartialDate {
+                year: 2024,
+                month: 2,
+                day: Some(29)
+            })
+        );
+        assert_eq!(parse_date("2023-02-29"), None);
+        assert_eq!(parse_ymd10(b"1980-05/12"), None);
+        assert_eq!(parse_date("1980-05/12").map(|d| d.day), Some(Some(12)));
+    }
 
     #[test]
     fn excel_serials_in_a_date_column() {

@@ -38,6 +38,18 @@ pub fn halfwidth_cow(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Is `s` surely its own [`crate::pack::normalize_header`] (no space, no
+/// capital, nothing full-width)? Told from its bytes: ASCII other than
+/// capitals and spaces, and CJK ideographs (U+4000–U+9FFF, lead bytes
+/// E4–E9), which have no case and are no space. False means "maybe not".
+pub fn is_folded(s: &str) -> bool {
+    s.bytes().all(|b| match b {
+        0x80..=0xBF | 0xE4..=0xE9 => true,
+        0..=0x7F => !b.is_ascii_uppercase() && !b.is_ascii_whitespace() && b != 0x0B,
+        _ => false,
+    })
+}
+
 /// `str::trim`, quick for the usual cell with nothing to trim.
 #[inline]
 pub fn trim(s: &str) -> &str {

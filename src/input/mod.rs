@@ -20,7 +20,7 @@ use crate::report::issues::Text;
 use crate::report::Issue;
 use crate::Lang;
 use anyhow::{bail, Result};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use source::{CellKind, Source};
 use std::path::{Path, PathBuf};
 use value::{Problem, Value};
@@ -140,6 +140,8 @@ pub struct DatasetReader<'p> {
     parallel: Option<Box<parallel::Parallel<'p>>>,
     /// When reading in parts: the current row's cells (see [`DatasetReader::raw`]).
     raw_texts: Vec<String>,
+    /// The current row's problems; kept so that a row allocates no list.
+    problems: Vec<(ColId, String, Problem)>,
 }
 
 /// A reader's settings without its source: readers of parts of its file
@@ -189,6 +191,7 @@ impl<'p> Template<'p> {
             path: None,
             parallel: None,
             raw_texts: Vec::new(),
+            problems: Vec::new(),
         }
     }
 }
@@ -211,7 +214,7 @@ impl<'p> DatasetReader<'p> {
         // The name as reports and messages print it.
         let file = crate::privacy::shown(&file).into_owned();
         let sheet = binding.sheet.as_deref().or(opts.sheet.as_deref());
-        let mut source = Source::open(path, sheet, opts.encoding)?;
+        let mut source = Source::open_with(path, sheet, opts.encoding, opts.threads)?;
         let header_row = headers::find_header_row(&mut source, dataset, &file)?;
         let unknown = headers::unknown_headers(dataset, &header_row);
         let header_line = header_row.lines.iter().copied().min().unwrap_or(1);
@@ -257,6 +260,7 @@ impl<'p> DatasetReader<'p> {
             path: (binding.sheet.is_none() && path != Path::new("-")).then(|| path.clone()),
             parallel: None,
             raw_texts: Vec::new(),
+            problems: Vec::new(),
         };
         reader.header_issues = reader.unknown_header_issues();
         if let Some(p) = dataset.period {
@@ -487,7 +491,8 @@ impl<'p> DatasetReader<'p> {
             row.values.resize(self.dataset.columns.len(), None);
         }
         let columns = &self.dataset.columns;
-        let mut problems: Vec<(ColId, String, Problem)> = Vec::new();
+        let mut problems = std::mem::take(&mut self.problems);
+        problems.clear();
         for &c in &self.parse_order {
             let column = &columns[c];
             let (kind, text) = match self.fields[c] {
@@ -526,7 +531,13 @@ impl<'p> DatasetReader<'p> {
             };
             let scale = self.scale[c].as_ref();
             if let Err(p) = value::parse_into(column.kind, text, scale, &mut row.values[c]) {
-                problems.push((c, text.to_string(), p));
+                // An empty cell no rule needs is no issue, and only a derived
+                // column's own emptiness matters to the steps below: no note
+                // of it on every row (an ID column the file lacks).
+                let unnoted = p == Problem::Empty && !self.needed[c] && column.derive.is_none();
+                if !unnoted {
+                    problems.push((c, text.to_string(), p));
+                }
             }
             if let Some(Value::Text(t)) = &mut row.values[c] {
                 if let Some(v) = column.synonym(t) {
@@ -547,7 +558,7 @@ impl<'p> DatasetReader<'p> {
             row.values.iter_mut().for_each(|v| *v = None);
             problems.clear();
         }
-        for (c, raw, problem) in problems {
+        for (c, raw, problem) in problems.drain(..) {
             if problem == Problem::Empty && !self.needed[c] {
                 continue;
             }
@@ -555,6 +566,7 @@ impl<'p> DatasetReader<'p> {
             let message = self.message(&problem);
             issues.push(self.issue(row.line, c, value, message));
         }
+        self.problems = problems;
         if let Some((first, count)) = extra {
             let shifted = self.source.delimiter().is_some();
             let message = self.message(&Problem::ExtraCells { count, shifted });
@@ -642,24 +654,25 @@ impl<'p> DatasetReader<'p> {
     /// row becomes a notice with its line; row-number-only rows are counted
     /// and reported once, at the end.
     fn not_a_record(&mut self) -> Option<Option<Issue>> {
-        let filled = || {
-            (0..self.source.width())
-                .filter(|i| !crate::num::trim(self.source.cell(*i).1).is_empty())
-        };
+        // Runs on every row: each cell up to the first that is not a row
+        // number is trimmed once, and usually that is the second cell.
         let text = |i: usize| crate::num::trim(self.source.cell(i).1);
+        let filled = || (0..self.source.width()).filter(|i| !text(*i).is_empty());
         // A number in the `序号` column, or alone in a column of no meaning.
-        let row_number = |i: usize| {
-            summary::is_row_number(text(i))
+        let row_number = |i: usize, t: &str| {
+            summary::is_row_number(t)
                 && (self.row_numbers.get(i).copied().unwrap_or(false)
                     || (!self.fields.contains(&Some(i)) && filled().count() == 1))
         };
         let line = self.source.line();
-        let Some(first) = filled().find(|i| !row_number(*i)) else {
+        let first = (0..self.source.width())
+            .map(|i| (i, text(i)))
+            .find(|(i, t)| !t.is_empty() && !row_number(*i, t));
+        let Some((first, text)) = first else {
             let (first, _, count) = self.numbered_blanks.unwrap_or((line, line, 0));
             self.numbered_blanks = Some((first, line, count + 1));
             return Some(None);
         };
-        let text = text(first);
         if summary::is_summary(text) {
             let column = self
                 .headers
@@ -805,7 +818,7 @@ impl<'p> DatasetReader<'p> {
                 .iter()
                 .any(|p| p.0 == d.from && p.2 != Problem::Empty);
             if column.kind == ColumnType::Date {
-                let Some(Value::Text(number)) = row.values[d.from].clone() else {
+                let Some(Value::Text(number)) = &row.values[d.from] else {
                     // No usable ID number: the date stands alone. An empty date
                     // is explained by the ID column's own issue, if it has one.
                     if own_empty && source_bad {
@@ -815,7 +828,7 @@ impl<'p> DatasetReader<'p> {
                     }
                     continue;
                 };
-                let Ok(id) = id::parse(&number) else { continue };
+                let Ok(id) = id::parse(number) else { continue };
                 let from_id = crate::date::PartialDate {
                     year: chrono::Datelike::year(&id.birth),
                     month: chrono::Datelike::month(&id.birth),
@@ -842,13 +855,18 @@ impl<'p> DatasetReader<'p> {
                             // The ID number gives the day a month-only date lacks.
                             row.values[c] = Some(Value::Date(from_id));
                         } else {
+                            // Borrowed, not copied, on every row: masked here only.
+                            let masked = match &row.values[d.from] {
+                                Some(Value::Text(number)) => id::mask(number),
+                                _ => String::new(),
+                            };
                             row.values[c] = None;
                             let raw = self.raw(c);
                             problems.push((
                                 c,
                                 raw,
                                 Problem::BirthConflict {
-                                    id: id::mask(&number),
+                                    id: masked,
                                     id_birth: id.birth.to_string(),
                                 },
                             ));
@@ -899,6 +917,12 @@ impl<'p> DatasetReader<'p> {
                 continue;
             }
             if let Some(Value::Date(d)) = &row.values[c] {
+                // Compared as numbers first: nearly every birth is long before.
+                let as_of = &self.opts.as_of;
+                let (y, m, day) = (as_of.year(), as_of.month(), as_of.day());
+                if (d.year, d.month, d.day.unwrap_or(1)) < (y, m, day) {
+                    continue;
+                }
                 if d.range().0 > self.opts.as_of {
                     // A date from the ID number is shown as that.
                     let raw = match self.raw(c) {

@@ -1,17 +1,24 @@
-//! CSV records read on a second thread, so that splitting the file into
-//! records and checking it is UTF-8 run on one core while the cells are read
-//! and evaluated on the other.
+//! CSV records, split on the calling thread or on a second one.
 //!
-//! The reading thread hands the file to `csv_core` (the parser inside the
-//! csv crate), which writes the fields of many records back to back into
-//! one batch buffer. A batch is checked to be UTF-8 in one call, written
-//! once by the reading thread and read once by the evaluating one, front to
-//! back, so its memory moves between the cores as a stream rather than
-//! record by record. Emptied batches are sent back and reused, and at most
-//! a few are in flight, so memory stays flat whatever the size of the file.
+//! [`split`] finds records and fields in one pass over the text, fields
+//! borrowed from its buffer. Read on the calling thread (`--threads 1`, and
+//! each part of a file read in parts), a record costs no copy at all. Read
+//! on a second thread, so that splitting runs on one core while cells are
+//! read and evaluated on the other, the fields of many records are copied
+//! back to back into one batch, written once by the reading thread and read
+//! once by the evaluating one, front to back, so its memory moves between
+//! the cores as a stream rather than record by record. Emptied batches are
+//! sent back and reused, and at most a few are in flight, so memory stays
+//! flat whatever the size of the file.
+//!
+//! Records the splitter leaves alone (longer than its buffer, or not UTF-8)
+//! are read by `csv_core` (the parser inside the csv crate) with [`Lines`]
+//! counting physical lines, as all records were before.
+
+mod split;
 
 use csv_core::ReadRecordResult;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, Read};
 use std::ops::Range;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::thread;
@@ -23,8 +30,6 @@ const BATCH_RECORDS: usize = 1024;
 const BATCH_BYTES: usize = 128 * 1024;
 /// Batches queued between the threads.
 const QUEUED: usize = 4;
-/// Read from the file at a time.
-const READ_BUFFER: usize = 256 * 1024;
 /// The longest cell kept, in bytes of UTF-8. Excel holds at most 32,767
 /// characters in a cell (3 bytes each for Chinese); a longer CSV cell is no
 /// roster entry but a pasted document, kept only up to here and reported.
@@ -263,21 +268,17 @@ pub struct Records {
     done: bool,
 }
 
-/// Where batches come from.
+/// Where records come from.
 enum Feed {
-    /// A reading thread.
+    /// A reading thread, in batches.
     Thread {
         rx: Receiver<Msg>,
         /// Emptied batches go back to the reading thread for reuse.
         back: Sender<Box<Batch>>,
     },
-    /// The calling thread itself, for a reader of one part of a file that
-    /// already runs on a thread of its own.
-    Inline {
-        filler: Box<Filler>,
-        /// How the text ended, once the batch before it is used up.
-        ending: Option<Msg>,
-    },
+    /// The calling thread itself: `--threads 1`, or a reader of one part
+    /// of a file that already runs on a thread of its own.
+    Inline(Box<split::Splitter>),
 }
 
 impl Records {
@@ -302,10 +303,14 @@ impl Records {
     /// Reads `source`, text that starts at `start` of a file, on the
     /// calling thread.
     pub fn inline(source: Box<dyn Read + Send>, start: Start) -> Records {
-        Records::with(Feed::Inline {
-            filler: Box::new(Filler::new(source, start, b',')),
-            ending: None,
-        })
+        Records::inline_with(source, start, b',')
+    }
+
+    /// [`Records::inline`] with fields separated by `delimiter`.
+    pub fn inline_with(source: Box<dyn Read + Send>, start: Start, delimiter: u8) -> Records {
+        Records::with(Feed::Inline(Box::new(split::Splitter::new(
+            source, start, delimiter,
+        ))))
     }
 
     fn with(feed: Feed) -> Records {
@@ -319,33 +324,27 @@ impl Records {
 
     /// Moves to the next record; false at the end of the file.
     pub fn advance(&mut self) -> Result<bool, ReadError> {
-        while self.next >= self.batch.spans.len() {
-            if self.done {
-                return Ok(false);
+        if self.done {
+            return Ok(false);
+        }
+        let (rx, back) = match &mut self.feed {
+            Feed::Inline(splitter) => {
+                let next = splitter.next();
+                self.done = !matches!(next, Ok(true));
+                return next;
             }
+            Feed::Thread { rx, back } => (rx, back),
+        };
+        while self.next >= self.batch.spans.len() {
             let used = std::mem::take(&mut self.batch);
             self.next = 0;
-            let msg = match &mut self.feed {
-                Feed::Thread { rx, back } => {
-                    if used.raw.capacity() > 0 {
-                        // The reading thread may have stopped already; then the
-                        // batch is simply dropped.
-                        let _ = back.send(used);
-                    }
-                    // An error only if the reading thread panicked: never a silent end.
-                    rx.recv().unwrap_or(Msg::Error(ReadError::Stopped))
-                }
-                Feed::Inline { filler, ending } => match ending.take() {
-                    Some(end) => end,
-                    None => {
-                        let mut batch = used;
-                        batch.clear();
-                        *ending = filler.fill(&mut batch);
-                        Msg::Batch(batch)
-                    }
-                },
-            };
-            match msg {
+            if used.text.capacity() > 0 {
+                // The reading thread may have stopped already; then the
+                // batch is simply dropped.
+                let _ = back.send(used);
+            }
+            // An error only if the reading thread panicked: never a silent end.
+            match rx.recv().unwrap_or(Msg::Error(ReadError::Stopped)) {
                 Msg::Batch(batch) => self.batch = batch,
                 Msg::Error(e) => {
                     self.done = true;
@@ -361,33 +360,52 @@ impl Records {
         Ok(true)
     }
 
+    fn splitter(&self) -> Option<&split::Splitter> {
+        match &self.feed {
+            Feed::Inline(s) => Some(s),
+            Feed::Thread { .. } => None,
+        }
+    }
+
     fn span(&self) -> Option<&Span> {
         self.batch.spans.get(self.next.checked_sub(1)?)
     }
 
     /// 1-based line of the current record (0 before the first).
     pub fn line(&self) -> u64 {
-        self.span().map_or(0, |s| s.line)
+        match self.splitter() {
+            Some(s) => s.line(),
+            None => self.span().map_or(0, |s| s.line),
+        }
     }
 
     /// Byte offset of the current record in the (decoded) text.
     pub fn byte(&self) -> u64 {
-        self.span().map_or(0, |s| s.from.byte)
+        self.start().byte
     }
 
     /// Where the current record starts (the start of the text before the first).
     pub fn start(&self) -> Start {
-        self.span().map_or(Start::default(), |s| s.from)
+        match self.splitter() {
+            Some(s) => s.start(),
+            None => self.span().map_or(Start::default(), |s| s.from),
+        }
     }
 
     /// Number of fields of the current record.
     pub fn len(&self) -> usize {
-        self.span().map_or(0, |s| s.fields)
+        match self.splitter() {
+            Some(s) => s.len(),
+            None => self.span().map_or(0, |s| s.fields),
+        }
     }
 
     /// The length in bytes of field `i` of the current record if it was
     /// longer than [`MAX_CELL_BYTES`] (then [`Records::field`] gives its start).
     pub fn too_long(&self, i: usize) -> Option<u64> {
+        if let Some(s) = self.splitter() {
+            return s.too_long(i);
+        }
         if self.batch.long.is_empty() {
             return None;
         }
@@ -400,7 +418,11 @@ impl Records {
     }
 
     /// Field `i` of the current record.
+    #[inline]
     pub fn field(&self, i: usize) -> Option<&str> {
+        if let Some(s) = self.splitter() {
+            return s.field(i);
+        }
         let s = self.span()?;
         if i >= s.fields {
             return None;
@@ -423,11 +445,11 @@ fn fill(
     tx: &SyncSender<Msg>,
     returned: &Receiver<Box<Batch>>,
 ) {
-    let mut filler = Filler::new(source, Start::default(), delimiter);
+    let mut splitter = split::Splitter::new(source, Start::default(), delimiter);
     loop {
         let mut batch = returned.try_recv().unwrap_or_default();
         batch.clear();
-        let end = filler.fill(&mut batch);
+        let end = fill_batch(&mut splitter, &mut batch);
         if !batch.spans.is_empty() && tx.send(Msg::Batch(batch)).is_err() {
             return;
         }
@@ -438,87 +460,39 @@ fn fill(
     }
 }
 
-/// Splits text into records, a batch at a time.
-struct Filler {
-    input: BufReader<Box<dyn Read + Send>>,
-    // csv_core, with the file's separator (see Filler::new).
-    core: csv_core::Reader,
-    lines: Lines,
-    byte: u64,
-}
-
-impl Filler {
-    /// `delimiter` separates fields: a comma, or a tab or semicolon.
-    fn new(source: Box<dyn Read + Send>, start: Start, delimiter: u8) -> Filler {
-        Filler {
-            input: BufReader::with_capacity(READ_BUFFER, source),
-            // The csv crate's defaults (double quotes, any line ending),
-            // with the file's separator.
-            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
-            lines: Lines {
-                breaks: start.breaks,
-                after_cr: start.after_cr,
-                delimiter,
-                ..Lines::default()
-            },
-            byte: start.byte,
+/// Copies records into a cleared batch; how the text ends, if it ends
+/// after the batch.
+fn fill_batch(splitter: &mut split::Splitter, batch: &mut Batch) -> Option<Msg> {
+    while batch.spans.len() < BATCH_RECORDS && batch.text.len() < BATCH_BYTES {
+        match splitter.next() {
+            Ok(true) => {}
+            Ok(false) => return Some(Msg::End),
+            Err(e) => return Some(Msg::Error(e)),
         }
-    }
-
-    /// Fills a cleared batch; how the text ends, if it ends after the batch.
-    fn fill(&mut self, batch: &mut Batch) -> Option<Msg> {
-        let mut used = 0;
-        let mut end = None;
-        while batch.spans.len() < BATCH_RECORDS && used < BATCH_BYTES {
-            let (first, start) = (batch.nends, used);
-            let from = Start {
-                byte: self.byte,
-                breaks: self.lines.breaks,
-                after_cr: self.lines.after_cr,
-            };
-            let read = read_record(
-                &mut self.core,
-                &mut self.lines,
-                &mut self.input,
-                batch,
-                &mut used,
-            );
-            self.byte += read.as_ref().map_or(0, |r| r.1);
-            match read.map(|r| r.0) {
-                Ok(true) => {
-                    let line = self.lines.record;
-                    let fields = batch.nends - first;
-                    batch.spans.push(Span {
-                        start,
-                        first,
-                        fields,
-                        line,
-                        from,
-                    });
-                }
-                Ok(false) => {
-                    end = Some(Msg::End);
-                    break;
-                }
-                Err(e) => {
-                    // Leave out the part of the record read before the error.
-                    used = start;
-                    let kept = batch.spans.len();
-                    batch.long.retain(|l| l.span < kept);
-                    let e = match e {
-                        ReadError::OpenQuote { line, .. } => ReadError::OpenQuote { line, from },
-                        e => e,
-                    };
-                    end = Some(Msg::Error(e));
-                    break;
-                }
+        let (first, start) = (batch.nends, batch.text.len());
+        let fields = splitter.len();
+        batch.ends.truncate(first);
+        for i in 0..fields {
+            batch.text.push_str(splitter.field(i).unwrap_or_default());
+            batch.ends.push(batch.text.len());
+            if let Some(bytes) = splitter.too_long(i) {
+                batch.long.push(Long {
+                    span: batch.spans.len(),
+                    field: i,
+                    bytes,
+                });
             }
         }
-        if let Err(bad) = check_text(batch, used) {
-            end = Some(Msg::Error(bad));
-        }
-        end
+        batch.nends = batch.ends.len();
+        batch.spans.push(Span {
+            start,
+            first,
+            fields,
+            line: splitter.line(),
+            from: splitter.start(),
+        });
     }
+    None
 }
 
 /// Reads one record into the batch: its fields into `raw[used..]`, their

@@ -38,7 +38,7 @@ pub fn is_workbook(path: &Path) -> bool {
 /// A stream of rows.
 pub enum Source {
     Csv {
-        /// Records split on a second thread.
+        /// Records, split on the calling thread or a second one.
         records: Records,
         encoding: Detected,
         /// The field separator: a comma, or a tab or semicolon.
@@ -110,10 +110,24 @@ fn notice(text: &str) {
 
 impl Source {
     /// Opens a CSV file (detecting its encoding) or a workbook's sheet
-    /// (`sheet`, or the first one).
+    /// (`sheet`, or the first one); a CSV file is split into records on a
+    /// second thread.
     pub fn open(path: &Path, sheet: Option<&str>, forced: Option<Forced>) -> Result<Source> {
+        Source::open_with(path, sheet, forced, 2)
+    }
+
+    /// [`Source::open`] for a run on `threads` threads: with one, a CSV
+    /// file is split into records on the calling thread, so that
+    /// `--threads 1` keeps one core busy, not two.
+    pub fn open_with(
+        path: &Path,
+        sheet: Option<&str>,
+        forced: Option<Forced>,
+        threads: usize,
+    ) -> Result<Source> {
+        let inline = threads <= 1;
         if path == Path::new("-") {
-            return Source::stdin(forced);
+            return Source::stdin(forced, inline);
         }
         let file = path.display().to_string();
         let content = sniff(path).map_err(|e| {
@@ -192,8 +206,8 @@ impl Source {
         handle
             .seek(SeekFrom::Start(encoding.bom_len()))
             .with_context(|| crate::tr!("无法读取 {file}", "cannot read {file}"))?;
-        // Buffered by the reading thread.
-        Source::csv(handle, encoding, delimiter, size)
+        // Buffered by the splitter.
+        Source::csv(handle, encoding, delimiter, size, inline)
     }
 
     /// `NAME=-`: standard input is copied to an unnamed temporary file (in
@@ -201,9 +215,9 @@ impl Source {
     /// detecting its encoding needs a second look at the bytes; a registry
     /// piped in is not held in memory. Read whole into memory only when no
     /// temporary file can be made.
-    fn stdin(forced: Option<Forced>) -> Result<Source> {
+    fn stdin(forced: Option<Forced>, inline: bool) -> Result<Source> {
         let Ok(mut spool) = tempfile::tempfile() else {
-            return Source::stdin_in_memory(forced);
+            return Source::stdin_in_memory(forced, inline);
         };
         std::io::copy(&mut std::io::stdin().lock(), &mut spool).map_err(|e| {
             anyhow!(crate::tr!(
@@ -244,11 +258,11 @@ impl Source {
         let delimiter = encoding::sniff_delimiter(&head, encoding);
         let start = from(encoding.bom_len()).map_err(cannot)?;
         let size = size.saturating_sub(encoding.bom_len());
-        Source::csv(start, encoding, delimiter, size)
+        Source::csv(start, encoding, delimiter, size, inline)
     }
 
     /// Standard input read whole into memory (no temporary file).
-    fn stdin_in_memory(forced: Option<Forced>) -> Result<Source> {
+    fn stdin_in_memory(forced: Option<Forced>, inline: bool) -> Result<Source> {
         let mut bytes = Vec::new();
         std::io::stdin()
             .lock()
@@ -269,7 +283,13 @@ impl Source {
         let size = bytes.len() as u64;
         let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
         let delimiter = encoding::sniff_delimiter(head, encoding);
-        Source::csv(std::io::Cursor::new(bytes), encoding, delimiter, size)
+        Source::csv(
+            std::io::Cursor::new(bytes),
+            encoding,
+            delimiter,
+            size,
+            inline,
+        )
     }
 
     /// A sheet source, telling on standard error which hidden sheets it
@@ -286,12 +306,14 @@ impl Source {
         Source::Sheet(Box::new(sheet))
     }
 
-    /// A CSV source over bytes positioned after any BOM.
+    /// A CSV source over bytes positioned after any BOM, split into records
+    /// on the calling thread (`inline`) or on a second one.
     fn csv<R: Read + Send + 'static>(
         handle: R,
         encoding: Detected,
         delimiter: u8,
         size: u64,
+        inline: bool,
     ) -> Result<Source> {
         let text: Box<dyn Read + Send> = match encoding {
             // Already UTF-8: no transcoding on the hot path.
@@ -303,12 +325,15 @@ impl Source {
                     .build(handle),
             ),
         };
-        let records = Records::spawn_with(text, delimiter).with_context(|| {
-            crate::tr!(
-                "无法启动读取文件的线程",
-                "cannot start a thread to read the file"
-            )
-        })?;
+        let records = match inline {
+            true => Records::inline_with(text, Start::default(), delimiter),
+            false => Records::spawn_with(text, delimiter).with_context(|| {
+                crate::tr!(
+                    "无法启动读取文件的线程",
+                    "cannot start a thread to read the file"
+                )
+            })?,
+        };
         Ok(Source::Csv {
             records,
             encoding,

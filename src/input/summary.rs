@@ -50,8 +50,26 @@ pub(super) fn is_summary(cell: &str) -> bool {
     let (Some(first), Some(last)) = (t.chars().next(), t.chars().next_back()) else {
         return false;
     };
-    if !"合总小共累全注备附说填审制统联负单".contains(first) && !"计数".contains(last)
-    {
+    let starts = matches!(
+        first,
+        '合' | '总'
+            | '小'
+            | '共'
+            | '累'
+            | '全'
+            | '注'
+            | '备'
+            | '附'
+            | '说'
+            | '填'
+            | '审'
+            | '制'
+            | '统'
+            | '联'
+            | '负'
+            | '单'
+    );
+    if !starts && !matches!(last, '计' | '数') {
         return false;
     }
     let text = normalize_header(cell);
@@ -82,6 +100,13 @@ fn is_word_char(c: char) -> bool {
 
 /// Is `cell` a row number (`12`, `12.`)?
 pub(super) fn is_row_number(cell: &str) -> bool {
+    // Checked on every row: a name, or ASCII digits, is told at once.
+    let b = cell.as_bytes();
+    match b.first() {
+        Some(b'0'..=b'9') if b.iter().all(u8::is_ascii_digit) => return b.len() <= 7,
+        Some(b'0'..=b'9' | 0xEF | 0xE3 | 0xC2 | 0xE1 | 0xE2 | 0x09..=0x0D | b' ') => {}
+        _ => return false,
+    }
     let t = crate::num::halfwidth(crate::num::trim(cell));
     let digits = t.strip_suffix('.').unwrap_or(&t);
     !digits.is_empty() && digits.len() <= 7 && digits.bytes().all(|b| b.is_ascii_digit())

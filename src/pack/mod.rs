@@ -82,10 +82,14 @@ impl Column {
         if self.synonyms.is_empty() || self.synonyms.iter().any(|(_, v)| v == text) {
             return None;
         }
-        let folded = normalize_header(text);
+        // Read on every row: most texts are folded already.
+        let folded = match crate::num::is_folded(text) {
+            true => std::borrow::Cow::Borrowed(text),
+            false => std::borrow::Cow::Owned(normalize_header(text)),
+        };
         self.synonyms
             .iter()
-            .find(|(s, _)| *s == folded)
+            .find(|(s, _)| *s == *folded)
             .map(|(_, v)| v.as_str())
     }
 
