@@ -37,6 +37,15 @@ impl Distinct {
         self.seen.contains(&key(value))
     }
 
+    /// Adds the same group's rows in a later part of the file: their
+    /// values join these (a value both have counts once).
+    pub fn absorb(&mut self, later: Distinct) {
+        self.seen.extend(later.seen);
+        self.rows += later.rows;
+        self.unknown += later.unknown;
+        self.scope_unknown += later.scope_unknown;
+    }
+
     pub fn finish(&self) -> Measured {
         measure(
             self.seen.len() as u64,

@@ -35,6 +35,7 @@ impl ExplainOptions {
 use super::Key;
 
 /// Bounded lists of one rule's rows, per (period, group).
+#[derive(Clone)]
 pub(super) struct Explainer {
     limit: usize,
     /// The row's name: the `name` column if the dataset has one, else the key.
@@ -148,6 +149,17 @@ impl Explainer {
             unknown,
             values,
         });
+    }
+
+    /// Adds the lists of a later part of the file, whose keys are `key(k)`
+    /// here: counts add up, rows are kept up to the limit, earlier first.
+    pub(super) fn absorb(&mut self, later: Explainer, key: impl Fn(Key) -> Key) {
+        for (k, x) in later.lists {
+            let list = self.lists.entry(key(k)).or_default();
+            list.total += x.total;
+            let room = self.limit.saturating_sub(list.rows.len());
+            list.rows.extend(x.rows.into_iter().take(room));
+        }
     }
 
     /// The list of one (period, group), with the file it came from.

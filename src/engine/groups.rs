@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 type Hasher = foldhash::fast::RandomState;
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Groups {
     /// Folded names; a group's index is its place here.
     folded: IndexSet<String, Hasher>,
@@ -52,6 +52,38 @@ impl Groups {
     /// How a group is shown: its first spelling.
     pub(crate) fn name(&self, i: usize) -> Option<&String> {
         self.shown.get(i)
+    }
+
+    /// A group's name folded (what makes two spellings one group).
+    pub(crate) fn folded(&self, i: usize) -> Option<&str> {
+        self.folded.get_index(i).map(String::as_str)
+    }
+
+    /// The group whose folded name is `folded`.
+    pub(crate) fn index_of_folded(&self, folded: &str) -> Option<usize> {
+        self.folded.get_index_of(folded)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.shown.len()
+    }
+
+    /// Adds the groups of a later part of the file, in the order it met
+    /// them: a group new here keeps the part's first spelling. Returns each
+    /// of the part's groups' index here.
+    pub(crate) fn absorb(&mut self, later: &Groups) -> Vec<usize> {
+        later
+            .folded
+            .iter()
+            .zip(&later.shown)
+            .map(|(folded, shown)| match self.folded.get_index_of(folded) {
+                Some(i) => i,
+                None => {
+                    self.shown.push(shown.clone());
+                    self.folded.insert_full(folded.clone()).0
+                }
+            })
+            .collect()
     }
 }
 

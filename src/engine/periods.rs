@@ -31,6 +31,19 @@ impl Years {
         }
     }
 
+    /// Adds the years of a later part of the file: a year's first line is
+    /// the earlier part's, if it has the year.
+    pub(crate) fn absorb(&mut self, later: Years) {
+        for (year, (keys, line)) in later.seen {
+            match self.seen.entry(year) {
+                std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().0.extend(keys),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert((keys, line));
+                }
+            }
+        }
+    }
+
     /// The year to check when `--year` is not given, and an issue if the
     /// latest year was passed over for having too few groups.
     pub(crate) fn choose(

@@ -248,6 +248,122 @@ impl Duplicates {
     }
 }
 
+/// The keys of one part's rows, computed on the thread that read the part
+/// (hashing is most of a duplicate check's work), with the values of each
+/// key as text, so that the rows that turn out to be suspects can be shown.
+/// They are noted in file order on the merging thread
+/// ([`Duplicates::note_part`]).
+#[derive(Default)]
+pub struct PartKeys {
+    /// Rows noted (with or without a key).
+    rows: u64,
+    keys: Vec<PartKey>,
+    /// The values of every key, one after another; each ends at `ends[i]`.
+    texts: String,
+    ends: Vec<usize>,
+    /// Reused for a key's folded text.
+    fold: String,
+}
+
+/// A key of a part, and where its values' texts start in `PartKeys::ends`.
+struct PartKey {
+    line: u64,
+    set: usize,
+    key: Key,
+    first_text: usize,
+}
+
+impl PartKeys {
+    /// Notes a row's keys in the column sets `sets` (as in
+    /// [`Duplicates::set_columns`]); `text` writes a value as it reads.
+    pub fn note(
+        &mut self,
+        sets: &[Vec<ColId>],
+        values: &[Option<Value>],
+        line: u64,
+        text: impl Fn(&Value, &mut String),
+    ) {
+        if sets.is_empty() {
+            return;
+        }
+        self.rows += 1;
+        for (set, cols) in sets.iter().enumerate() {
+            let Some(key) = key_hash(cols, values, &mut self.fold) else {
+                continue;
+            };
+            self.keys.push(PartKey {
+                line,
+                set,
+                key,
+                first_text: self.ends.len(),
+            });
+            // Every value is known: `key_hash` gives no key otherwise.
+            for v in cols.iter().filter_map(|c| values[*c].as_ref()) {
+                text(v, &mut self.texts);
+                self.ends.push(self.texts.len());
+            }
+        }
+    }
+
+    /// The text of the `i`-th value noted.
+    fn text(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.texts[start..self.ends[i]]
+    }
+}
+
+impl Duplicates {
+    /// The column sets checked, for [`PartKeys::note`] on other threads.
+    pub fn set_columns(&self) -> Vec<Vec<ColId>> {
+        self.sets.iter().map(|s| s.cols.clone()).collect()
+    }
+
+    /// Notes a part's keys, parts in file order: as [`Duplicates::note`]
+    /// for each of its rows. `expected_rows` is asked as there; `shown`
+    /// gives a value's text as reports show it.
+    pub fn note_part(
+        &mut self,
+        part: &PartKeys,
+        expected_rows: impl FnOnce(u64) -> u64,
+        shown: impl Fn(ColId, &str) -> String,
+    ) {
+        if self.sets.is_empty() {
+            return;
+        }
+        // Sized once, as by `note`, when the rows noted pass the mark.
+        if self.rows < SIZE_AFTER_ROWS && self.rows + part.rows >= SIZE_AFTER_ROWS {
+            let rows = expected_rows(SIZE_AFTER_ROWS).min(MAX_EXPECTED_KEYS);
+            let rows = usize::try_from(rows).unwrap_or(0);
+            for seen in &mut self.sets {
+                seen.expect(rows);
+            }
+        }
+        self.rows += part.rows;
+        let mut maybe = [false; WINDOW];
+        // A window at a time, as `note_window` does.
+        for window in part.keys.chunks(WINDOW) {
+            for (m, k) in maybe.iter_mut().zip(window) {
+                *m = self.sets[k.set].note(k.key, k.line);
+            }
+            for (_, k) in maybe.iter().zip(window).filter(|(m, _)| **m) {
+                let cols = &self.sets[k.set].cols;
+                let shown = cols
+                    .iter()
+                    .enumerate()
+                    .map(|(j, c)| shown(*c, part.text(k.first_text + j)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.suspects.push(Suspect {
+                    line: k.line,
+                    set: k.set,
+                    key: k.key,
+                    shown,
+                });
+            }
+        }
+    }
+}
+
 /// Filter bits per key: about 1 % of new keys look seen.
 const BITS_PER_KEY: usize = 12;
 /// Bits set per key, all in one 512-bit block (one cache line).

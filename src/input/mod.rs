@@ -38,7 +38,7 @@ macro_rules! say {
 
 pub use bind::{bind, Binding};
 pub use headers::normalize_header;
-pub use parallel::PART_BYTES;
+pub use parallel::{Merged, PartEval, PART_BYTES};
 
 /// Cells longer than this many characters are shown cut short in reports.
 const SHOWN_CHARS: usize = 80;
@@ -1118,14 +1118,25 @@ fn masked_row(cells: &[String]) -> String {
 
 /// A value for people: `1980-05-12`, `1980-05`, `是`, `12`.
 fn value_text(v: Option<&Value>) -> String {
+    let mut out = String::new();
+    if let Some(v) = v {
+        push_value_text(v, &mut out);
+    }
+    out
+}
+
+/// [`value_text`] written onto `out` (for the many keys of a part).
+fn push_value_text(v: &Value, out: &mut String) {
+    use std::fmt::Write;
     match v {
-        None => String::new(),
-        Some(Value::Text(t)) => t.clone(),
-        Some(Value::Bool(b)) => if *b { "是" } else { "否" }.into(),
-        Some(Value::Num(n)) => crate::num::exact_text(n),
-        Some(Value::Date(d)) => match d.day {
-            Some(day) => format!("{:04}-{:02}-{day:02}", d.year, d.month),
-            None => format!("{:04}-{:02}", d.year, d.month),
-        },
+        Value::Text(t) => out.push_str(t),
+        Value::Bool(b) => out.push_str(if *b { "是" } else { "否" }),
+        Value::Num(n) => out.push_str(&crate::num::exact_text(n)),
+        Value::Date(d) => {
+            let _ = match d.day {
+                Some(day) => write!(out, "{:04}-{:02}-{day:02}", d.year, d.month),
+                None => write!(out, "{:04}-{:02}", d.year, d.month),
+            };
+        }
     }
 }

@@ -18,9 +18,11 @@
 //! are counted before reading (every `\n`, `\r\n` and lone `\r` is one
 //! line break, inside quotes or not), so every part knows its first line.
 
+use super::duplicates::PartKeys;
 use super::records::Start;
 use super::source::{OpenQuoteAt, Source};
 use super::{DatasetReader, Row, Template};
+use crate::pack::ColId;
 use crate::report::Issue;
 use anyhow::{anyhow, Result};
 use std::fs::File;
@@ -95,30 +97,26 @@ pub(super) struct Parallel<'p> {
 }
 
 impl<'p> DatasetReader<'p> {
-    /// Reads the rest of the file in parts on `--threads` threads of
-    /// `scope`, if it is a UTF-8 CSV file (not standard input, not a
-    /// workbook, not GBK) of at least three parts. Otherwise, or with one
-    /// thread, the file is read as before.
-    pub(super) fn start_parallel<'s>(&mut self, scope: &'s Scope<'s, '_>) -> Result<()>
-    where
-        'p: 's,
-    {
+    /// The parts of the rest of the file, if it is to be read in parts: a
+    /// UTF-8 CSV file (not standard input, not a workbook, not GBK) of at
+    /// least three parts, and more than one thread.
+    fn parallel_plan(&mut self) -> Result<Option<Plan>> {
         let threads = self.opts.threads.max(1);
         let Some(path) = self.path.clone() else {
-            return Ok(());
+            return Ok(None);
         };
         if threads < 2 || self.source.split_point().is_none() {
-            return Ok(());
+            return Ok(None);
         }
         // Stand on the first record after the header row: the parts start there.
         if !self.pending {
             if !self.source.advance(&self.file)? {
-                return Ok(());
+                return Ok(None);
             }
             self.pending = true;
         }
         let Some((start, bom, size)) = self.source.split_point() else {
-            return Ok(());
+            return Ok(None);
         };
         let part_bytes = self.opts.part_bytes.max(1);
         let plan = plan(&path, bom, start, size, part_bytes, threads).map_err(|e| {
@@ -130,9 +128,21 @@ impl<'p> DatasetReader<'p> {
         })?;
         // A file of one or two parts is read faster by one reader than
         // by threads that must first be started.
-        if plan.parts.len() < 3 {
+        Ok((plan.parts.len() >= 3).then_some(plan))
+    }
+
+    /// Reads the rest of the file in parts on `--threads` threads of
+    /// `scope`, if it is a UTF-8 CSV file (not standard input, not a
+    /// workbook, not GBK) of at least three parts. Otherwise, or with one
+    /// thread, the file is read as before.
+    pub(super) fn start_parallel<'s>(&mut self, scope: &'s Scope<'s, '_>) -> Result<()>
+    where
+        'p: 's,
+    {
+        let threads = self.opts.threads.max(1);
+        let Some(plan) = self.parallel_plan()? else {
             return Ok(());
-        }
+        };
         let plan = Arc::new(plan);
         let template = self.template();
         let mut workers = Vec::new();
@@ -276,6 +286,212 @@ impl Parallel<'_> {
                 let _ = w.1.send(part);
             }
         }
+    }
+}
+
+/// Evaluation of rows on the threads that read them
+/// ([`DatasetReader::evaluate_in_parts`]): each part's rows go into a state
+/// of their own, and the states are merged in file order.
+pub trait PartEval: Sync {
+    /// What a part's rows add up to.
+    type State: Send;
+    /// The state of a part before its first row (on the part's thread).
+    fn start(&self) -> Self::State;
+    /// Adds a row of the part `reader` reads; the row's issues go to
+    /// `issues`, after those of reading it.
+    fn row(
+        &self,
+        state: &mut Self::State,
+        row: &Row,
+        reader: &DatasetReader<'_>,
+        issues: &mut Vec<Issue>,
+    );
+}
+
+/// What merging a part's state did.
+pub enum Merged<S> {
+    Done,
+    /// The part must be evaluated again, on the merging thread, from this
+    /// state (one that knows what the parts before it found).
+    Again(S),
+}
+
+/// A part read and evaluated on a worker thread.
+struct Evaluated<S> {
+    state: S,
+    issues: Vec<Issue>,
+    keys: PartKeys,
+    blanks: Option<(u64, u64, u64)>,
+    end: End,
+    /// Where it was read from, and its bytes.
+    start: Start,
+    bytes: u64,
+}
+
+/// What every thread evaluating parts shares.
+struct Shared<'a, 'p, E> {
+    eval: &'a E,
+    template: &'a Template<'p>,
+    plan: &'a Plan,
+    /// The `unique` column sets.
+    sets: &'a [Vec<ColId>],
+}
+
+impl<E: PartEval> Shared<'_, '_, E> {
+    /// Reads `len` bytes from `start` and evaluates its rows from `state`.
+    fn evaluate(&self, state: E::State, start: Start, len: u64) -> Evaluated<E::State> {
+        let mut part = Evaluated {
+            state,
+            issues: Vec::new(),
+            keys: PartKeys::default(),
+            blanks: None,
+            end: End::Done,
+            start,
+            bytes: len,
+        };
+        let source = match Source::csv_part(&self.plan.path, self.plan.bom, start, len) {
+            Ok(s) => s,
+            Err(e) => {
+                let file = &self.template.file;
+                part.end = End::Failed(anyhow!(crate::tr!(
+                    "无法读取 {file}：{e}",
+                    "cannot read {file}: {e}"
+                )));
+                return part;
+            }
+        };
+        let mut reader = self.template.reader(source);
+        let mut row = Row::default();
+        loop {
+            match reader.read_row(&mut row, &mut part.issues) {
+                Ok(true) => {
+                    part.keys
+                        .note(self.sets, &row.values, row.line, super::push_value_text);
+                    self.eval
+                        .row(&mut part.state, &row, &reader, &mut part.issues);
+                }
+                Ok(false) => break,
+                Err(e) => {
+                    part.end = match e.downcast::<OpenQuoteAt>() {
+                        Ok(q) => End::OpenQuote(q.from, anyhow::Error::new(q)),
+                        Err(e) => End::Failed(e),
+                    };
+                    break;
+                }
+            }
+        }
+        part.blanks = reader.numbered_blanks.take();
+        part
+    }
+
+    /// A worker: evaluates parts `w`, `w + threads`, … and hands them over
+    /// in order, until the last or until nobody takes them.
+    fn work(&self, w: usize, threads: usize, tx: &SyncSender<Evaluated<E::State>>) {
+        for k in (w..self.plan.parts.len()).step_by(threads) {
+            let (start, len) = self.plan.parts[k];
+            if tx
+                .send(self.evaluate(self.eval.start(), start, len))
+                .is_err()
+            {
+                return;
+            }
+        }
+    }
+}
+
+impl<'p> DatasetReader<'p> {
+    /// Reads and evaluates the rest of the file in parts on `--threads`
+    /// threads, if it can be read in parts (see [`DatasetReader::parallel_plan`]);
+    /// false, having read nothing, if not. `merge` takes each part's state
+    /// in file order, with how far reading has got; the issues of the
+    /// parts' rows, then those known at the end (duplicates, rows holding
+    /// only a row number), go to `issues`, in the order one reader gives.
+    pub fn evaluate_in_parts<E: PartEval>(
+        &mut self,
+        eval: &E,
+        issues: &mut Vec<Issue>,
+        mut merge: impl FnMut(&Self, E::State, u64) -> Result<Merged<E::State>>,
+    ) -> Result<bool> {
+        let Some(plan) = self.parallel_plan()? else {
+            return Ok(false);
+        };
+        let threads = self.opts.threads.max(1);
+        let template = self.template();
+        let sets = self.duplicates.set_columns();
+        let shared = Shared {
+            eval,
+            template: &template,
+            plan: &plan,
+            sets: &sets,
+        };
+        issues.append(&mut self.header_issues);
+        std::thread::scope(|scope| -> Result<()> {
+            let shared = &shared;
+            let mut workers = Vec::new();
+            for w in 0..threads.min(plan.parts.len()) {
+                let (tx, rx) = mpsc::sync_channel(1);
+                std::thread::Builder::new()
+                    .name(format!("part-evaluator-{w}"))
+                    .spawn_scoped(scope, move || shared.work(w, threads, &tx))?;
+                workers.push(rx);
+            }
+            let first = plan.parts.first().map_or(0, |p| p.0.byte);
+            let (mut resume, mut done) = (None, 0u64);
+            for k in 0..plan.parts.len() {
+                let Ok(mut part) = workers[k % workers.len()].recv() else {
+                    // Only if a worker panicked: never a silent end.
+                    return Err(anyhow!(crate::tr!(
+                        "{}：读取 CSV 的线程意外停止",
+                        "{}: cannot read CSV: a thread reading the file stopped unexpectedly",
+                        self.file
+                    )));
+                };
+                if let Some(from) = resume.take() {
+                    // Cut inside a quoted cell: this part is read again from
+                    // the start of the record that holds it, on this thread.
+                    let (start, len): (Start, u64) = plan.parts[k];
+                    part = shared.evaluate(eval.start(), from, start.byte + len - from.byte);
+                }
+                match std::mem::take(&mut part.end) {
+                    End::OpenQuote(from, _) if k + 1 < plan.parts.len() => resume = Some(from),
+                    // At the end of the file, the file's error.
+                    End::OpenQuote(_, e) | End::Failed(e) => return Err(e),
+                    End::Done => {}
+                }
+                done += plan.parts[k].1;
+                let position = first + done;
+                let dataset = self.dataset;
+                let size = self.source.size();
+                self.duplicates.note_part(
+                    &part.keys,
+                    // As many rows as the file's size says, at the first rows' length.
+                    |rows| size.saturating_mul(rows) / position.max(1),
+                    |c, text| super::shown(dataset, c, text.to_string()),
+                );
+                let (start, bytes) = (part.start, part.bytes);
+                if let Merged::Again(state) = merge(self, part.state, position)? {
+                    let again = shared.evaluate(state, start, bytes);
+                    part.issues = again.issues;
+                    // It knows what it needs now: merged at once.
+                    if let Merged::Again(_) = merge(self, again.state, position)? {
+                        return Err(anyhow!(crate::tr!(
+                            "{}：内部错误：分段合并失败，请用 --threads 1 重试",
+                            "{}: internal error: parts could not be merged; retry with --threads 1",
+                            self.file
+                        )));
+                    }
+                }
+                issues.append(&mut part.issues);
+                self.numbered_blanks = match (self.numbered_blanks, part.blanks) {
+                    (Some((first, _, n)), Some((_, last, m))) => Some((first, last, n + m)),
+                    (a, b) => a.or(b),
+                };
+            }
+            Ok(())
+        })?;
+        issues.extend(self.numbered_blanks_issue());
+        issues.extend(self.duplicate_issues());
+        Ok(true)
     }
 }
 
