@@ -316,3 +316,168 @@ impl PartEval for RowEval<'_> {
         self.add_row(state, row, reader, issues);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::ExplainOptions;
+    use crate::input::Binding;
+    use chrono::NaiveDate;
+
+    fn options() -> CheckOptions {
+        CheckOptions {
+            as_of: NaiveDate::from_ymd_opt(2025, 6, 30).unwrap(),
+            year: None,
+            lang: Lang::Zh,
+            // Every rule lists two rows per result.
+            explain: ExplainOptions {
+                rules: Vec::new(),
+                all: true,
+                limit: 2,
+            },
+            encoding: None,
+            sheet: None,
+            previous: Vec::new(),
+            threads: 1,
+            part_bytes: crate::input::PART_BYTES,
+        }
+    }
+
+    /// Everything a state holds, as text: per rule its (period, group
+    /// name) keys in order with what they measure and list, the groups,
+    /// periods, years and rows.
+    fn summary(eval: &RowEval<'_>, mut state: PartState) -> (String, periods::Years) {
+        let mut out = String::new();
+        for (r, accs) in state.accs.iter().enumerate() {
+            out += &format!("{}\n", eval.rules[r].id);
+            for (&(p, g), acc) in accs {
+                let name = g.and_then(|g| state.groups.name(g));
+                let list = state.explain[r].as_mut().map(|x| x.take(&(p, g), "f"));
+                out += &format!("  {p:?} {name:?} {:?} {list:?}\n", acc.finish());
+            }
+        }
+        let names: Vec<_> = (0..state.groups.len())
+            .map(|i| state.groups.name(i))
+            .collect();
+        out += &format!("{names:?} {:?} {}", state.periods, state.rows);
+        (out, state.by_year)
+    }
+
+    /// Evaluates the rows of `text` as dataset `dataset` in one pass, and
+    /// cut in two at every row, the halves' states merged: the same state
+    /// and issues each time.
+    fn halves_are_one_pass(dataset: &str, text: &str) {
+        let pack = Pack::embedded().unwrap();
+        let opts = options();
+        let d = pack
+            .datasets
+            .iter()
+            .position(|x| x.name == dataset)
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("{dataset}.csv"));
+        std::fs::write(&path, text).unwrap();
+        let binding = Binding {
+            dataset: d,
+            path,
+            sheet: None,
+        };
+        let open = || DatasetReader::open(&pack.datasets[d], &binding, &opts.read_options());
+        let mut reader = open().unwrap();
+        let mut eval = RowEval {
+            pack: &pack,
+            dataset: &pack.datasets[d],
+            rules: Vec::new(),
+            explain: Vec::new(),
+            opts: &opts,
+            month_only: "month only".into(),
+        };
+        for rule in pack.rules.iter().filter(|r| r.dataset == d) {
+            reader.use_columns(&rule.columns());
+            // Listed rows of a `distinct` rule are not kept per part.
+            let distinct = matches!(rule.measure, Measure::Distinct(_));
+            let x = (!distinct).then(|| explain::Explainer::new(rule, eval.dataset, &reader, 2));
+            eval.rules.push(rule);
+            eval.explain.push(x);
+        }
+        // Rows `from..to` of the file (counted from 0) into `state`.
+        let evaluate = |state: &mut PartState, range: std::ops::Range<usize>| {
+            let mut reader = open().unwrap();
+            for rule in &eval.rules {
+                reader.use_columns(&rule.columns());
+            }
+            let (mut row, mut issues, mut n) = (Row::default(), Vec::new(), 0);
+            while reader.next_row(&mut row, &mut Vec::new()).unwrap() {
+                if range.contains(&n) {
+                    eval.add_row(state, &row, &reader, &mut issues);
+                }
+                n += 1;
+            }
+            let issues: Vec<String> = issues.iter().map(|i| format!("{i:?}")).collect();
+            (issues, n)
+        };
+        let mut one = eval.state();
+        let (issues, rows) = evaluate(&mut one, 0..usize::MAX);
+        assert!(rows > 5);
+        let one = summary(&eval, one);
+        for cut in 0..=rows {
+            let (mut first, mut second) = (eval.state(), eval.state());
+            let (mut cut_issues, _) = evaluate(&mut first, 0..cut);
+            let (mut later, _) = evaluate(&mut second, cut..usize::MAX);
+            if let Merged::Again(mut again) = second.merge_into(&mut first, &eval) {
+                (later, _) = evaluate(&mut again, cut..usize::MAX);
+                assert!(matches!(again.merge_into(&mut first, &eval), Merged::Done));
+            }
+            cut_issues.extend(later);
+            assert_eq!(cut_issues, issues, "cut at row {cut}");
+            let merged = summary(&eval, first);
+            assert!(
+                merged.0 == one.0,
+                "cut at row {cut}:\n{}\n---\n{}",
+                merged.0,
+                one.0
+            );
+            assert_eq!(merged.1, one.1, "cut at row {cut}");
+        }
+    }
+
+    #[test]
+    fn halves_of_statistics_merge_to_one_pass() {
+        // Shares, ratios and weighted rates by district and year; groups
+        // spelled differently, met first on either side of the cut; a
+        // group the pack leaves out whose first spelling is not left out.
+        let text = "市（区）,年度,独立建制,设立党组,乡镇（街道）数,已建科协组织的乡镇（街道）数,\
+                    常住人口,财政科普经费（元）,公民具备科学素质比例,听取科协工作汇报\n\
+                    海陵区,2023,是,否,10,8,500000,1500000,12.5%,是\n\
+                    医药 高新区,2023,是,是,5,5,,200000,,否\n\
+                    高港区,2023,,是,8,8,300000,900000,14%,是\n\
+                    海 陵区,2024,是,是,10,9,510000,1600000,,是\n\
+                    医药高新区,2024,是,是,5,4,200000,,16%,是\n\
+                    新区,2052,是,是,1,1,1,1,1%,是\n\
+                    高港区,2024,否,是,8,7,,1000000,15.5%,否\n\
+                    新区,2024,是,是,3,2,100000,300000,11%,\n\
+                    市本级,2024,是,是,3,2,100000,300000,11%,是\n";
+        halves_are_one_pass("districts", text);
+        // The other way round: left out by its first spelling.
+        halves_are_one_pass(
+            "districts",
+            &text
+                .replace("医药 高新区", "医药高新区x")
+                .replace("医药高新区,", "医药 高新区,")
+                .replace("医药高新区x", "医药高新区"),
+        );
+    }
+
+    #[test]
+    fn halves_of_distinct_values_merge_to_one_pass() {
+        let text = "姓名,出生日期,是否常委,是否兼职副主席,行业领域,是否基层一线\n\
+                    甲,1970-01-01,是,是,电子信息,是\n\
+                    乙,1971-01-01,否,是,船舶,否\n\
+                    丙,1972-01-01,是,,船舶,是\n\
+                    丁,1973-01-01,是,是,电子 信息,\n\
+                    戊,1974-01-01,否,是,,是\n\
+                    己,1975-01-01,是,是,新材料,否\n\
+                    甲,1970-01-01,是,是,船舶,是\n";
+        halves_are_one_pass("committee", text);
+    }
+}

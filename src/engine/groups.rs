@@ -108,6 +108,34 @@ mod tests {
     }
 
     #[test]
+    fn a_later_part_adds_its_new_groups_in_order_with_their_first_spelling() {
+        let mut one = Groups::default();
+        let mut first = Groups::default();
+        let mut later = Groups::default();
+        for (k, name) in [
+            "乙会",
+            "甲　会",
+            "乙 会",
+            "甲会",
+            "丙会",
+            "（丁会）",
+            "(丁会)",
+        ]
+        .iter()
+        .enumerate()
+        {
+            one.intern(name);
+            if k < 2 { &mut first } else { &mut later }.intern(name);
+        }
+        let remap = first.absorb(&later);
+        // 乙会 and 甲会 were met before; 丙会 and 丁会 are new, in order.
+        assert_eq!(remap, [0, 1, 2, 3]);
+        let names = |g: &Groups| (0..g.len()).map(|i| g.name(i).cloned()).collect::<Vec<_>>();
+        assert_eq!(names(&first), names(&one));
+        assert_eq!(names(&first)[3].as_deref(), Some("（丁会）"));
+    }
+
+    #[test]
     fn exact_names_stay_apart() {
         let mut g = Groups::default();
         let a = g.exact("（甲会）");

@@ -11,7 +11,7 @@ use crate::Lang;
 use std::collections::{BTreeMap, HashSet};
 
 /// The groups (key values, folded) and first line of each year.
-#[derive(Default)]
+#[derive(Debug, Default, PartialEq)]
 pub(crate) struct Years {
     seen: BTreeMap<i64, (HashSet<String>, u64)>,
 }

@@ -2,12 +2,17 @@
 //! as one reader gives them.
 //!
 //! The text after the header row is cut into parts at line breaks. Each
-//! worker thread reads its parts — splitting records and parsing the cells
-//! into rows, with the issues of those rows — and hands each part, whole,
-//! to the evaluating thread, which takes them in file order. Everything that
-//! depends on what came before (duplicates, accumulators, `--explain`
-//! lists, first-seen group names) is therefore done in file order, on rows
-//! and issues that are the same as one reader's.
+//! worker thread reads its parts, splitting records and parsing the cells
+//! into rows, with the issues of those rows. `check` evaluates each row on
+//! the same thread ([`DatasetReader::evaluate_in_parts`]): every part adds
+//! up into a state of its own (accumulators, groups, `--explain` lists,
+//! years, the row's issues) and hashes its rows' duplicate keys; the
+//! merging thread takes the parts in file order, merges their states (see
+//! `engine::evaluate`) and notes their keys in the duplicate filter, which
+//! is all that depends on what came before. `validate`, and a `check` that
+//! lists the rows of a `distinct` rule, hand each part's rows, whole, to
+//! the evaluating thread instead, which takes them in file order
+//! ([`DatasetReader::next_row`]).
 //!
 //! A cut is only a guess at a record boundary: a line break may sit inside
 //! a quoted cell that spans lines. Parts are checked in order: a part that
