@@ -305,6 +305,14 @@ impl PartKeys {
         }
     }
 
+    /// Empties it for another part, keeping its buffers.
+    pub fn clear(&mut self) {
+        self.rows = 0;
+        self.keys.clear();
+        self.texts.clear();
+        self.ends.clear();
+    }
+
     /// The text of the `i`-th value noted.
     fn text(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };

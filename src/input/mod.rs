@@ -1133,10 +1133,76 @@ fn push_value_text(v: &Value, out: &mut String) {
         Value::Bool(b) => out.push_str(if *b { "是" } else { "否" }),
         Value::Num(n) => out.push_str(&crate::num::exact_text(n)),
         Value::Date(d) => {
-            let _ = match d.day {
-                Some(day) => write!(out, "{:04}-{:02}-{day:02}", d.year, d.month),
-                None => write!(out, "{:04}-{:02}", d.year, d.month),
+            let start = out.len();
+            if !push_date(d, out) {
+                out.truncate(start);
+                let _ = match d.day {
+                    Some(day) => write!(out, "{:04}-{:02}-{day:02}", d.year, d.month),
+                    None => write!(out, "{:04}-{:02}", d.year, d.month),
+                };
+            }
+        }
+    }
+}
+
+/// A date as `{:04}-{:02}-{:02}` writes it, digit by digit (formatting
+/// costs more than reading the date did); false if a part is too wide.
+fn push_date(d: &crate::date::PartialDate, out: &mut String) -> bool {
+    let Ok(year) = u32::try_from(d.year) else {
+        return false;
+    };
+    if !push_digits(out, year, 4) {
+        return false;
+    }
+    out.push('-');
+    if !push_digits(out, d.month, 2) {
+        return false;
+    }
+    match d.day {
+        None => true,
+        Some(day) => {
+            out.push('-');
+            push_digits(out, day, 2)
+        }
+    }
+}
+
+/// `n` in `width` digits, zero-padded; false if it has more.
+fn push_digits(out: &mut String, n: u32, width: u32) -> bool {
+    if n >= 10u32.pow(width) {
+        return false;
+    }
+    for k in (0..width).rev() {
+        out.push(char::from(b'0' + (n / 10u32.pow(k) % 10) as u8));
+    }
+    true
+}
+
+#[cfg(test)]
+mod value_text_tests {
+    use super::*;
+    use crate::date::PartialDate;
+
+    #[test]
+    fn dates_are_written_as_formatting_writes_them() {
+        let date = |year, month, day| Value::Date(PartialDate { year, month, day });
+        for v in [
+            date(1980, 5, Some(12)),
+            date(1980, 12, None),
+            date(7, 1, Some(1)),
+            date(12345, 1, Some(9)),
+            date(-5, 3, None),
+            date(2000, 100, Some(1)),
+            date(2000, 1, Some(123)),
+        ] {
+            let Value::Date(d) = &v else { unreachable!() };
+            let slow = match d.day {
+                Some(day) => format!("{:04}-{:02}-{day:02}", d.year, d.month),
+                None => format!("{:04}-{:02}", d.year, d.month),
             };
+            let mut fast = "前".to_string();
+            push_value_text(&v, &mut fast);
+            assert_eq!(fast, format!("前{slow}"), "{v:?}");
         }
     }
 }

@@ -343,12 +343,20 @@ struct Shared<'a, 'p, E> {
 }
 
 impl<E: PartEval> Shared<'_, '_, E> {
-    /// Reads `len` bytes from `start` and evaluates its rows from `state`.
-    fn evaluate(&self, state: E::State, start: Start, len: u64) -> Evaluated<E::State> {
+    /// Reads `len` bytes from `start` and evaluates its rows from `state`;
+    /// `keys` are buffers for its duplicate keys.
+    fn evaluate(
+        &self,
+        state: E::State,
+        mut keys: PartKeys,
+        start: Start,
+        len: u64,
+    ) -> Evaluated<E::State> {
+        keys.clear();
         let mut part = Evaluated {
             state,
             issues: Vec::new(),
-            keys: PartKeys::default(),
+            keys,
             blanks: None,
             end: End::Done,
             start,
@@ -390,12 +398,20 @@ impl<E: PartEval> Shared<'_, '_, E> {
     }
 
     /// A worker: evaluates parts `w`, `w + threads`, … and hands them over
-    /// in order, until the last or until nobody takes them.
-    fn work(&self, w: usize, threads: usize, tx: &SyncSender<Evaluated<E::State>>) {
+    /// in order, until the last or until nobody takes them; `returned`
+    /// brings back the key buffers of parts merged.
+    fn work(
+        &self,
+        w: usize,
+        threads: usize,
+        tx: &SyncSender<Evaluated<E::State>>,
+        returned: &Receiver<PartKeys>,
+    ) {
         for k in (w..self.plan.parts.len()).step_by(threads) {
             let (start, len) = self.plan.parts[k];
+            let keys = returned.try_recv().unwrap_or_default();
             if tx
-                .send(self.evaluate(self.eval.start(), start, len))
+                .send(self.evaluate(self.eval.start(), keys, start, len))
                 .is_err()
             {
                 return;
@@ -435,15 +451,17 @@ impl<'p> DatasetReader<'p> {
             let mut workers = Vec::new();
             for w in 0..threads.min(plan.parts.len()) {
                 let (tx, rx) = mpsc::sync_channel(1);
+                let (back, returned) = mpsc::channel();
                 std::thread::Builder::new()
                     .name(format!("part-evaluator-{w}"))
-                    .spawn_scoped(scope, move || shared.work(w, threads, &tx))?;
-                workers.push(rx);
+                    .spawn_scoped(scope, move || shared.work(w, threads, &tx, &returned))?;
+                workers.push((rx, back));
             }
             let first = plan.parts.first().map_or(0, |p| p.0.byte);
             let (mut resume, mut done) = (None, 0u64);
             for k in 0..plan.parts.len() {
-                let Ok(mut part) = workers[k % workers.len()].recv() else {
+                let (parts, back) = &workers[k % workers.len()];
+                let Ok(mut part) = parts.recv() else {
                     // Only if a worker panicked: never a silent end.
                     return Err(anyhow!(crate::tr!(
                         "{}：读取 CSV 的线程意外停止",
@@ -455,7 +473,8 @@ impl<'p> DatasetReader<'p> {
                     // Cut inside a quoted cell: this part is read again from
                     // the start of the record that holds it, on this thread.
                     let (start, len): (Start, u64) = plan.parts[k];
-                    part = shared.evaluate(eval.start(), from, start.byte + len - from.byte);
+                    let keys = std::mem::take(&mut part.keys);
+                    part = shared.evaluate(eval.start(), keys, from, start.byte + len - from.byte);
                 }
                 match std::mem::take(&mut part.end) {
                     End::OpenQuote(from, _) if k + 1 < plan.parts.len() => resume = Some(from),
@@ -475,7 +494,7 @@ impl<'p> DatasetReader<'p> {
                 );
                 let (start, bytes) = (part.start, part.bytes);
                 if let Merged::Again(state) = merge(self, part.state, position)? {
-                    let again = shared.evaluate(state, start, bytes);
+                    let again = shared.evaluate(state, PartKeys::default(), start, bytes);
                     part.issues = again.issues;
                     // It knows what it needs now: merged at once.
                     if let Merged::Again(_) = merge(self, again.state, position)? {
@@ -487,6 +506,8 @@ impl<'p> DatasetReader<'p> {
                     }
                 }
                 issues.append(&mut part.issues);
+                // Its key buffers, for the worker's next part.
+                let _ = back.send(part.keys);
                 self.numbered_blanks = match (self.numbered_blanks, part.blanks) {
                     (Some((first, _, n)), Some((_, last, m))) => Some((first, last, n + m)),
                     (a, b) => a.or(b),
