@@ -412,6 +412,10 @@ fn statistics_by_year_with_groups_spelled_differently_across_parts_are_the_same(
         ] {
             same_with(&files, extra);
         }
+        // `--year` checks the year it names, the mistyped one too.
+        for year in ["2023", "2052"] {
+            same_with(&files, &["--format", "json", "--year", year]);
+        }
         let out = same_with(
             &files,
             &[
@@ -573,14 +577,31 @@ fn distinct_values_explain_limits_and_parts_without_records_are_the_same() {
 #[test]
 fn delegates_with_explain_limits_across_parts_and_csv_reports_are_the_same() {
     let dir = tempfile::tempdir().unwrap();
+    // A header the pack does not know (an issue before the first row).
+    let text = delegates(700, "\r\n").replacen("是否基层一线\r\n", "是否基层一线,备注栏\r\n", 1);
     let files = [
-        write(&dir, "delegates.csv", &delegates(700, "\r\n")),
+        write(&dir, "delegates.csv", &text),
         write(&dir, "society_council.csv", &council(600, "\r\n")),
     ];
+    // The previous congress's roster, read in parts too.
+    let previous = write(&dir, "previous.csv", &delegates(500, "\n"));
+    let previous = format!("delegates={previous}");
     for extra in [
         &["--format", "json", "--show-failing", "4"][..],
         &["--format", "csv"][..],
+        &["--format", "json", "--previous", &previous][..],
     ] {
         same_with(&files, extra);
     }
+    let (_, out) = check_with(&files, &["--format", "json"], "2", "300");
+    assert!(out.contains("备注栏"), "the unknown header is reported");
+    let (_, out) = check_with(
+        &files,
+        &["--format", "json", "--previous", &previous],
+        "2",
+        "300",
+    );
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let growth = common::result(&json, "delegates.frontline_growth", None);
+    assert!(growth["status"] != "skipped", "{growth}");
 }
