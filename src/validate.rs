@@ -3,7 +3,7 @@
 //! 2 unusable (an error).
 
 use crate::cli::ValidateArgs;
-use crate::input::{self, DatasetReader, ReadOptions, Row};
+use crate::input::{self, DatasetReader, ReadOptions};
 use crate::report::{issues, Format, Issue};
 use crate::{Env, Lang};
 use anyhow::{bail, Result};
@@ -69,15 +69,8 @@ pub fn run(args: ValidateArgs, env: Env, out: &mut dyn std::io::Write) -> Result
             }
         }
         reader.use_all_present();
-        let mut row = Row::default();
-        let mut rows = 0u64;
         let first_issue = found.len();
-        reader.read_in_parts(|reader| {
-            while reader.next_row(&mut row, &mut found)? {
-                rows += 1;
-            }
-            Ok(())
-        })?;
+        let rows = reader.read_all(&mut found)?;
         // Duplicates come last; the file's issues are listed in line order.
         found[first_issue..].sort_by_key(|i| i.line);
         if rows == 0 {

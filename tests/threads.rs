@@ -571,6 +571,22 @@ fn distinct_values_explain_limits_and_parts_without_records_are_the_same() {
             .filter(|&i| !met.insert(if i % 17 == 0 { i / 3 } else { i }))
             .count();
         assert_eq!((has("合计"), has("重复")), (3, repeats), "{nl:?}");
+        // `validate` reads the parts the same way.
+        let validate = |threads: &str| {
+            let args = [
+                "validate",
+                "--format",
+                "json",
+                &files[0],
+                "--threads",
+                threads,
+            ];
+            run(&[&args[..], &["--part-bytes", "300"]].concat())
+        };
+        let one = validate("1");
+        assert!(one.1.contains("重复"), "{}", one.2);
+        assert_eq!(validate("2"), one);
+        assert_eq!(validate("7"), one);
     }
 }
 

@@ -308,6 +308,38 @@ impl<'p> DatasetReader<'p> {
         })
     }
 
+    /// Reads every row for its issues alone (`validate`), in parts on
+    /// `--threads` threads when it can; returns how many rows there were.
+    pub fn read_all(&mut self, issues: &mut Vec<Issue>) -> Result<u64> {
+        /// Rows counted per part.
+        struct Count;
+        impl PartEval for Count {
+            type State = u64;
+            fn start(&self) -> u64 {
+                0
+            }
+            fn row(&self, n: &mut u64, _: &Row, _: &DatasetReader<'_>, _: &mut Vec<Issue>) {
+                *n += 1;
+            }
+        }
+        let mut rows = 0;
+        let count = |_: &Self, n, _| {
+            rows += n;
+            Ok(Merged::Done)
+        };
+        if self.evaluate_in_parts(&Count, issues, count)? {
+            return Ok(rows);
+        }
+        let mut row = Row::default();
+        self.read_in_parts(|reader| {
+            while reader.next_row(&mut row, issues)? {
+                rows += 1;
+            }
+            Ok(())
+        })?;
+        Ok(rows)
+    }
+
     fn template(&self) -> Template<'p> {
         Template {
             dataset: self.dataset,
