@@ -9,10 +9,10 @@
 //! years, the row's issues) and hashes its rows' duplicate keys; the
 //! merging thread takes the parts in file order, merges their states (see
 //! `engine::evaluate`) and notes their keys in the duplicate filter, which
-//! is all that depends on what came before. `validate`, and a `check` that
-//! lists the rows of a `distinct` rule, hand each part's rows, whole, to
-//! the evaluating thread instead, which takes them in file order
-//! ([`DatasetReader::next_row`]).
+//! is all that depends on what came before (`validate` only counts rows:
+//! [`DatasetReader::read_all`]). A `check` that lists the rows of a
+//! `distinct` rule hands each part's rows, whole, to the evaluating thread
+//! instead, which takes them in file order ([`DatasetReader::next_row`]).
 //!
 //! A cut is only a guess at a record boundary: a line break may sit inside
 //! a quoted cell that spans lines. Parts are checked in order: a part that
@@ -422,8 +422,8 @@ impl<E: PartEval> Shared<'_, '_, E> {
 
 impl<'p> DatasetReader<'p> {
     /// Reads and evaluates the rest of the file in parts on `--threads`
-    /// threads, if it can be read in parts (see [`DatasetReader::parallel_plan`]);
-    /// false, having read nothing, if not. `merge` takes each part's state
+    /// threads, if it can be read in parts (a UTF-8 CSV file of three parts
+    /// or more); false, having read no row, if not. `merge` takes each part's state
     /// in file order, with how far reading has got; the issues of the
     /// parts' rows, then those known at the end (duplicates, rows holding
     /// only a row number), go to `issues`, in the order one reader gives.
