@@ -445,7 +445,8 @@ mod tests {
     fn halves_of_statistics_merge_to_one_pass() {
         // Shares, ratios and weighted rates by district and year; groups
         // spelled differently, met first on either side of the cut; a
-        // group the pack leaves out whose first spelling is not left out.
+        // group the pack leaves out whose first spelling is not left out;
+        // a row of no district (counted in the total only).
         let text = "市（区）,年度,独立建制,设立党组,乡镇（街道）数,已建科协组织的乡镇（街道）数,\
                     常住人口,财政科普经费（元）,公民具备科学素质比例,听取科协工作汇报\n\
                     海陵区,2023,是,否,10,8,500000,1500000,12.5%,是\n\
@@ -455,6 +456,7 @@ mod tests {
                     医药高新区,2024,是,是,5,4,200000,,16%,是\n\
                     新区,2052,是,是,1,1,1,1,1%,是\n\
                     高港区,2024,否,是,8,7,,1000000,15.5%,否\n\
+                    ,2024,是,否,4,4,50000,100000,13%,是\n\
                     新区,2024,是,是,3,2,100000,300000,11%,\n\
                     市本级,2024,是,是,3,2,100000,300000,11%,是\n";
         halves_are_one_pass("districts", text);

@@ -132,8 +132,12 @@ impl<'p> DatasetReader<'p> {
             ))
         })?;
         // A file of one or two parts is read faster by one reader than
-        // by threads that must first be started.
-        Ok((plan.parts.len() >= 3).then_some(plan))
+        // by threads that must first be started; it is not planned again.
+        if plan.parts.len() < 3 {
+            self.path = None;
+            return Ok(None);
+        }
+        Ok(Some(plan))
     }
 
     /// Reads the rest of the file in parts on `--threads` threads of
