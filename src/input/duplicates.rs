@@ -338,9 +338,10 @@ impl Duplicates {
         if self.sets.is_empty() {
             return;
         }
-        // Sized once, as by `note`, when the rows noted pass the mark.
+        // Sized once, as by `note`, when the rows noted pass the mark
+        // (`expected_rows` is told the rows up to the end of this part).
         if self.rows < SIZE_AFTER_ROWS && self.rows + part.rows >= SIZE_AFTER_ROWS {
-            let rows = expected_rows(SIZE_AFTER_ROWS).min(MAX_EXPECTED_KEYS);
+            let rows = expected_rows(self.rows + part.rows).min(MAX_EXPECTED_KEYS);
             let rows = usize::try_from(rows).unwrap_or(0);
             for seen in &mut self.sets {
                 seen.expect(rows);
@@ -576,6 +577,63 @@ mod tests {
         let found: Vec<(u64, u64)> = d.finish(shown).iter().map(|x| (x.line, x.first)).collect();
         let expected: Vec<(u64, u64)> = (150..=200).map(|l| (l, l - 148)).collect();
         assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn keys_of_parts_find_what_rows_noted_one_by_one_find() {
+        // 20,000 rows in two sets (a name; a name and a date), repeats far
+        // apart and near, some keys unknown, through several filter
+        // rebuilds; the parts cut at uneven places.
+        let row = |i: u64| -> Vec<Option<Value>> {
+            let p = if i.is_multiple_of(29) { i / 7 } else { i };
+            let name = (!i.is_multiple_of(53)).then(|| Value::Text(format!("张 {p}")));
+            let date = (!i.is_multiple_of(41)).then(|| {
+                Value::Date(crate::date::PartialDate {
+                    year: 1950 + (p % 50) as i32,
+                    month: (p % 12 + 1) as u32,
+                    day: (!p.is_multiple_of(3)).then_some((p % 28 + 1) as u32),
+                })
+            });
+            vec![name, date]
+        };
+        let new = || {
+            let mut d = Duplicates::default();
+            d.add_set(vec![0]);
+            d.add_set(vec![0, 1]);
+            d
+        };
+        let shown = |c: ColId, v: Option<&Value>| {
+            let mut t = format!("{c}:");
+            if let Some(v) = v {
+                crate::input::push_value_text(v, &mut t);
+            }
+            t
+        };
+        let mut one = new();
+        for line in 2..20_002u64 {
+            one.note(&row(line), line, |n| n * 3, shown);
+        }
+        let mut parts = new();
+        let sets = parts.set_columns();
+        let (mut line, mut k, mut keys) = (2u64, 0u64, PartKeys::default());
+        while line < 20_002 {
+            let len = [1, 7, 100, 3000, 64, 65][(k % 6) as usize];
+            keys.clear();
+            for l in line..(line + len).min(20_002) {
+                keys.note(&sets, &row(l), l, crate::input::push_value_text);
+            }
+            parts.note_part(&keys, |n| n * 3, |c, t| format!("{c}:{t}"));
+            (line, k) = (line + len, k + 1);
+        }
+        let found = |d: &mut Duplicates| -> Vec<(u64, u64, Vec<ColId>, String)> {
+            d.finish(shown)
+                .into_iter()
+                .map(|x| (x.line, x.first, x.cols, x.shown))
+                .collect()
+        };
+        let expected = found(&mut one);
+        assert!(expected.len() > 400, "{}", expected.len());
+        assert_eq!(found(&mut parts), expected);
     }
 
     #[test]

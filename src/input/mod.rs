@@ -1158,7 +1158,7 @@ fn value_text(v: Option<&Value>) -> String {
 }
 
 /// [`value_text`] written onto `out` (for the many keys of a part).
-fn push_value_text(v: &Value, out: &mut String) {
+pub(crate) fn push_value_text(v: &Value, out: &mut String) {
     use std::fmt::Write;
     match v {
         Value::Text(t) => out.push_str(t),
