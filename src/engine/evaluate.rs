@@ -70,15 +70,15 @@ impl RowEval<'_> {
         }
     }
 
-    /// Can the file's parts be evaluated on their own threads? Not when a
-    /// `distinct` rule's rows are listed: whether a row repeats a value
-    /// depends on every earlier row of its group.
-    pub fn per_part(&self) -> bool {
-        !self
-            .rules
-            .iter()
-            .zip(&self.explain)
-            .any(|(r, x)| x.is_some() && matches!(r.measure, Measure::Distinct(_)))
+    /// A state before the first row of a part of the file, which is merged
+    /// into the state of the parts before it.
+    pub fn part_state(&self) -> PartState {
+        PartState {
+            explain: (self.rules.iter().zip(&self.explain))
+                .map(|(rule, x)| x.as_ref().map(|x| x.for_part(rule)))
+                .collect(),
+            ..self.state()
+        }
     }
 
     /// Adds one row (see the loop it came from: `check_dataset`).
@@ -244,7 +244,7 @@ impl PartState {
     /// first in the file.
     pub fn merge_into(self, global: &mut PartState, eval: &RowEval<'_>) -> Merged<PartState> {
         if self.not_for_differs(global, eval) {
-            let mut again = eval.state();
+            let mut again = eval.part_state();
             again.known = Some(global.groups.clone());
             return Merged::Again(again);
         }
@@ -252,6 +252,15 @@ impl PartState {
         let key = |(p, g): super::Key| (p, g.map(|i| remap[i]));
         let parts = self.accs.into_iter().zip(self.explain);
         for (r, (accs, explain)) in parts.enumerate() {
+            // Lists first: a `distinct` row repeats a value if the parts
+            // before this one had it.
+            if let (Some(g), Some(x)) = (&mut global.explain[r], explain) {
+                let before = &global.accs[r];
+                g.absorb(x, key, |k, value| match before.get(&k) {
+                    Some(Acc::Distinct(d)) => d.seen_key(value),
+                    _ => false,
+                });
+            }
             for (k, acc) in accs {
                 match global.accs[r].entry(key(k)) {
                     indexmap::map::Entry::Occupied(mut e) => e.get_mut().absorb(acc),
@@ -259,9 +268,6 @@ impl PartState {
                         e.insert(acc);
                     }
                 }
-            }
-            if let (Some(g), Some(x)) = (&mut global.explain[r], explain) {
-                g.absorb(x, key);
             }
         }
         global.periods.extend(self.periods);
@@ -303,7 +309,7 @@ impl PartEval for RowEval<'_> {
     type State = PartState;
 
     fn start(&self) -> PartState {
-        self.state()
+        self.part_state()
     }
 
     fn row(
@@ -394,11 +400,9 @@ mod tests {
         };
         for rule in pack.rules.iter().filter(|r| r.dataset == d) {
             reader.use_columns(&rule.columns());
-            // Listed rows of a `distinct` rule are not kept per part.
-            let distinct = matches!(rule.measure, Measure::Distinct(_));
-            let x = (!distinct).then(|| explain::Explainer::new(rule, eval.dataset, &reader, 2));
+            let x = explain::Explainer::new(rule, eval.dataset, &reader, 2);
             eval.rules.push(rule);
-            eval.explain.push(x);
+            eval.explain.push(Some(x));
         }
         // Rows `from..to` of the file (counted from 0) into `state`.
         let evaluate = |state: &mut PartState, range: std::ops::Range<usize>| {
@@ -421,7 +425,7 @@ mod tests {
         assert!(rows > 5);
         let one = summary(&eval, one);
         for cut in 0..=rows {
-            let (mut first, mut second) = (eval.state(), eval.state());
+            let (mut first, mut second) = (eval.state(), eval.part_state());
             let (mut cut_issues, _) = evaluate(&mut first, 0..cut);
             let (mut later, _) = evaluate(&mut second, cut..usize::MAX);
             if let Merged::Again(mut again) = second.merge_into(&mut first, &eval) {

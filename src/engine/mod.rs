@@ -498,22 +498,19 @@ fn read_rows(
     progress: &dyn Progress,
 ) -> Result<evaluate::PartState> {
     let mut state = eval.state();
-    if eval.per_part() {
-        let mut shown = 0;
-        let merge = |_: &DatasetReader<'_>, part: evaluate::PartState, position| {
-            let merged = part.merge_into(&mut state, eval);
-            if state.rows / PROGRESS_EVERY > shown {
-                shown = state.rows / PROGRESS_EVERY;
-                progress.advance(position);
-            }
-            Ok(merged)
-        };
-        if reader.evaluate_in_parts(eval, issues, merge)? {
-            return Ok(state);
+    let mut shown = 0;
+    let merge = |_: &DatasetReader<'_>, part: evaluate::PartState, position| {
+        let merged = part.merge_into(&mut state, eval);
+        if state.rows / PROGRESS_EVERY > shown {
+            shown = state.rows / PROGRESS_EVERY;
+            progress.advance(position);
         }
+        Ok(merged)
+    };
+    if reader.evaluate_in_parts(eval, issues, merge)? {
+        return Ok(state);
     }
     let mut row = Row::default();
-    // Rows come in file order, however many threads read them.
     reader.read_in_parts(|reader| {
         while reader.next_row(&mut row, issues)? {
             eval.add_row(&mut state, &row, reader, issues);
