@@ -520,7 +520,7 @@ fn distinct_values_explain_limits_and_parts_without_records_are_the_same() {
     for nl in ["\n", "\r\n"] {
         let files = [write(&dir, "committee.csv", &committee(400, nl, 150))];
         // Distinct fields united across parts; listed rows of a `distinct`
-        // rule (one pass: a repeat depends on every earlier row).
+        // rule (a repeat of a value met in an earlier part only).
         for extra in [
             &["--format", "json"][..],
             &[

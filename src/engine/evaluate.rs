@@ -11,10 +11,9 @@
 //! their first rows. What one part cannot know alone is settled there:
 //! whether a group the pack leaves out (`not_for`) is one, which depends on
 //! the group's first spelling in the file, is checked, and a part that got
-//! it wrong is evaluated again knowing the earlier parts' groups. Only an
-//! `--explain` list of a `distinct` rule, which depends on every earlier
-//! row's value, cannot be kept per part: such a run is evaluated in file
-//! order on one thread (see [`RowEval::per_part`]).
+//! it wrong is evaluated again knowing the earlier parts' groups; and
+//! whether a row of a `distinct` rule whose value its part met first
+//! repeats an earlier part's value, which decides if `--explain` lists it.
 
 use super::condition::{eval, Truth};
 use super::{explain, groups, note_undecided, periods, Acc, Accs, CheckOptions};

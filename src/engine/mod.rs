@@ -507,19 +507,16 @@ fn read_rows(
         }
         Ok(merged)
     };
-    if reader.evaluate_in_parts(eval, issues, merge)? {
+    if reader.evaluate_in_parts(eval, issues, merge)?.is_some() {
         return Ok(state);
     }
     let mut row = Row::default();
-    reader.read_in_parts(|reader| {
-        while reader.next_row(&mut row, issues)? {
-            eval.add_row(&mut state, &row, reader, issues);
-            if state.rows.is_multiple_of(PROGRESS_EVERY) {
-                progress.advance(reader.position());
-            }
+    while reader.next_row(&mut row, issues)? {
+        eval.add_row(&mut state, &row, reader, issues);
+        if state.rows.is_multiple_of(PROGRESS_EVERY) {
+            progress.advance(reader.position());
         }
-        Ok(())
-    })?;
+    }
     Ok(state)
 }
 

@@ -38,7 +38,7 @@ macro_rules! say {
 
 pub use bind::{bind, Binding};
 pub use headers::normalize_header;
-pub use parallel::{Merged, PartEval, PART_BYTES};
+pub use parallel::{Merged, PartEval, PartsRead, PART_BYTES};
 
 /// Cells longer than this many characters are shown cut short in reports.
 const SHOWN_CHARS: usize = 80;
@@ -136,10 +136,6 @@ pub struct DatasetReader<'p> {
     numbered_blanks: Option<(u64, u64, u64)>,
     /// The CSV file, if its parts can be read on other threads.
     path: Option<PathBuf>,
-    /// Parts read on other threads, while they are.
-    parallel: Option<Box<parallel::Parallel<'p>>>,
-    /// When reading in parts: the current row's cells (see [`DatasetReader::raw`]).
-    raw_texts: Vec<String>,
 }
 
 /// A reader's settings without its source: readers of parts of its file
@@ -187,8 +183,6 @@ impl<'p> Template<'p> {
             header_line: t.header_line,
             numbered_blanks: None,
             path: None,
-            parallel: None,
-            raw_texts: Vec::new(),
         }
     }
 }
@@ -255,8 +249,6 @@ impl<'p> DatasetReader<'p> {
             row_numbers,
             numbered_blanks: None,
             path: (binding.sheet.is_none() && path != Path::new("-")).then(|| path.clone()),
-            parallel: None,
-            raw_texts: Vec::new(),
         };
         reader.header_issues = reader.unknown_header_issues();
         if let Some(p) = dataset.period {
@@ -293,19 +285,7 @@ impl<'p> DatasetReader<'p> {
 
     /// How far reading has got, in the units of [`DatasetReader::size`].
     pub fn position(&self) -> u64 {
-        self.parallel_position()
-            .unwrap_or_else(|| self.source.position())
-    }
-
-    /// Runs `read` (which calls [`DatasetReader::next_row`]), reading the
-    /// file in parts on `--threads` threads when it can (see `parallel`);
-    /// the threads end with it.
-    pub fn read_in_parts<T>(&mut self, read: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
-        std::thread::scope(|scope| {
-            let result = self.start_parallel(scope).and_then(|()| read(self));
-            self.stop_parallel();
-            result
-        })
+        self.source.position()
     }
 
     /// Reads every row for its issues alone (`validate`), in parts on
@@ -327,16 +307,13 @@ impl<'p> DatasetReader<'p> {
             rows += n;
             Ok(Merged::Done)
         };
-        if self.evaluate_in_parts(&Count, issues, count)? {
+        if self.evaluate_in_parts(&Count, issues, count)?.is_some() {
             return Ok(rows);
         }
         let mut row = Row::default();
-        self.read_in_parts(|reader| {
-            while reader.next_row(&mut row, issues)? {
-                rows += 1;
-            }
-            Ok(())
-        })?;
+        while self.next_row(&mut row, issues)? {
+            rows += 1;
+        }
         Ok(rows)
     }
 
@@ -356,20 +333,6 @@ impl<'p> DatasetReader<'p> {
             row_numbers: self.row_numbers.clone(),
             texts: self.texts.clone(),
             header_line: self.header_line,
-        }
-    }
-
-    /// Copies the current row's cells that reports may show (those parsed,
-    /// and the name) for [`DatasetReader::raw`] on the evaluating thread.
-    fn copy_raw(&self, raw: &mut Vec<String>) {
-        raw.resize(self.dataset.columns.len(), String::new());
-        for (c, text) in raw.iter_mut().enumerate() {
-            text.clear();
-            let shown =
-                self.parsed[c] || c == self.dataset.key || self.dataset.columns[c].name == "name";
-            if let (true, Some(i)) = (shown, self.fields[c]) {
-                text.push_str(self.source.cell(i).1);
-            }
         }
     }
 
@@ -408,16 +371,9 @@ impl<'p> DatasetReader<'p> {
     /// The text of a column's cell in the current row, as it may be shown:
     /// ID numbers masked.
     pub fn raw(&self, col: ColId) -> String {
-        let text = if self.parallel.is_some() {
-            self.raw_texts
-                .get(col)
-                .map(|t| t.trim().to_string())
-                .unwrap_or_default()
-        } else {
-            self.fields[col]
-                .map(|i| self.source.cell(i).1.trim().to_string())
-                .unwrap_or_default()
-        };
+        let text = self.fields[col]
+            .map(|i| self.source.cell(i).1.trim().to_string())
+            .unwrap_or_default();
         shown(self.dataset, col, text)
     }
 
@@ -462,9 +418,6 @@ impl<'p> DatasetReader<'p> {
     /// false at the end, having added an issue for every row that repeats
     /// an earlier one (known only then; callers sort the issues by line).
     pub fn next_row(&mut self, row: &mut Row, issues: &mut Vec<Issue>) -> Result<bool> {
-        if let Some(more) = self.next_parallel_row(row, issues)? {
-            return Ok(more);
-        }
         if !self.read_row(row, issues)? {
             issues.extend(self.numbered_blanks_issue());
             issues.extend(self.duplicate_issues());
@@ -1075,15 +1028,12 @@ impl<'p> DatasetReader<'p> {
     /// Notes the row's keys for the duplicate check.
     fn note_duplicates(&mut self, row: &Row) {
         let dataset = self.dataset;
-        let (source, parts) = (&self.source, self.parallel.as_deref());
+        let source = &self.source;
         self.duplicates.note(
             &row.values,
             row.line,
             // As many rows as the file's size says, at the first rows' length.
-            |rows| {
-                let position = parts.map_or_else(|| source.position(), |p| p.position());
-                source.size().saturating_mul(rows) / position.max(1)
-            },
+            |rows| source.size().saturating_mul(rows) / source.position().max(1),
             |c, v| shown(dataset, c, value_text(v)),
         );
     }
