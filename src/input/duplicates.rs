@@ -22,6 +22,7 @@ struct Key([u32; 3]);
 /// The key of a row's values in `cols` — text without spaces and with
 /// full-width forms folded — or `None` if one of them is unknown. `text`
 /// is a reused buffer.
+#[inline(always)]
 fn key_hash(cols: &[ColId], values: &[Option<Value>], text: &mut String) -> Option<Key> {
     use std::hash::{BuildHasher, Hash, Hasher};
     // Two fast hashes with different fixed seeds (so runs repeat exactly).
