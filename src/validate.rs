@@ -3,7 +3,7 @@
 //! 2 unusable (an error).
 
 use crate::cli::ValidateArgs;
-use crate::input::{self, DatasetReader, ReadOptions, Row};
+use crate::input::{self, DatasetReader, ReadOptions};
 use crate::report::{issues, Format, Issues};
 use crate::{Env, Lang};
 use anyhow::{bail, Result};
@@ -70,15 +70,8 @@ pub fn run(args: ValidateArgs, env: Env, out: &mut dyn std::io::Write) -> Result
             }
         }
         reader.use_all_present();
-        let mut row = Row::default();
-        let mut rows = 0u64;
         let first_issue = found.mark();
-        reader.read_in_parts(|reader| {
-            while reader.next_row(&mut row, found.buffer())? {
-                rows += 1;
-            }
-            Ok(())
-        })?;
+        let rows = reader.read_all(&mut found)?;
         reader.duplicates_read()?;
         // Duplicates come last; the file's issues are listed in line order.
         found.sort_by_line_from(first_issue);

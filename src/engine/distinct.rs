@@ -37,6 +37,20 @@ impl Distinct {
         self.seen.contains(&key(value))
     }
 
+    /// [`Distinct::seen`] for a value as [`key_of`] gives it.
+    pub fn seen_key(&self, key: &str) -> bool {
+        self.seen.contains(key)
+    }
+
+    /// Adds the same group's rows in a later part of the file: their
+    /// values join these (a value both have counts once).
+    pub fn absorb(&mut self, later: Distinct) {
+        self.seen.extend(later.seen);
+        self.rows += later.rows;
+        self.unknown += later.unknown;
+        self.scope_unknown += later.scope_unknown;
+    }
+
     pub fn finish(&self) -> Measured {
         measure(
             self.seen.len() as u64,
@@ -74,6 +88,11 @@ pub fn measure(d: u64, rows: u64, unknown: u64, scope_unknown: u64) -> Measured 
         max: Some(max),
         empty: min_den == 0,
     }
+}
+
+/// A value as distinct values are compared (a part's explanations keep it).
+pub fn key_of(v: &Value) -> String {
+    key(v)
 }
 
 fn key(v: &Value) -> String {

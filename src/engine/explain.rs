@@ -35,6 +35,7 @@ impl ExplainOptions {
 use super::Key;
 
 /// Bounded lists of one rule's rows, per (period, group).
+#[derive(Clone)]
 pub(super) struct Explainer {
     limit: usize,
     /// The row's name: the `name` column if the dataset has one, else the key.
@@ -45,6 +46,19 @@ pub(super) struct Explainer {
     /// Columns read as ages, shown with the age on `--as-of`.
     ages: Vec<ColId>,
     lists: HashMap<Key, Explanation>,
+    /// In a part of a file, for a `distinct` rule: per key, the rows whose
+    /// value the part met first. Whether an earlier part had the value (so
+    /// that the row repeats it) is known only when the parts are merged.
+    pending: Option<HashMap<Key, Vec<Pending>>>,
+}
+
+/// A row of a part that repeats a value if an earlier part had it.
+#[derive(Clone)]
+struct Pending {
+    /// The value, as `distinct` compares it.
+    value: String,
+    /// The row as listed, if it can be among the first `limit` of its list.
+    row: Option<ExplainRow>,
 }
 
 impl Explainer {
@@ -92,6 +106,15 @@ impl Explainer {
             show,
             ages,
             lists: HashMap::new(),
+            pending: None,
+        }
+    }
+
+    /// The same, empty, for a part of the file (see `pending`).
+    pub(super) fn for_part(&self, rule: &Rule) -> Explainer {
+        Explainer {
+            pending: matches!(rule.measure, Measure::Distinct(_)).then(HashMap::new),
+            ..self.clone()
         }
     }
 
@@ -111,13 +134,55 @@ impl Explainer {
         lang: Lang,
     ) {
         let Some(unknown) = row_state(rule, acc, scope, cond, &row.values) else {
+            self.note_pending(rule, key, scope, row, reader, as_of, lang);
             return;
         };
         let list = self.lists.entry(key).or_default();
         list.total += 1;
-        if list.rows.len() >= self.limit {
-            return;
+        if list.rows.len() < self.limit {
+            let row = self.row(row, reader, as_of, lang, unknown);
+            self.lists.entry(key).or_default().rows.push(row);
         }
+    }
+
+    /// In a part, a `distinct` row whose value the part has not met before
+    /// under `key`: kept for the merge, which knows the earlier parts'.
+    #[allow(clippy::too_many_arguments)]
+    fn note_pending(
+        &mut self,
+        rule: &Rule,
+        key: Key,
+        scope: Truth,
+        row: &Row,
+        reader: &DatasetReader<'_>,
+        as_of: NaiveDate,
+        lang: Lang,
+    ) {
+        let (Some(_), Measure::Distinct(c), Truth::True) = (&self.pending, &rule.measure, scope)
+        else {
+            return;
+        };
+        let Some(value) = &row.values[*c] else {
+            return;
+        };
+        let value = super::distinct::key_of(value);
+        // Only the first `limit` rows of the part can be listed.
+        let listed = self.lists.entry(key).or_default().rows.len();
+        let row = (listed < self.limit).then(|| self.row(row, reader, as_of, lang, false));
+        if let Some(pending) = &mut self.pending {
+            pending.entry(key).or_default().push(Pending { value, row });
+        }
+    }
+
+    /// A row as listed.
+    fn row(
+        &self,
+        row: &Row,
+        reader: &DatasetReader<'_>,
+        as_of: NaiveDate,
+        lang: Lang,
+        unknown: bool,
+    ) -> ExplainRow {
         let mut name = reader.raw(self.name);
         if name.is_empty() {
             name = reader.raw(self.key);
@@ -142,12 +207,42 @@ impl Explainer {
                 (reader.header(c), shown(&v).into_owned())
             })
             .collect();
-        list.rows.push(ExplainRow {
+        ExplainRow {
             line: row.line,
             name: shown(&name).into_owned(),
             unknown,
             values,
-        });
+        }
+    }
+
+    /// Adds the lists of a later part of the file, whose keys are `key(k)`
+    /// here: counts add up, rows are kept up to the limit, earlier first.
+    /// A part's `distinct` rows whose value `seen(key here, value)` says an
+    /// earlier part had are listed too, in their place.
+    pub(super) fn absorb(
+        &mut self,
+        mut later: Explainer,
+        key: impl Fn(Key) -> Key,
+        seen: impl Fn(Key, &str) -> bool,
+    ) {
+        for (k, mut x) in later.lists {
+            let pending = later.pending.as_mut().and_then(|p| p.remove(&k));
+            let repeats: Vec<Pending> = pending
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|p| seen(key(k), &p.value))
+                .collect();
+            if !repeats.is_empty() {
+                x.total += repeats.len() as u64;
+                x.rows.extend(repeats.into_iter().filter_map(|p| p.row));
+                x.rows.sort_by_key(|r| r.line);
+                x.rows.truncate(self.limit);
+            }
+            let list = self.lists.entry(key(k)).or_default();
+            list.total += x.total;
+            let room = self.limit.saturating_sub(list.rows.len());
+            list.rows.extend(x.rows.into_iter().take(room));
+        }
     }
 
     /// The list of one (period, group), with the file it came from.

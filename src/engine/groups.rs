@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 type Hasher = foldhash::fast::RandomState;
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Groups {
     /// Folded names; a group's index is its place here.
     folded: IndexSet<String, Hasher>,
@@ -53,6 +53,38 @@ impl Groups {
     pub(crate) fn name(&self, i: usize) -> Option<&String> {
         self.shown.get(i)
     }
+
+    /// A group's name folded (what makes two spellings one group).
+    pub(crate) fn folded(&self, i: usize) -> Option<&str> {
+        self.folded.get_index(i).map(String::as_str)
+    }
+
+    /// The group whose folded name is `folded`.
+    pub(crate) fn index_of_folded(&self, folded: &str) -> Option<usize> {
+        self.folded.get_index_of(folded)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.shown.len()
+    }
+
+    /// Adds the groups of a later part of the file, in the order it met
+    /// them: a group new here keeps the part's first spelling. Returns each
+    /// of the part's groups' index here.
+    pub(crate) fn absorb(&mut self, later: &Groups) -> Vec<usize> {
+        later
+            .folded
+            .iter()
+            .zip(&later.shown)
+            .map(|(folded, shown)| match self.folded.get_index_of(folded) {
+                Some(i) => i,
+                None => {
+                    self.shown.push(shown.clone());
+                    self.folded.insert_full(folded.clone()).0
+                }
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -73,6 +105,34 @@ mod tests {
         assert_eq!(g.name(a).unwrap(), "（甲会）");
         assert_eq!(g.name(b).unwrap(), "甲　会");
         assert_eq!(g.name(c).unwrap(), "ABC学会");
+    }
+
+    #[test]
+    fn a_later_part_adds_its_new_groups_in_order_with_their_first_spelling() {
+        let mut one = Groups::default();
+        let mut first = Groups::default();
+        let mut later = Groups::default();
+        for (k, name) in [
+            "乙会",
+            "甲　会",
+            "乙 会",
+            "甲会",
+            "丙会",
+            "（丁会）",
+            "(丁会)",
+        ]
+        .iter()
+        .enumerate()
+        {
+            one.intern(name);
+            if k < 2 { &mut first } else { &mut later }.intern(name);
+        }
+        let remap = first.absorb(&later);
+        // 乙会 and 甲会 were met before; 丙会 and 丁会 are new, in order.
+        assert_eq!(remap, [0, 1, 2, 3]);
+        let names = |g: &Groups| (0..g.len()).map(|i| g.name(i).cloned()).collect::<Vec<_>>();
+        assert_eq!(names(&first), names(&one));
+        assert_eq!(names(&first)[3].as_deref(), Some("（丁会）"));
     }
 
     #[test]

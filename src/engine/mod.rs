@@ -3,6 +3,7 @@
 
 pub mod condition;
 pub(crate) mod distinct;
+mod evaluate;
 mod explain;
 pub(crate) mod groups;
 mod periods;
@@ -26,9 +27,8 @@ use crate::target::{Op, Target, Verdict};
 use crate::Lang;
 use anyhow::{bail, Result};
 use chrono::{Datelike, NaiveDate};
-use condition::{eval, Truth};
+use condition::Truth;
 use indexmap::IndexMap;
-use num_traits::ToPrimitive;
 use std::collections::BTreeSet;
 
 pub use explain::ExplainOptions;
@@ -278,14 +278,6 @@ pub(crate) type Accs = IndexMap<Key, Acc, Hasher>;
 /// instead of the standard SipHash.
 type Hasher = foldhash::fast::RandomState;
 
-/// Per-rule state: accumulators keyed by (period, group).
-struct RuleState<'p> {
-    rule: &'p Rule,
-    accs: Accs,
-    /// Only for rules whose rows were asked for.
-    explain: Option<explain::Explainer>,
-}
-
 pub(crate) enum Acc {
     Share(share::Share),
     Ratio(ratio::Ratio),
@@ -346,6 +338,18 @@ impl Acc {
         }
     }
 
+    /// Adds the same (period, group)'s rows from a later part of the file.
+    fn absorb(&mut self, later: Acc) {
+        match (self, later) {
+            (Acc::Share(a), Acc::Share(b)) => a.merge(&b),
+            (Acc::Ratio(a), Acc::Ratio(b)) => a.absorb(&b),
+            (Acc::Weighted(a), Acc::Weighted(b)) => a.absorb(&b),
+            (Acc::Distinct(a), Acc::Distinct(b)) => a.absorb(b),
+            // Files have no counted accumulators (warehouses only).
+            _ => {}
+        }
+    }
+
     fn finish(&self) -> Measured {
         match self {
             Acc::Share(a) => a.finish(),
@@ -369,7 +373,14 @@ fn check_dataset(
 ) -> Result<Vec<RuleResult>> {
     let dataset = reader.dataset;
     let mut skipped = Vec::new();
-    let mut states = Vec::new();
+    let mut eval = evaluate::RowEval {
+        pack,
+        dataset,
+        rules: Vec::new(),
+        explain: Vec::new(),
+        opts,
+        month_only: undecided_message(opts.lang).into(),
+    };
     for rule in rules {
         let cols = rule.columns();
         let missing: Vec<String> = cols
@@ -383,129 +394,26 @@ fn check_dataset(
                 .explain
                 .wants(&rule.id)
                 .then(|| explain::Explainer::new(rule, dataset, &reader, opts.explain.limit));
-            states.push(RuleState {
-                rule,
-                accs: IndexMap::default(),
-                explain,
-            });
+            eval.rules.push(rule);
+            eval.explain.push(explain);
         } else {
             skipped.push((rule, missing));
         }
     }
 
     let first_issue = issues.mark();
-    // One text shared by every month-only date's issue.
-    let month_only: crate::report::issues::Text = undecided_message(opts.lang).into();
-    let mut row = Row::default();
-    let mut periods = BTreeSet::new();
-    let mut by_year = periods::Years::default();
-    let mut rows = 0u64;
-    // Group names, each stored once; accumulators refer to them by index.
-    let mut groups = groups::Groups::default();
-    // This row's group per group-by column, looked up once per row.
-    let mut row_groups: Vec<(usize, Option<usize>)> = Vec::new();
-    // Rows come in file order, however many threads read them.
-    reader.read_in_parts(|reader| {
-        while reader.next_row(&mut row, issues.buffer())? {
-            rows += 1;
-            if rows.is_multiple_of(PROGRESS_EVERY) {
-                progress.advance(reader.position());
-            }
-            let period = match dataset.period {
-                None => None,
-                Some(p) => match row.values[p].as_ref() {
-                    Some(Value::Num(n)) => match n.to_integer().to_i64() {
-                        Some(y) if (1000..=9999).contains(&y) => Some(y),
-                        _ => {
-                            issues.push(reader.issue(
-                                row.line,
-                                p,
-                                reader.raw(p),
-                                match opts.lang {
-                                    Lang::Zh => "不是有效年份，本行未计入：请填写四位年份，如 2025".into(),
-                                    Lang::En => "not a year, so the row is left out: write a four-digit year such as 2025".into(),
-                                },
-                            ));
-                            continue;
-                        }
-                    },
-                    // Empty or unreadable: already reported by the reader; the row has no year.
-                    _ => continue,
-                },
-            };
-            if let (Some(y), Some(p)) = (period, dataset.period) {
-                periods.insert(period);
-                let key = match &row.values[dataset.key] {
-                    Some(Value::Text(k)) => Some(k.as_str()),
-                    _ => None,
-                };
-                by_year.note(y, key, row.line);
-                if y > i64::from(chrono::Datelike::year(&opts.as_of)) && opts.year != Some(y) {
-                    issues.push(periods::future_year(
-                        reader, p, row.line, y, opts.as_of, opts.lang,
-                    ));
-                }
-            }
-            let mut undecided = Vec::new();
-            row_groups.clear();
-            for state in &mut states {
-                let rule = state.rule;
-                let scope = match &rule.scope {
-                    None => Truth::True,
-                    Some(c) => eval(c, &row.values, opts.as_of),
-                };
-                if scope == Truth::False {
-                    continue;
-                }
-                let cond = match &rule.measure {
-                    Measure::Share(c) => eval(c, &row.values, opts.as_of),
-                    _ => Truth::True,
-                };
-                if scope == Truth::Unknown || cond == Truth::Unknown {
-                    note_undecided(rule, &row.values, opts.as_of, &mut undecided);
-                }
-                // The row counts for its group and the pooled total, or, for an
-                // ungrouped rule, for the one result.
-                let keys: [Option<Option<usize>>; 2] = match rule.group_by {
-                    None => [Some(None), None],
-                    Some(g) => {
-                        let group = group_of(g, &row.values, &mut groups, &mut row_groups);
-                        if let (Some(i), Some((names, _))) = (group, &rule.not_for) {
-                            if groups.name(i).is_some_and(|n| names.contains(n)) {
-                                // Not addressed: listed (not applicable), never counted.
-                                state
-                                    .accs
-                                    .entry((period, Some(i)))
-                                    .or_insert_with(|| Acc::new(rule, pack));
-                                continue;
-                            }
-                        }
-                        [group.map(Some), rule.total.then_some(None)]
-                    }
-                };
-                for key in keys.into_iter().flatten() {
-                    let k = (period, key);
-                    if let Some(x) = &mut state.explain {
-                        let acc = state.accs.get(&k);
-                        x.note(
-                            rule, k, acc, scope, cond, &row, reader, opts.as_of, opts.lang,
-                        );
-                    }
-                    state
-                        .accs
-                        .entry(k)
-                        .or_insert_with(|| Acc::new(rule, pack))
-                        .add(rule, scope, cond, &row.values);
-                }
-            }
-            for c in undecided {
-                issues.push(reader.issue(row.line, c, reader.raw(c), month_only.clone()));
-            }
-        }
-        Ok(())
-    })?;
+    let state = read_rows(&eval, &mut reader, issues, progress)?;
     reader.duplicates_read()?;
     issues.sort_by_line_from(first_issue);
+    let evaluate::PartState {
+        accs,
+        explain,
+        groups,
+        periods,
+        by_year,
+        rows,
+        ..
+    } = state;
     if rows == 0 {
         let (file, name) = (&reader.file, &dataset.name);
         bail!(crate::tr!(
@@ -547,12 +455,12 @@ fn check_dataset(
     let previous = period.and_then(|p| periods.range(..Some(p)).next_back().copied().flatten());
     let mut out = Vec::new();
     let file = &reader.file;
-    for state in &mut states {
-        let explain = &mut state.explain;
+    for ((rule, accs), mut explain) in eval.rules.iter().zip(&accs).zip(explain) {
+        let explain = &mut explain;
         out.extend(rule_results(
             pack,
-            state.rule,
-            &state.accs,
+            rule,
+            accs,
             &groups,
             (period, previous),
             opts,
@@ -579,6 +487,39 @@ fn check_dataset(
     // Keep the pack's rule order.
     out.sort_by_key(|r| pack.rules.iter().position(|x| x.id == r.rule));
     Ok(out)
+}
+
+/// Evaluates every row of the file, in parts on `--threads` threads when it
+/// can be read in parts (each part's state merged in file order), else in
+/// one pass on this thread: the same state and issues either way.
+fn read_rows(
+    eval: &evaluate::RowEval<'_>,
+    reader: &mut DatasetReader<'_>,
+    issues: &mut Issues,
+    progress: &dyn Progress,
+) -> Result<evaluate::PartState> {
+    let mut state = eval.state();
+    let mut shown = 0;
+    let merge = |_: &DatasetReader<'_>, part: evaluate::PartState, position| {
+        let merged = part.merge_into(&mut state, eval);
+        if state.rows / PROGRESS_EVERY > shown {
+            shown = state.rows / PROGRESS_EVERY;
+            progress.advance(position);
+        }
+        Ok(merged)
+    };
+    if reader.evaluate_in_parts(eval, issues, merge)?.is_some() {
+        return Ok(state);
+    }
+    let mut row = Row::default();
+    // A row's issues go into the store as the next row is read.
+    while reader.next_row(&mut row, issues.buffer())? {
+        eval.add_row(&mut state, &row, reader, issues.buffer());
+        if state.rows.is_multiple_of(PROGRESS_EVERY) {
+            progress.advance(reader.position());
+        }
+    }
+    Ok(state)
 }
 
 /// The rows listed for the (period, group) keys of a result, if any were
@@ -831,26 +772,6 @@ fn every_period(
         out.push(result);
     }
     out
-}
-
-/// The index of the row's group in the `group_by` column `g` (`None` if the
-/// cell is unknown), interning a new name; looked up once per row and column
-/// (`row_groups`), however many rules group by it.
-fn group_of(
-    g: usize,
-    values: &[Option<Value>],
-    groups: &mut groups::Groups,
-    row_groups: &mut Vec<(usize, Option<usize>)>,
-) -> Option<usize> {
-    if let Some(&(_, group)) = row_groups.iter().find(|(c, _)| *c == g) {
-        return group;
-    }
-    let group = match &values[g] {
-        Some(Value::Text(name)) => Some(groups.intern(name)),
-        _ => None,
-    };
-    row_groups.push((g, group));
-    group
 }
 
 /// Records columns whose value was read but does not decide a condition

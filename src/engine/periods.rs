@@ -11,7 +11,7 @@ use crate::Lang;
 use std::collections::{BTreeMap, HashSet};
 
 /// The groups (key values, folded) and first line of each year.
-#[derive(Default)]
+#[derive(Debug, Default, PartialEq)]
 pub(crate) struct Years {
     seen: BTreeMap<i64, (HashSet<String>, u64)>,
 }
@@ -27,6 +27,19 @@ impl Years {
             let folded = crate::pack::normalize_header(k);
             if !keys.contains(&folded) {
                 keys.insert(folded);
+            }
+        }
+    }
+
+    /// Adds the years of a later part of the file: a year's first line is
+    /// the earlier part's, if it has the year.
+    pub(crate) fn absorb(&mut self, later: Years) {
+        for (year, (keys, line)) in later.seen {
+            match self.seen.entry(year) {
+                std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().0.extend(keys),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert((keys, line));
+                }
             }
         }
     }

@@ -61,6 +61,16 @@ impl Ratio {
         }
     }
 
+    /// Adds the sums and counts of the same group's rows in a later part
+    /// of the file.
+    pub fn absorb(&mut self, later: &Ratio) {
+        self.num += &later.num;
+        self.den += &later.den;
+        self.num_unknown += later.num_unknown;
+        self.den_unknown += later.den_unknown;
+        self.rows += later.rows;
+    }
+
     pub fn finish(&self) -> Measured {
         let den_zero = self.den.is_zero();
         let min = if self.den_unknown > 0 || den_zero {

@@ -71,6 +71,22 @@ impl Weighted {
         }
     }
 
+    /// Adds the sums, counts and extreme rates of the same group's rows in
+    /// a later part of the file.
+    pub fn absorb(&mut self, later: &Weighted) {
+        self.sum += &later.sum;
+        self.weight += &later.weight;
+        self.weight_rate_unknown += &later.weight_rate_unknown;
+        let pick = |a: Option<Rational>, b: &Option<Rational>, low: bool| match (a, b) {
+            (Some(a), Some(b)) => Some(if (*b < a) == low { b.clone() } else { a }),
+            (a, b) => a.or_else(|| b.clone()),
+        };
+        self.low = pick(self.low.take(), &later.low, true);
+        self.high = pick(self.high.take(), &later.high, false);
+        self.unknown += later.unknown;
+        self.rows += later.rows;
+    }
+
     pub fn finish(&self) -> Measured {
         let base = &self.weight + &self.weight_rate_unknown;
         let (mut min, mut max) = if base.is_zero() {

@@ -38,7 +38,7 @@ macro_rules! say {
 
 pub use bind::{bind, Binding};
 pub use headers::normalize_header;
-pub use parallel::PART_BYTES;
+pub use parallel::{Merged, PartEval, PartsRead, PART_BYTES};
 
 /// Cells longer than this many characters are shown cut short in reports.
 const SHOWN_CHARS: usize = 80;
@@ -136,10 +136,6 @@ pub struct DatasetReader<'p> {
     numbered_blanks: Option<(u64, u64, u64)>,
     /// The CSV file, if its parts can be read on other threads.
     path: Option<PathBuf>,
-    /// Parts read on other threads, while they are.
-    parallel: Option<Box<parallel::Parallel<'p>>>,
-    /// When reading in parts: the current row's cells (see [`DatasetReader::raw`]).
-    raw_texts: Vec<String>,
     /// The current row's problems; kept so that a row allocates no list.
     problems: Vec<(ColId, String, Problem)>,
 }
@@ -189,8 +185,6 @@ impl<'p> Template<'p> {
             header_line: t.header_line,
             numbered_blanks: None,
             path: None,
-            parallel: None,
-            raw_texts: Vec::new(),
             problems: Vec::new(),
         }
     }
@@ -258,8 +252,6 @@ impl<'p> DatasetReader<'p> {
             row_numbers,
             numbered_blanks: None,
             path: (binding.sheet.is_none() && path != Path::new("-")).then(|| path.clone()),
-            parallel: None,
-            raw_texts: Vec::new(),
             problems: Vec::new(),
         };
         reader.header_issues = reader.unknown_header_issues();
@@ -297,19 +289,36 @@ impl<'p> DatasetReader<'p> {
 
     /// How far reading has got, in the units of [`DatasetReader::size`].
     pub fn position(&self) -> u64 {
-        self.parallel_position()
-            .unwrap_or_else(|| self.source.position())
+        self.source.position()
     }
 
-    /// Runs `read` (which calls [`DatasetReader::next_row`]), reading the
-    /// file in parts on `--threads` threads when it can (see `parallel`);
-    /// the threads end with it.
-    pub fn read_in_parts<T>(&mut self, read: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
-        std::thread::scope(|scope| {
-            let result = self.start_parallel(scope).and_then(|()| read(self));
-            self.stop_parallel();
-            result
-        })
+    /// Reads every row for its issues alone (`validate`), in parts on
+    /// `--threads` threads when it can; returns how many rows there were.
+    pub fn read_all(&mut self, issues: &mut crate::report::Issues) -> Result<u64> {
+        /// Rows counted per part.
+        struct Count;
+        impl PartEval for Count {
+            type State = u64;
+            fn start(&self) -> u64 {
+                0
+            }
+            fn row(&self, n: &mut u64, _: &Row, _: &DatasetReader<'_>, _: &mut Vec<Issue>) {
+                *n += 1;
+            }
+        }
+        let mut rows = 0;
+        let count = |_: &Self, n, _| {
+            rows += n;
+            Ok(Merged::Done)
+        };
+        if self.evaluate_in_parts(&Count, issues, count)?.is_some() {
+            return Ok(rows);
+        }
+        let mut row = Row::default();
+        while self.next_row(&mut row, issues.buffer())? {
+            rows += 1;
+        }
+        Ok(rows)
     }
 
     fn template(&self) -> Template<'p> {
@@ -328,20 +337,6 @@ impl<'p> DatasetReader<'p> {
             row_numbers: self.row_numbers.clone(),
             texts: self.texts.clone(),
             header_line: self.header_line,
-        }
-    }
-
-    /// Copies the current row's cells that reports may show (those parsed,
-    /// and the name) for [`DatasetReader::raw`] on the evaluating thread.
-    fn copy_raw(&self, raw: &mut Vec<String>) {
-        raw.resize(self.dataset.columns.len(), String::new());
-        for (c, text) in raw.iter_mut().enumerate() {
-            text.clear();
-            let shown =
-                self.parsed[c] || c == self.dataset.key || self.dataset.columns[c].name == "name";
-            if let (true, Some(i)) = (shown, self.fields[c]) {
-                text.push_str(self.source.cell(i).1);
-            }
         }
     }
 
@@ -395,16 +390,9 @@ impl<'p> DatasetReader<'p> {
     /// The text of a column's cell in the current row, as it may be shown:
     /// ID numbers masked.
     pub fn raw(&self, col: ColId) -> String {
-        let text = if self.parallel.is_some() {
-            self.raw_texts
-                .get(col)
-                .map(|t| t.trim().to_string())
-                .unwrap_or_default()
-        } else {
-            self.fields[col]
-                .map(|i| self.source.cell(i).1.trim().to_string())
-                .unwrap_or_default()
-        };
+        let text = self.fields[col]
+            .map(|i| self.source.cell(i).1.trim().to_string())
+            .unwrap_or_default();
         shown(self.dataset, col, text)
     }
 
@@ -449,9 +437,6 @@ impl<'p> DatasetReader<'p> {
     /// false at the end, having added an issue for every row that repeats
     /// an earlier one (known only then; callers sort the issues by line).
     pub fn next_row(&mut self, row: &mut Row, issues: &mut Vec<Issue>) -> Result<bool> {
-        if let Some(more) = self.next_parallel_row(row, issues)? {
-            return Ok(more);
-        }
         if !self.read_row(row, issues)? {
             issues.extend(self.numbered_blanks_issue());
             issues.extend(self.duplicate_issues());
@@ -1082,15 +1067,12 @@ impl<'p> DatasetReader<'p> {
     /// Notes the row's keys for the duplicate check.
     fn note_duplicates(&mut self, row: &Row) {
         let dataset = self.dataset;
-        let (source, parts) = (&self.source, self.parallel.as_deref());
+        let source = &self.source;
         self.duplicates.note(
             &row.values,
             row.line,
             // As many rows as the file's size says, at the first rows' length.
-            |rows| {
-                let position = parts.map_or_else(|| source.position(), |p| p.position());
-                source.size().saturating_mul(rows) / position.max(1)
-            },
+            |rows| source.size().saturating_mul(rows) / source.position().max(1),
             |c, v| shown(dataset, c, value_text(v)),
         );
     }
@@ -1157,14 +1139,91 @@ fn masked_row(cells: &[String]) -> String {
 
 /// A value for people: `1980-05-12`, `1980-05`, `是`, `12`.
 fn value_text(v: Option<&Value>) -> String {
+    let mut out = String::new();
+    if let Some(v) = v {
+        push_value_text(v, &mut out);
+    }
+    out
+}
+
+/// [`value_text`] written onto `out` (for the many keys of a part).
+pub(crate) fn push_value_text(v: &Value, out: &mut String) {
+    use std::fmt::Write;
     match v {
-        None => String::new(),
-        Some(Value::Text(t)) => t.clone(),
-        Some(Value::Bool(b)) => if *b { "是" } else { "否" }.into(),
-        Some(Value::Num(n)) => crate::num::exact_text(n),
-        Some(Value::Date(d)) => match d.day {
-            Some(day) => format!("{:04}-{:02}-{day:02}", d.year, d.month),
-            None => format!("{:04}-{:02}", d.year, d.month),
-        },
+        Value::Text(t) => out.push_str(t),
+        Value::Bool(b) => out.push_str(if *b { "是" } else { "否" }),
+        Value::Num(n) => out.push_str(&crate::num::exact_text(n)),
+        Value::Date(d) => {
+            let start = out.len();
+            if !push_date(d, out) {
+                out.truncate(start);
+                let _ = match d.day {
+                    Some(day) => write!(out, "{:04}-{:02}-{day:02}", d.year, d.month),
+                    None => write!(out, "{:04}-{:02}", d.year, d.month),
+                };
+            }
+        }
+    }
+}
+
+/// A date as `{:04}-{:02}-{:02}` writes it, digit by digit (formatting
+/// costs more than reading the date did); false if a part is too wide.
+fn push_date(d: &crate::date::PartialDate, out: &mut String) -> bool {
+    let Ok(year) = u32::try_from(d.year) else {
+        return false;
+    };
+    if !push_digits(out, year, 4) {
+        return false;
+    }
+    out.push('-');
+    if !push_digits(out, d.month, 2) {
+        return false;
+    }
+    match d.day {
+        None => true,
+        Some(day) => {
+            out.push('-');
+            push_digits(out, day, 2)
+        }
+    }
+}
+
+/// `n` in `width` digits, zero-padded; false if it has more.
+fn push_digits(out: &mut String, n: u32, width: u32) -> bool {
+    if n >= 10u32.pow(width) {
+        return false;
+    }
+    for k in (0..width).rev() {
+        out.push(char::from(b'0' + (n / 10u32.pow(k) % 10) as u8));
+    }
+    true
+}
+
+#[cfg(test)]
+mod value_text_tests {
+    use super::*;
+    use crate::date::PartialDate;
+
+    #[test]
+    fn dates_are_written_as_formatting_writes_them() {
+        let date = |year, month, day| Value::Date(PartialDate { year, month, day });
+        for v in [
+            date(1980, 5, Some(12)),
+            date(1980, 12, None),
+            date(7, 1, Some(1)),
+            date(12345, 1, Some(9)),
+            date(-5, 3, None),
+            date(2000, 100, Some(1)),
+            date(2000, 1, Some(123)),
+        ] {
+            let Value::Date(d) = &v else { unreachable!() };
+            let slow = match d.day {
+                Some(day) => format!("{:04}-{:02}-{day:02}", d.year, d.month),
+                None => format!("{:04}-{:02}", d.year, d.month),
+            };
+            let mut fast = "前".to_string();
+            push_value_text(&v, &mut fast);
+            assert_eq!(fast, format!("前{slow}"), "{v:?}");
+        }
     }
 }

@@ -2,46 +2,41 @@
 //! as one reader gives them.
 //!
 //! The text after the header row is cut into parts at line breaks. Each
-//! worker thread reads its parts — splitting records and parsing the cells
-//! into rows, with the issues of those rows — and hands each part, whole,
-//! to the evaluating thread, which takes them in file order. Everything that
-//! depends on what came before (duplicates, accumulators, `--explain`
-//! lists, first-seen group names) is therefore done in file order, on rows
-//! and issues that are the same as one reader's.
+//! worker thread reads its parts, splitting records and parsing the cells
+//! into rows, with the issues of those rows, and evaluates each row there
+//! ([`DatasetReader::evaluate_in_parts`]): every part adds up into a state
+//! of its own (for `check`: accumulators, groups, `--explain` lists, years,
+//! the row's issues; `validate` only counts rows, [`DatasetReader::read_all`])
+//! and hashes its rows' duplicate keys. The merging thread takes the parts
+//! in file order, merges their states (see `engine::evaluate`) and notes
+//! their keys in the duplicate filter, which is all that depends on what
+//! came before.
 //!
 //! A cut is only a guess at a record boundary: a line break may sit inside
 //! a quoted cell that spans lines. Parts are checked in order: a part that
 //! starts where it should and ends outside quotes proves the next part
 //! starts at a record boundary too. A part that ends inside quotes proves
-//! the next cut wrong; then the next part is read again, on the evaluating
+//! the next cut wrong; then the next part is read again, on the merging
 //! thread, from the start of the record holding the quote. Line numbers
 //! are counted before reading (every `\n`, `\r\n` and lone `\r` is one
 //! line break, inside quotes or not), so every part knows its first line.
 
+use super::duplicates::PartKeys;
 use super::records::Start;
 use super::source::{OpenQuoteAt, Source};
 use super::{DatasetReader, Row, Template};
+use crate::pack::ColId;
 use crate::report::Issue;
 use anyhow::{anyhow, Result};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
-use std::sync::Arc;
-use std::thread::Scope;
+use std::sync::mpsc::{self, Receiver, SyncSender};
 
 /// The default size of a part: small enough that the parts in flight (two
-/// per thread) hold a few megabytes of rows, large enough that opening a
-/// part costs little.
+/// per thread) hold little (their states and duplicate keys), large enough
+/// that opening and merging a part costs little.
 pub const PART_BYTES: u64 = 256 << 10;
-
-/// A row of a part, with the text of the cells reports may show.
-#[derive(Default)]
-pub(super) struct PartRow {
-    pub row: Row,
-    /// Per dataset column: its cell's text (empty for cells not kept).
-    pub raw: Vec<String>,
-}
 
 /// How a part ended.
 #[derive(Default)]
@@ -54,21 +49,6 @@ enum End {
     Failed(anyhow::Error),
 }
 
-/// One part's rows (`rows[..len]`; the rest are buffers for reuse), issues
-/// and rows holding only a row number.
-#[derive(Default)]
-pub(super) struct Part {
-    rows: Vec<PartRow>,
-    len: usize,
-    issues: Vec<Issue>,
-    blanks: Option<(u64, u64, u64)>,
-    end: End,
-    /// Its bytes of text, for progress.
-    bytes: u64,
-    /// The worker whose buffers it holds.
-    worker: usize,
-}
-
 /// Where the parts are.
 struct Plan {
     path: PathBuf,
@@ -76,49 +56,27 @@ struct Plan {
     parts: Vec<(Start, u64)>,
 }
 
-/// The evaluating thread's side: parts in file order.
-pub(super) struct Parallel<'p> {
-    plan: Arc<Plan>,
-    template: Template<'p>,
-    workers: Vec<(Receiver<Part>, Sender<Part>)>,
-    /// Index of the next part to take.
-    next: usize,
-    current: Part,
-    /// Index of the current part's next row.
-    pos: usize,
-    /// The previous part ended inside quotes: the next is read again from here.
-    resume: Option<Start>,
-    /// Bytes of the parts before the current one.
-    done_bytes: u64,
-    /// Parts read again because a cut was inside quotes.
-    reread: usize,
-}
-
 impl<'p> DatasetReader<'p> {
-    /// Reads the rest of the file in parts on `--threads` threads of
-    /// `scope`, if it is a UTF-8 CSV file (not standard input, not a
-    /// workbook, not GBK) of at least three parts. Otherwise, or with one
-    /// thread, the file is read as before.
-    pub(super) fn start_parallel<'s>(&mut self, scope: &'s Scope<'s, '_>) -> Result<()>
-    where
-        'p: 's,
-    {
+    /// The parts of the rest of the file, if it is to be read in parts: a
+    /// UTF-8 CSV file (not standard input, not a workbook, not GBK) of at
+    /// least three parts, and more than one thread.
+    fn parallel_plan(&mut self) -> Result<Option<Plan>> {
         let threads = self.opts.threads.max(1);
         let Some(path) = self.path.clone() else {
-            return Ok(());
+            return Ok(None);
         };
         if threads < 2 || self.source.split_point().is_none() {
-            return Ok(());
+            return Ok(None);
         }
         // Stand on the first record after the header row: the parts start there.
         if !self.pending {
             if !self.source.advance(&self.file)? {
-                return Ok(());
+                return Ok(None);
             }
             self.pending = true;
         }
         let Some((start, bom, size)) = self.source.split_point() else {
-            return Ok(());
+            return Ok(None);
         };
         let part_bytes = self.opts.part_bytes.max(1);
         let plan = plan(&path, bom, start, size, part_bytes, threads).map_err(|e| {
@@ -129,216 +87,256 @@ impl<'p> DatasetReader<'p> {
             ))
         })?;
         // A file of one or two parts is read faster by one reader than
-        // by threads that must first be started.
+        // by threads that must first be started; it is not planned again.
         if plan.parts.len() < 3 {
-            return Ok(());
+            self.path = None;
+            return Ok(None);
         }
-        let plan = Arc::new(plan);
-        let template = self.template();
-        let mut workers = Vec::new();
-        for w in 0..threads.min(plan.parts.len()) {
-            let (tx, rx) = mpsc::sync_channel(1);
-            let (back, returned) = mpsc::channel();
-            let (plan, template) = (Arc::clone(&plan), self.template());
-            std::thread::Builder::new()
-                .name(format!("part-reader-{w}"))
-                .spawn_scoped(scope, move || {
-                    work(&template, &plan, w, threads, &tx, &returned)
-                })?;
-            workers.push((rx, back));
-        }
-        self.parallel = Some(Box::new(Parallel {
-            plan,
-            template,
-            workers,
-            next: 0,
-            current: Part::default(),
-            pos: 0,
-            resume: None,
-            done_bytes: 0,
-            reread: 0,
-        }));
-        Ok(())
+        Ok(Some(plan))
     }
+}
 
-    /// Stops the worker threads (they end when their next part finds
-    /// nobody to take it).
-    pub(super) fn stop_parallel(&mut self) {
-        self.parallel = None;
-    }
-
-    /// [`DatasetReader::next_row`] from the parts.
-    pub(super) fn next_parallel_row(
-        &mut self,
-        row: &mut Row,
+/// Evaluation of rows on the threads that read them
+/// ([`DatasetReader::evaluate_in_parts`]): each part's rows go into a state
+/// of their own, and the states are merged in file order.
+pub trait PartEval: Sync {
+    /// What a part's rows add up to.
+    type State: Send;
+    /// The state of a part before its first row (on the part's thread).
+    fn start(&self) -> Self::State;
+    /// Adds a row of the part `reader` reads; the row's issues go to
+    /// `issues`, after those of reading it.
+    fn row(
+        &self,
+        state: &mut Self::State,
+        row: &Row,
+        reader: &DatasetReader<'_>,
         issues: &mut Vec<Issue>,
-    ) -> Result<Option<bool>> {
-        let Some(par) = self.parallel.as_mut() else {
-            return Ok(None);
-        };
-        issues.append(&mut self.header_issues);
-        loop {
-            if par.pos < par.current.len {
-                let r = &mut par.current.rows[par.pos];
-                par.pos += 1;
-                row.line = r.row.line;
-                std::mem::swap(&mut row.values, &mut r.row.values);
-                std::mem::swap(&mut self.raw_texts, &mut r.raw);
-                self.note_duplicates(row);
-                return Ok(Some(true));
-            }
-            if let End::Failed(e) = std::mem::take(&mut par.current.end) {
-                return Err(e);
-            }
-            match par.take_next()? {
-                Some(mut part) => {
-                    issues.append(&mut part.issues);
-                    self.numbered_blanks = match (self.numbered_blanks, part.blanks) {
-                        (Some((first, _, n)), Some((_, last, m))) => Some((first, last, n + m)),
-                        (a, b) => a.or(b),
-                    };
-                    par.done_bytes += par.current.bytes;
-                    let used = std::mem::replace(&mut par.current, part);
-                    par.pos = 0;
-                    par.give_back(used);
-                }
-                None => {
-                    self.parallel = None;
-                    issues.extend(self.numbered_blanks_issue());
-                    issues.extend(self.duplicate_issues());
-                    return Ok(Some(false));
-                }
-            }
-        }
-    }
-
-    /// How far reading has got in parallel reading: bytes of the parts
-    /// taken, and of the current one as far as its rows are taken.
-    pub(super) fn parallel_position(&self) -> Option<u64> {
-        self.parallel.as_ref().map(|p| p.position())
-    }
+    );
 }
 
-impl Parallel<'_> {
-    /// Bytes of the parts taken, and of the current one as far as its rows are taken.
-    pub(super) fn position(&self) -> u64 {
-        let start = self.plan.parts.first().map_or(0, |p| p.0.byte);
-        let part = self.current.bytes * self.pos as u64 / self.current.len.max(1) as u64;
-        start + self.done_bytes + part
-    }
-
-    /// The next part in file order, read again from the right place if
-    /// the part before it ended inside quotes.
-    fn take_next(&mut self) -> Result<Option<Part>> {
-        let k = self.next;
-        if k >= self.plan.parts.len() {
-            return Ok(None);
-        }
-        self.next += 1;
-        let n = self.workers.len();
-        let Ok(mut part) = self.workers[k % n].0.recv() else {
-            // Only if a worker panicked: never a silent end.
-            return Err(anyhow!(crate::tr!(
-                "{}：读取 CSV 的线程意外停止",
-                "{}: cannot read CSV: a thread reading the file stopped unexpectedly",
-                self.template.file
-            )));
-        };
-        if let Some(from) = self.resume.take() {
-            // Cut inside a quoted cell: this part is read again from the
-            // start of the record that holds it, on this thread.
-            let _ = self.workers[k % n].1.send(part);
-            let (start, len) = self.plan.parts[k];
-            let len = start.byte + len - from.byte;
-            part = Part {
-                worker: k % n,
-                ..Part::default()
-            };
-            read_part(&self.template, &self.plan, from, len, &mut part);
-            self.reread += 1;
-        }
-        part.end = match std::mem::take(&mut part.end) {
-            End::OpenQuote(from, _) if self.next < self.plan.parts.len() => {
-                self.resume = Some(from);
-                End::Done
-            }
-            // At the end of the file, the file's error.
-            End::OpenQuote(_, e) => End::Failed(e),
-            end => end,
-        };
-        Ok(Some(part))
-    }
-
-    /// A used part back to its worker, for its buffers.
-    fn give_back(&self, part: Part) {
-        if let Some(w) = self.workers.get(part.worker) {
-            if !part.rows.is_empty() {
-                let _ = w.1.send(part);
-            }
-        }
-    }
+/// What merging a part's state did.
+pub enum Merged<S> {
+    Done,
+    /// The part must be evaluated again, on the merging thread, from this
+    /// state (one that knows what the parts before it found).
+    Again(S),
 }
 
-/// A worker: reads parts `w`, `w + threads`, … and hands them over in
-/// order, until the last or until nobody takes them.
-fn work(
-    template: &Template<'_>,
-    plan: &Plan,
-    w: usize,
-    threads: usize,
-    tx: &SyncSender<Part>,
-    returned: &Receiver<Part>,
-) {
-    for k in (w..plan.parts.len()).step_by(threads) {
-        let mut part = returned.try_recv().unwrap_or_default();
-        part.worker = w;
-        let (start, len) = plan.parts[k];
-        read_part(template, plan, start, len, &mut part);
-        if tx.send(part).is_err() {
-            return;
-        }
-    }
+/// A part read and evaluated on a worker thread.
+struct Evaluated<S> {
+    state: S,
+    issues: Vec<Issue>,
+    keys: PartKeys,
+    blanks: Option<(u64, u64, u64)>,
+    end: End,
+    /// Where it was read from, and its bytes.
+    start: Start,
+    bytes: u64,
 }
 
-/// Reads `len` bytes from `start` into `part`: rows, their issues, how it ended.
-fn read_part(template: &Template<'_>, plan: &Plan, start: Start, len: u64, part: &mut Part) {
-    part.len = 0;
-    part.issues.clear();
-    part.bytes = len;
-    part.end = End::Done;
-    let source = match Source::csv_part(&plan.path, plan.bom, start, len) {
-        Ok(s) => s,
-        Err(e) => {
-            let file = &template.file;
-            part.end = End::Failed(anyhow!(crate::tr!(
-                "无法读取 {file}：{e}",
-                "cannot read {file}: {e}"
-            )));
-            return;
-        }
-    };
-    let mut reader = template.reader(source);
-    loop {
-        if part.len == part.rows.len() {
-            part.rows.push(PartRow::default());
-        }
-        let slot = &mut part.rows[part.len];
-        match reader.read_row(&mut slot.row, &mut part.issues) {
-            Ok(true) => {
-                reader.copy_raw(&mut slot.raw);
-                part.len += 1;
-            }
-            Ok(false) => break,
+/// What every thread evaluating parts shares.
+struct Shared<'a, 'p, E> {
+    eval: &'a E,
+    template: &'a Template<'p>,
+    plan: &'a Plan,
+    /// The `unique` column sets.
+    sets: &'a [Vec<ColId>],
+}
+
+impl<E: PartEval> Shared<'_, '_, E> {
+    /// Reads `len` bytes from `start` and evaluates its rows from `state`;
+    /// `keys` are buffers for its duplicate keys.
+    fn evaluate(
+        &self,
+        state: E::State,
+        mut keys: PartKeys,
+        start: Start,
+        len: u64,
+    ) -> Evaluated<E::State> {
+        keys.clear();
+        let mut part = Evaluated {
+            state,
+            issues: Vec::new(),
+            keys,
+            blanks: None,
+            end: End::Done,
+            start,
+            bytes: len,
+        };
+        let source = match Source::csv_part(&self.plan.path, self.plan.bom, start, len) {
+            Ok(s) => s,
             Err(e) => {
-                part.end = match e.downcast::<OpenQuoteAt>() {
-                    Ok(q) => End::OpenQuote(q.from, anyhow::Error::new(q)),
-                    Err(e) => End::Failed(e),
-                };
-                break;
+                let file = &self.template.file;
+                part.end = End::Failed(anyhow!(crate::tr!(
+                    "无法读取 {file}：{e}",
+                    "cannot read {file}: {e}"
+                )));
+                return part;
+            }
+        };
+        let mut reader = self.template.reader(source);
+        let mut row = Row::default();
+        loop {
+            match reader.read_row(&mut row, &mut part.issues) {
+                Ok(true) => {
+                    part.keys
+                        .note(self.sets, &row.values, row.line, super::push_value_text);
+                    self.eval
+                        .row(&mut part.state, &row, &reader, &mut part.issues);
+                }
+                Ok(false) => break,
+                Err(e) => {
+                    part.end = match e.downcast::<OpenQuoteAt>() {
+                        Ok(q) => End::OpenQuote(q.from, anyhow::Error::new(q)),
+                        Err(e) => End::Failed(e),
+                    };
+                    break;
+                }
+            }
+        }
+        part.blanks = reader.numbered_blanks.take();
+        part
+    }
+
+    /// A worker: evaluates parts `w`, `w + threads`, … and hands them over
+    /// in order, until the last or until nobody takes them; `returned`
+    /// brings back the key buffers of parts merged.
+    fn work(
+        &self,
+        w: usize,
+        threads: usize,
+        tx: &SyncSender<Evaluated<E::State>>,
+        returned: &Receiver<PartKeys>,
+    ) {
+        for k in (w..self.plan.parts.len()).step_by(threads) {
+            let (start, len) = self.plan.parts[k];
+            let keys = returned.try_recv().unwrap_or_default();
+            if tx
+                .send(self.evaluate(self.eval.start(), keys, start, len))
+                .is_err()
+            {
+                return;
             }
         }
     }
-    part.blanks = reader.numbered_blanks.take();
+}
+
+/// How a file was read in parts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PartsRead {
+    pub parts: usize,
+    /// Parts read again on the merging thread because their cut was inside
+    /// quotes.
+    pub reread: usize,
+}
+
+impl<'p> DatasetReader<'p> {
+    /// Reads and evaluates the rest of the file in parts on `--threads`
+    /// threads, if it can be read in parts (a UTF-8 CSV file of three parts
+    /// or more); `None`, having read no row, if not. `merge` takes each
+    /// part's state in file order, with how far reading has got; the issues
+    /// of the parts' rows, then those known at the end (duplicates, rows
+    /// holding only a row number), go to `issues`, in the order one reader
+    /// gives them.
+    pub fn evaluate_in_parts<E: PartEval>(
+        &mut self,
+        eval: &E,
+        // A list, or the report's store (which keeps a million issues on disk).
+        issues: &mut impl Extend<Issue>,
+        mut merge: impl FnMut(&Self, E::State, u64) -> Result<Merged<E::State>>,
+    ) -> Result<Option<PartsRead>> {
+        let Some(plan) = self.parallel_plan()? else {
+            return Ok(None);
+        };
+        let mut read = PartsRead {
+            parts: plan.parts.len(),
+            reread: 0,
+        };
+        let threads = self.opts.threads.max(1);
+        let template = self.template();
+        let sets = self.duplicates.set_columns();
+        let shared = Shared {
+            eval,
+            template: &template,
+            plan: &plan,
+            sets: &sets,
+        };
+        issues.extend(self.header_issues.drain(..));
+        std::thread::scope(|scope| -> Result<()> {
+            let shared = &shared;
+            let mut workers = Vec::new();
+            for w in 0..threads.min(plan.parts.len()) {
+                let (tx, rx) = mpsc::sync_channel(1);
+                let (back, returned) = mpsc::channel();
+                std::thread::Builder::new()
+                    .name(format!("part-evaluator-{w}"))
+                    .spawn_scoped(scope, move || shared.work(w, threads, &tx, &returned))?;
+                workers.push((rx, back));
+            }
+            let first = plan.parts.first().map_or(0, |p| p.0.byte);
+            let (mut resume, mut done) = (None, 0u64);
+            for k in 0..plan.parts.len() {
+                let (parts, back) = &workers[k % workers.len()];
+                let Ok(mut part) = parts.recv() else {
+                    // Only if a worker panicked: never a silent end.
+                    return Err(anyhow!(crate::tr!(
+                        "{}：读取 CSV 的线程意外停止",
+                        "{}: cannot read CSV: a thread reading the file stopped unexpectedly",
+                        self.file
+                    )));
+                };
+                if let Some(from) = resume.take() {
+                    // Cut inside a quoted cell: this part is read again from
+                    // the start of the record that holds it, on this thread.
+                    let (start, len): (Start, u64) = plan.parts[k];
+                    let keys = std::mem::take(&mut part.keys);
+                    part = shared.evaluate(eval.start(), keys, from, start.byte + len - from.byte);
+                    read.reread += 1;
+                }
+                match std::mem::take(&mut part.end) {
+                    End::OpenQuote(from, _) if k + 1 < plan.parts.len() => resume = Some(from),
+                    // At the end of the file, the file's error.
+                    End::OpenQuote(_, e) | End::Failed(e) => return Err(e),
+                    End::Done => {}
+                }
+                done += plan.parts[k].1;
+                let position = first + done;
+                let dataset = self.dataset;
+                let size = self.source.size();
+                self.duplicates.note_part(
+                    &part.keys,
+                    // As many rows as the file's size says, at the first rows' length.
+                    |rows| size.saturating_mul(rows) / position.max(1),
+                    |c, text| super::shown(dataset, c, text.to_string()),
+                );
+                let (start, bytes) = (part.start, part.bytes);
+                if let Merged::Again(state) = merge(self, part.state, position)? {
+                    let again = shared.evaluate(state, PartKeys::default(), start, bytes);
+                    part.issues = again.issues;
+                    // It knows what it needs now: merged at once.
+                    if let Merged::Again(_) = merge(self, again.state, position)? {
+                        return Err(anyhow!(crate::tr!(
+                            "{}：内部错误：分段合并失败，请用 --threads 1 重试",
+                            "{}: internal error: parts could not be merged; retry with --threads 1",
+                            self.file
+                        )));
+                    }
+                }
+                issues.extend(part.issues.drain(..));
+                // Its key buffers, for the worker's next part.
+                let _ = back.send(part.keys);
+                self.numbered_blanks = match (self.numbered_blanks, part.blanks) {
+                    (Some((first, _, n)), Some((_, last, m))) => Some((first, last, n + m)),
+                    (a, b) => a.or(b),
+                };
+            }
+            Ok(())
+        })?;
+        issues.extend(self.numbered_blanks_issue());
+        issues.extend(self.duplicate_issues());
+        Ok(Some(read))
+    }
 }
 
 /// Cuts the text from `start` to `size` into parts of about `part_bytes`,
@@ -508,22 +506,37 @@ mod tests {
         let mut reader = DatasetReader::open(dataset, &bindings[0], &opts).unwrap();
         let cols: Vec<usize> = (0..dataset.columns.len()).collect();
         reader.use_columns(&cols);
-        let (mut rows, mut issues, mut seen) = (Vec::new(), Vec::new(), (0, 0));
-        reader
-            .read_in_parts(|r| {
-                let mut row = Row::default();
-                loop {
-                    if let Some(p) = &r.parallel {
-                        seen = (p.plan.parts.len(), p.reread);
-                    }
-                    if !r.next_row(&mut row, &mut issues)? {
-                        break;
-                    }
-                    rows.push((row.line, format!("{:?} {}", row.values, r.raw(dataset.key))));
-                }
-                Ok(())
-            })
-            .unwrap();
+        /// Every row as (line, values and key as shown).
+        struct Rows(usize);
+        impl PartEval for Rows {
+            type State = Vec<(u64, String)>;
+            fn start(&self) -> Self::State {
+                Vec::new()
+            }
+            fn row(
+                &self,
+                rows: &mut Self::State,
+                row: &Row,
+                r: &DatasetReader<'_>,
+                _: &mut Vec<Issue>,
+            ) {
+                rows.push((row.line, format!("{:?} {}", row.values, r.raw(self.0))));
+            }
+        }
+        let eval = Rows(dataset.key);
+        let (mut rows, mut issues) = (Vec::new(), Vec::new());
+        let merge = |_: &DatasetReader<'_>, part: Vec<(u64, String)>, _| {
+            rows.extend(part);
+            Ok(Merged::Done)
+        };
+        let read = reader.evaluate_in_parts(&eval, &mut issues, merge).unwrap();
+        let seen = read.map_or((0, 0), |r| (r.parts, r.reread));
+        if read.is_none() {
+            let mut row = Row::default();
+            while reader.next_row(&mut row, &mut issues).unwrap() {
+                eval.row(&mut rows, &row, &reader, &mut Vec::new());
+            }
+        }
         (rows, issues, seen)
     }
 
