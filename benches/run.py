@@ -153,7 +153,7 @@ def main():
         if data.exists():
             shutil.rmtree(data)
         gen = json.loads(subprocess.check_output([GENDATA, "--rows", str(n), "--out", data]))
-        as_of = gen["as_of"]
+        as_of = gen_as_of = gen["as_of"]
         for dataset in ["delegates", "society_council"]:
             path = data / f"{dataset}.csv"
             size = path.stat().st_size
@@ -245,6 +245,32 @@ def main():
                     f"{wall / floor:.2f}× |")
             print(f"  load after {load()}; CPUs busy before each repetition: "
                   + ", ".join(f"{b:.0%}" for b in busy_during))
+    # Memory with a million data issues (issue 12): the largest delegates file
+    # with every tenth birth date made unreadable, the full pack.
+    n = max(int(s) for s in args.sizes.split(","))
+    data = args.out / f"data-{n}"
+    bad = data / "delegates-bad-births.csv"
+    memory_md = []
+    # Every tenth row of fewer than 10M rows makes fewer than a million issues.
+    for threads in (["1", str(os.cpu_count())] if n >= 10_000_000 else []):
+        if not bad.exists():
+            subprocess.run([sys.executable, ROOT / "benches" / "bad_births.py", data / "delegates.csv",
+                            bad, "10"], check=True)
+        for rep in range(args.repeat):
+            wait_idle(args.idle, args.patience)
+            wall, rss, cpu, out = timed([BIN, "check", f"delegates={bad}", "--as-of", gen_as_of, "--format", "json",
+                                         "--threads", threads], stdout=subprocess.PIPE)
+            listed = len(json.loads(out)["issues"])
+            if listed < 1_000_000:
+                sys.exit(f"{bad}: {listed} issues, fewer than a million")
+            memory_md.append(f"| {n:,} | delegates, every 10th birth date unreadable | {threads} | "
+                             f"{listed:,} | {wall:.3f} | {cpu:.3f} | {rss / 1024:.1f} |")
+            print(memory_md[-1], flush=True)
+    bad.unlink(missing_ok=True)
+    memory = ("| rows | file | --threads | issues listed | wall s | CPU s | peak RSS MiB |\n"
+              "|---:|---|---:|---:|---:|---:|---:|\n" + "\n".join(memory_md))
+    print("\n" + memory)
+
     header = ("| rows | file | program | runs | wall s (median) | wall s (min–max) "
               "| CPU s (median, user+sys) | rows/s | MB/s | peak RSS MiB | wall ÷ floor |\n"
               "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -266,7 +292,8 @@ def main():
     else:
         print("\nhyperfine not found: apt-get install hyperfine for the start-up figure")
     (args.out / "results.md").write_text(
-        "machine: " + json.dumps(info) + f"\nload at the end: {load()}\n\n" + table + "\n\n" + startup)
+        "machine: " + json.dumps(info) + f"\nload at the end: {load()}\n\n" + table + "\n\n"
+        + memory + "\n\n" + startup)
     print(f"written to {args.out / 'results.md'}")
 
 
