@@ -9,6 +9,7 @@ pub mod id;
 mod parallel;
 pub(crate) mod records;
 pub mod source;
+mod steps;
 mod summary;
 pub mod value;
 pub mod workbook;
@@ -142,6 +143,8 @@ pub struct DatasetReader<'p> {
     raw_texts: Vec<String>,
     /// The current row's problems; kept so that a row allocates no list.
     problems: Vec<(ColId, String, Problem)>,
+    /// What each row takes, made at the first row (see [`steps::Steps`]).
+    steps: steps::Steps,
 }
 
 /// A reader's settings without its source: readers of parts of its file
@@ -192,6 +195,7 @@ impl<'p> Template<'p> {
             parallel: None,
             raw_texts: Vec::new(),
             problems: Vec::new(),
+            steps: steps::Steps::default(),
         }
     }
 }
@@ -261,6 +265,7 @@ impl<'p> DatasetReader<'p> {
             parallel: None,
             raw_texts: Vec::new(),
             problems: Vec::new(),
+            steps: steps::Steps::default(),
         };
         reader.header_issues = reader.unknown_header_issues();
         if let Some(p) = dataset.period {
@@ -442,6 +447,7 @@ impl<'p> DatasetReader<'p> {
             }
         }
         self.parse_order = (0..self.parsed.len()).filter(|c| self.parsed[*c]).collect();
+        self.steps = steps::Steps::default();
     }
 
     /// Reads the next data row into `row`, adding an issue for every parsed
@@ -491,6 +497,9 @@ impl<'p> DatasetReader<'p> {
             row.values.resize(self.dataset.columns.len(), None);
         }
         let columns = &self.dataset.columns;
+        if !self.steps.ready {
+            self.steps = steps::Steps::new(columns, &self.parsed);
+        }
         let mut problems = std::mem::take(&mut self.problems);
         problems.clear();
         for &c in &self.parse_order {
@@ -518,7 +527,7 @@ impl<'p> DatasetReader<'p> {
                 continue;
             }
             let text = match (text.is_empty(), &column.empty) {
-                (true, Some(default)) => default.as_str(),
+                (true, Some(default)) => crate::num::trim(default),
                 _ => text,
             };
             // `2024年` or `2024年度` in the year column is the year 2024.
@@ -530,18 +539,14 @@ impl<'p> DatasetReader<'p> {
                 false => text,
             };
             let scale = self.scale[c].as_ref();
-            if let Err(p) = value::parse_into(column.kind, text, scale, &mut row.values[c]) {
+            let cache = &mut self.steps.cache[c];
+            if let Err(p) = cache.read(column, text, scale, &mut row.values[c]) {
                 // An empty cell no rule needs is no issue, and only a derived
                 // column's own emptiness matters to the steps below: no note
                 // of it on every row (an ID column the file lacks).
                 let unnoted = p == Problem::Empty && !self.needed[c] && column.derive.is_none();
                 if !unnoted {
                     problems.push((c, text.to_string(), p));
-                }
-            }
-            if let Some(Value::Text(t)) = &mut row.values[c] {
-                if let Some(v) = column.synonym(t) {
-                    *t = v.to_string();
                 }
             }
         }
@@ -801,13 +806,11 @@ impl<'p> DatasetReader<'p> {
     /// Fills derived columns: a bool from its source's value lists, a birth
     /// date from the ID number (also checking one against the other).
     fn derive(&self, row: &mut Row, problems: &mut Vec<(ColId, String, Problem)>) {
-        for (c, column) in self.dataset.columns.iter().enumerate() {
+        for &c in &self.steps.derived {
+            let column = &self.dataset.columns[c];
             let Some(d) = &column.derive else { continue };
             // Without the source column in the file, the cell stands alone;
             // an empty one says which unknown header may be that column.
-            if !self.parsed[c] {
-                continue;
-            }
             if self.fields[d.from].is_none() {
                 self.hint_source(c, d.from, problems);
                 continue;
@@ -912,10 +915,7 @@ impl<'p> DatasetReader<'p> {
     /// is unknown, with an issue, rather than someone very young. A month
     /// without a day counts only if its first day is after it.
     fn impossible_births(&self, row: &mut Row, problems: &mut Vec<(ColId, String, Problem)>) {
-        for &c in &self.parse_order {
-            if !self.dataset.columns[c].birth {
-                continue;
-            }
+        for &c in &self.steps.births {
             if let Some(Value::Date(d)) = &row.values[c] {
                 // Compared as numbers first: nearly every birth is long before.
                 let as_of = &self.opts.as_of;
@@ -1021,11 +1021,10 @@ impl<'p> DatasetReader<'p> {
     /// A value above its `at_most` column (12 townships with an association
     /// out of 10) cannot be right: it becomes unknown, with an issue.
     fn bound(&self, row: &mut Row, problems: &mut Vec<(ColId, String, Problem)>) {
-        for (c, column) in self.dataset.columns.iter().enumerate() {
-            let Some(m) = column.at_most else { continue };
-            if !self.parsed[c] {
+        for &c in &self.steps.bounded {
+            let Some(m) = self.dataset.columns[c].at_most else {
                 continue;
-            }
+            };
             if let (Some(Value::Num(v)), Some(Value::Num(max))) = (&row.values[c], &row.values[m]) {
                 if v > max {
                     problems.push((
@@ -1043,11 +1042,12 @@ impl<'p> DatasetReader<'p> {
     }
 
     fn expire(&self, row: &mut Row, problems: &mut Vec<(ColId, String, Problem)>) {
-        for (c, column) in self.dataset.columns.iter().enumerate() {
+        for &c in &self.steps.expiring {
+            let column = &self.dataset.columns[c];
             let Some(until) = column.valid_until else {
                 continue;
             };
-            if !self.parsed[c] || row.values[c].is_none() {
+            if row.values[c].is_none() {
                 continue;
             }
             match &row.values[until] {

@@ -1,0 +1,302 @@
+//! What reading a row of one file takes, worked out once per file: which
+//! columns derive, expire, are bounded or are birth dates (so that a row
+//! runs no loop over columns that need none of it), and, per parsed column,
+//! the values of the texts that repeat (`企业`, `是`, `乡镇（街道）`), so that
+//! they are parsed and mapped through the column's synonyms once per file
+//! rather than once per row.
+
+use super::value::{self, Problem, Value};
+use crate::num::Rational;
+use crate::pack::{ColId, Column};
+use std::collections::HashMap;
+
+/// At most this many different texts are kept per column: a unit type or a
+/// yes/no column has a few; a name or date column has one per row and soon
+/// stops being looked up (see [`ValueCache`]).
+pub(super) const CACHE_TEXTS: usize = 256;
+
+/// After the cache is full, this many texts not in it, more than were in it,
+/// turn it off: the column's texts do not repeat.
+const MISSES_TO_STOP: u32 = 1024;
+
+/// The steps of a row beyond parsing its cells, per file.
+#[derive(Default)]
+pub(super) struct Steps {
+    /// Made for the current set of parsed columns.
+    pub ready: bool,
+    /// Parsed columns that derive from another, in column order.
+    pub derived: Vec<ColId>,
+    /// Parsed birth-date columns, in column order.
+    pub births: Vec<ColId>,
+    /// Parsed columns with an `at_most` column, in column order.
+    pub bounded: Vec<ColId>,
+    /// Parsed columns with a `valid_until` column, in column order.
+    pub expiring: Vec<ColId>,
+    /// Per dataset column: its repeated texts' values.
+    pub cache: Vec<ValueCache>,
+}
+
+impl Steps {
+    /// The steps for these columns, `parsed` being the columns read.
+    pub fn new(columns: &[Column], parsed: &[bool]) -> Self {
+        let with = |has: fn(&Column) -> bool| -> Vec<ColId> {
+            (0..columns.len())
+                .filter(|c| parsed[*c] && has(&columns[*c]))
+                .collect()
+        };
+        Steps {
+            ready: true,
+            derived: with(|c| c.derive.is_some()),
+            births: with(|c| c.birth),
+            bounded: with(|c| c.at_most.is_some()),
+            expiring: with(|c| c.valid_until.is_some()),
+            cache: (0..columns.len()).map(|_| ValueCache::default()).collect(),
+        }
+    }
+}
+
+/// A column's texts already read, with what they were read as (the value,
+/// after the column's synonyms, or the problem). Reading a cell depends on
+/// nothing but its trimmed text and its column, so a text seen before gives
+/// the same value and the same issue.
+#[derive(Default)]
+pub(super) struct ValueCache {
+    texts: HashMap<Box<str>, Result<Value, Problem>, foldhash::fast::RandomState>,
+    /// Looked up while full: found, not found.
+    hits: u32,
+    misses: u32,
+    /// The texts do not repeat: no more looking up.
+    off: bool,
+}
+
+impl ValueCache {
+    /// Reads the trimmed cell `text` of `column` into `slot` (`None` on a
+    /// problem), as [`value::parse_into`] followed by the column's synonyms
+    /// does.
+    pub fn read(
+        &mut self,
+        column: &Column,
+        text: &str,
+        scale: Option<&Rational>,
+        slot: &mut Option<Value>,
+    ) -> Result<(), Problem> {
+        if self.off || text.is_empty() {
+            return read_fresh(column, text, scale, slot);
+        }
+        if let Some(known) = self.texts.get(text) {
+            self.hits += u32::from(self.texts.len() >= CACHE_TEXTS);
+            return match known {
+                Ok(v) => {
+                    match (&mut *slot, v) {
+                        (Some(Value::Text(t)), Value::Text(v)) => {
+                            t.clear();
+                            t.push_str(v);
+                        }
+                        _ => *slot = Some(v.clone()),
+                    }
+                    Ok(())
+                }
+                Err(p) => {
+                    *slot = None;
+                    Err(p.clone())
+                }
+            };
+        }
+        let result = read_fresh(column, text, scale, slot);
+        if self.texts.len() < CACHE_TEXTS {
+            let known = match &result {
+                Ok(()) => slot.clone().ok_or(Problem::Empty),
+                Err(p) => Err(p.clone()),
+            };
+            self.texts.insert(text.into(), known);
+        } else {
+            self.misses += 1;
+            self.off = self.misses >= MISSES_TO_STOP && self.misses > self.hits;
+            if self.off {
+                self.texts = HashMap::default();
+            }
+        }
+        result
+    }
+}
+
+/// Reads a trimmed cell without the cache.
+pub(super) fn read_fresh(
+    column: &Column,
+    text: &str,
+    scale: Option<&Rational>,
+    slot: &mut Option<Value>,
+) -> Result<(), Problem> {
+    let result = value::parse_trimmed_into(column.kind, text, scale, slot);
+    if let Some(Value::Text(t)) = slot {
+        if let Some(v) = column.synonym(t) {
+            *t = v.to_string();
+        }
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pack::{Dataset, Pack};
+
+    fn column<'a>(d: &'a Dataset, name: &str) -> &'a Column {
+        d.columns.iter().find(|c| c.name == name).unwrap()
+    }
+
+    fn delegates(pack: &Pack) -> &Dataset {
+        &pack.datasets[pack.dataset("delegates").unwrap()]
+    }
+
+    /// Reads `texts` in order through one cache and without it, each into
+    /// the slot the previous row left (as rows are read), checks that every
+    /// value and every problem is the same, and returns the cache.
+    fn same_as_fresh(column: &Column, scale: Option<&Rational>, texts: &[String]) -> ValueCache {
+        same_as_fresh_with(column, scale, texts, true)
+    }
+
+    /// [`same_as_fresh`]; `twice`: each text is also read into a slot holding
+    /// another kind of value (a derived one).
+    fn same_as_fresh_with(
+        column: &Column,
+        scale: Option<&Rational>,
+        texts: &[String],
+        twice: bool,
+    ) -> ValueCache {
+        let mut cache = ValueCache::default();
+        let (mut cached_slot, mut fresh_slot) = (None, None);
+        for text in texts {
+            let cached = cache.read(column, text, scale, &mut cached_slot);
+            let fresh = read_fresh(column, text, scale, &mut fresh_slot);
+            assert_eq!(cached, fresh, "{text}");
+            assert_eq!(cached_slot, fresh_slot, "{text}");
+            if !twice {
+                continue;
+            }
+            let mut other = Some(Value::Bool(true));
+            assert_eq!(cache.read(column, text, scale, &mut other), fresh, "{text}");
+            assert_eq!(other, fresh_slot, "{text}");
+        }
+        cache
+    }
+
+    fn strings(texts: &[&str]) -> Vec<String> {
+        texts.iter().map(|t| t.to_string()).collect()
+    }
+
+    #[test]
+    fn unit_types_and_their_synonyms_read_as_without_the_cache() {
+        let pack = Pack::embedded().unwrap();
+        let unit_type = column(delegates(&pack), "unit_type");
+        let texts = strings(&[
+            "企业",
+            "民营企业",
+            "乡镇（街道）",
+            "乡镇(街道)",
+            "企业",
+            "大学",
+            "医院",
+            "民营企业",
+            "乡镇（街道）",
+            "大学",
+            "",
+            "医院",
+            "企业",
+        ]);
+        let cache = same_as_fresh(unit_type, None, &texts);
+        // Each text once, the empty one never.
+        assert_eq!(cache.texts.len(), 6);
+        assert_eq!(
+            cache.texts.get("民营企业"),
+            Some(&Ok(Value::Text("企业".into())))
+        );
+        assert_eq!(
+            cache.texts.get("大学"),
+            Some(&Ok(Value::Text("高校".into())))
+        );
+        assert!(!cache.off);
+    }
+
+    #[test]
+    fn flags_and_dates_give_the_same_problems_as_without_the_cache() {
+        let pack = Pack::embedded().unwrap();
+        let d = delegates(&pack);
+        let flags = strings(&[
+            "是", "否", "待定", "Y", "√", "待定", "YES", "是", "", "待定",
+        ]);
+        let cache = same_as_fresh(column(d, "frontline"), None, &flags);
+        assert_eq!(cache.texts.get("待定"), Some(&Err(Problem::NotBool)));
+        assert_eq!(cache.texts.get("YES"), Some(&Ok(Value::Bool(true))));
+        let dates = strings(&[
+            "1980-05-12",
+            "1975.1",
+            "29221",
+            "1980年5月",
+            "1975.1",
+            "29221",
+            "1980-05-12",
+            "1980-02-30",
+            "1980-02-30",
+        ]);
+        let cache = same_as_fresh(column(d, "birth_date"), None, &dates);
+        assert_eq!(
+            cache.texts.get("1975.1"),
+            Some(&Err(Problem::AmbiguousMonth { year: 1975 }))
+        );
+        assert_eq!(cache.texts.get("1980-02-30"), Some(&Err(Problem::NotDate)));
+    }
+
+    #[test]
+    fn scaled_numbers_read_as_without_the_cache() {
+        let pack = Pack::embedded().unwrap();
+        let districts = &pack.datasets[pack.dataset("districts").unwrap()];
+        let funding = column(districts, "popsci_funding");
+        let wan = Rational::from_integer(10_000.into());
+        let texts = strings(&["1.5", "-3", "1.5", "abc", "１２", "-3", "abc"]);
+        let cache = same_as_fresh(funding, Some(&wan), &texts);
+        assert_eq!(
+            cache.texts.get("1.5"),
+            Some(&Ok(Value::Num(Rational::from_integer(15_000.into()))))
+        );
+        assert_eq!(cache.texts.get("-3"), Some(&Err(Problem::Negative)));
+    }
+
+    #[test]
+    fn a_column_whose_texts_do_not_repeat_fills_the_cache_then_stops_using_it() {
+        let pack = Pack::embedded().unwrap();
+        let name = column(delegates(&pack), "name");
+        let n = CACHE_TEXTS + MISSES_TO_STOP as usize;
+        let texts: Vec<String> = (0..n + 10).map(|i| format!("张{i}")).collect();
+        // Up to the cap and one short of turning off: full, still looked up.
+        let cache = same_as_fresh_with(name, None, &texts[..n - 1], false);
+        assert_eq!(cache.texts.len(), CACHE_TEXTS);
+        assert!(!cache.texts.contains_key(texts[CACHE_TEXTS].as_str()));
+        assert!(!cache.off);
+        // One more miss: off, and the texts are let go; reading goes on the same.
+        let cache = same_as_fresh_with(name, None, &texts, false);
+        assert!(cache.off);
+        assert!(cache.texts.is_empty());
+    }
+
+    #[test]
+    fn a_full_cache_whose_texts_repeat_stays_on() {
+        let pack = Pack::embedded().unwrap();
+        let unit_type = column(delegates(&pack), "unit_type");
+        // The cap reached with rare texts, then common ones found more
+        // often than new ones are missed.
+        let mut texts: Vec<String> = (0..CACHE_TEXTS).map(|i| format!("单位{i}")).collect();
+        for i in 0..3 * MISSES_TO_STOP as usize {
+            texts.push(match i % 3 {
+                0 => format!("新单位{i}"),
+                1 => "单位0".to_string(),
+                _ => "单位1".to_string(),
+            });
+        }
+        let cache = same_as_fresh_with(unit_type, None, &texts, false);
+        assert_eq!(cache.texts.len(), CACHE_TEXTS);
+        assert!(!cache.off);
+        assert_eq!(cache.misses, MISSES_TO_STOP);
+        assert_eq!(cache.hits, 2 * MISSES_TO_STOP);
+    }
+}
