@@ -551,7 +551,9 @@ impl<'p> DatasetReader<'p> {
             }
         }
         let extra = self.extra_cells();
-        self.derive(row, &mut problems);
+        let mut lists = std::mem::take(&mut self.steps.lists);
+        self.derive(row, &mut problems, &mut lists);
+        self.steps.lists = lists;
         self.impossible_births(row, &mut problems);
         self.expire(row, &mut problems);
         self.bound(row, &mut problems);
@@ -805,7 +807,12 @@ impl<'p> DatasetReader<'p> {
 
     /// Fills derived columns: a bool from its source's value lists, a birth
     /// date from the ID number (also checking one against the other).
-    fn derive(&self, row: &mut Row, problems: &mut Vec<(ColId, String, Problem)>) {
+    fn derive(
+        &self,
+        row: &mut Row,
+        problems: &mut Vec<(ColId, String, Problem)>,
+        lists: &mut [steps::ListCache],
+    ) {
         for &c in &self.steps.derived {
             let column = &self.dataset.columns[c];
             let Some(d) = &column.derive else { continue };
@@ -881,7 +888,7 @@ impl<'p> DatasetReader<'p> {
             }
             // A bool from a text column's value.
             if let Some(Value::Bool(flag)) = row.values[c] {
-                self.contradiction(c, d, flag, row, problems);
+                self.contradiction(c, d, flag, row, problems, &mut lists[c]);
             }
             if row.values[c].is_some() || (own.is_some() && !own_empty) {
                 continue;
@@ -889,19 +896,11 @@ impl<'p> DatasetReader<'p> {
             problems.retain(|p| p.0 != c);
             // The lists are half-width already.
             let derived = match &row.values[d.from] {
-                Some(Value::Text(t)) => {
-                    let from = crate::num::halfwidth_cow(t);
-                    let is = |list: &[String]| list.iter().any(|v| *v == *from);
-                    if from.is_empty() {
-                        Err(String::new())
-                    } else if is(&d.when_true) {
-                        Ok(true)
-                    } else if is(&d.when_false) {
-                        Ok(false)
-                    } else {
-                        Err(from.into_owned())
-                    }
-                }
+                Some(Value::Text(t)) if !t.is_empty() => match lists[c].sides(d, t) {
+                    (true, _) => Ok(true),
+                    (false, true) => Ok(false),
+                    (false, false) => Err(crate::num::halfwidth_cow(t).into_owned()),
+                },
                 _ => Err(String::new()),
             };
             match derived {
@@ -970,13 +969,13 @@ impl<'p> DatasetReader<'p> {
         flag: bool,
         row: &Row,
         problems: &mut Vec<(ColId, String, Problem)>,
+        lists: &mut steps::ListCache,
     ) {
         let Some(Value::Text(t)) = &row.values[d.from] else {
             return;
         };
-        let from = crate::num::halfwidth_cow(t);
-        let opposite = if flag { &d.when_false } else { &d.when_true };
-        if opposite.iter().any(|v| *v == *from) {
+        let (in_true, in_false) = lists.sides(d, t);
+        if (flag && in_false) || (!flag && in_true) {
             problems.push((
                 c,
                 self.raw(c),

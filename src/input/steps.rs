@@ -7,7 +7,7 @@
 
 use super::value::{self, Problem, Value};
 use crate::num::Rational;
-use crate::pack::{ColId, Column};
+use crate::pack::{ColId, Column, Derive};
 use std::collections::HashMap;
 
 /// At most this many different texts are kept per column: a unit type or a
@@ -34,6 +34,9 @@ pub(super) struct Steps {
     pub expiring: Vec<ColId>,
     /// Per dataset column: its repeated texts' values.
     pub cache: Vec<ValueCache>,
+    /// Per dataset column that derives from another: where that column's
+    /// repeated texts fall in its lists.
+    pub lists: Vec<ListCache>,
 }
 
 impl Steps {
@@ -51,6 +54,59 @@ impl Steps {
             bounded: with(|c| c.at_most.is_some()),
             expiring: with(|c| c.valid_until.is_some()),
             cache: (0..columns.len()).map(|_| ValueCache::default()).collect(),
+            lists: (0..columns.len()).map(|_| ListCache::default()).collect(),
+        }
+    }
+}
+
+/// Texts seen before in a column, with what they were found to be; at most
+/// [`CACHE_TEXTS`] of them, and none any more once the column's texts turn
+/// out not to repeat.
+pub(super) struct Repeats<V> {
+    texts: HashMap<Box<str>, V, foldhash::fast::RandomState>,
+    /// Looked up while full: found, not found.
+    hits: u32,
+    misses: u32,
+    /// The texts do not repeat: no more looking up.
+    off: bool,
+}
+
+impl<V> Default for Repeats<V> {
+    fn default() -> Self {
+        Repeats {
+            texts: HashMap::default(),
+            hits: 0,
+            misses: 0,
+            off: false,
+        }
+    }
+}
+
+impl<V> Repeats<V> {
+    /// What `text` was found to be, if it was seen before.
+    fn find(&mut self, text: &str) -> Option<&V> {
+        if self.off {
+            return None;
+        }
+        let full = self.texts.len() >= CACHE_TEXTS;
+        let found = self.texts.get(text);
+        self.hits += u32::from(full && found.is_some());
+        found
+    }
+
+    /// Keeps what `text`, not found, is (made by `what`), while there is room.
+    fn keep(&mut self, text: &str, what: impl FnOnce() -> V) {
+        if self.off {
+            return;
+        }
+        if self.texts.len() < CACHE_TEXTS {
+            self.texts.insert(text.into(), what());
+            return;
+        }
+        self.misses += 1;
+        self.off = self.misses >= MISSES_TO_STOP && self.misses > self.hits;
+        if self.off {
+            self.texts = HashMap::default();
         }
     }
 }
@@ -59,15 +115,7 @@ impl Steps {
 /// after the column's synonyms, or the problem). Reading a cell depends on
 /// nothing but its trimmed text and its column, so a text seen before gives
 /// the same value and the same issue.
-#[derive(Default)]
-pub(super) struct ValueCache {
-    texts: HashMap<Box<str>, Result<Value, Problem>, foldhash::fast::RandomState>,
-    /// Looked up while full: found, not found.
-    hits: u32,
-    misses: u32,
-    /// The texts do not repeat: no more looking up.
-    off: bool,
-}
+pub(super) type ValueCache = Repeats<Result<Value, Problem>>;
 
 impl ValueCache {
     /// Reads the trimmed cell `text` of `column` into `slot` (`None` on a
@@ -80,11 +128,10 @@ impl ValueCache {
         scale: Option<&Rational>,
         slot: &mut Option<Value>,
     ) -> Result<(), Problem> {
-        if self.off || text.is_empty() {
+        if text.is_empty() {
             return read_fresh(column, text, scale, slot);
         }
-        if let Some(known) = self.texts.get(text) {
-            self.hits += u32::from(self.texts.len() >= CACHE_TEXTS);
+        if let Some(known) = self.find(text) {
             return match known {
                 Ok(v) => {
                     match (&mut *slot, v) {
@@ -103,20 +150,30 @@ impl ValueCache {
             };
         }
         let result = read_fresh(column, text, scale, slot);
-        if self.texts.len() < CACHE_TEXTS {
-            let known = match &result {
-                Ok(()) => slot.clone().ok_or(Problem::Empty),
-                Err(p) => Err(p.clone()),
-            };
-            self.texts.insert(text.into(), known);
-        } else {
-            self.misses += 1;
-            self.off = self.misses >= MISSES_TO_STOP && self.misses > self.hits;
-            if self.off {
-                self.texts = HashMap::default();
-            }
-        }
+        self.keep(text, || match &result {
+            Ok(()) => slot.clone().ok_or(Problem::Empty),
+            Err(p) => Err(p.clone()),
+        });
         result
+    }
+}
+
+/// Per derived column: the source column's texts already looked up in its
+/// lists, with whether each is in `when_true` and in `when_false`.
+pub(super) type ListCache = Repeats<(bool, bool)>;
+
+impl ListCache {
+    /// Is `text` (a value of the column `d` derives from, folded to
+    /// half-width as the lists are) in `when_true`, in `when_false`?
+    pub fn sides(&mut self, d: &Derive, text: &str) -> (bool, bool) {
+        if let Some(known) = self.find(text) {
+            return *known;
+        }
+        let from = crate::num::halfwidth_cow(text);
+        let is = |list: &[String]| list.iter().any(|v| *v == *from);
+        let sides = (is(&d.when_true), is(&d.when_false));
+        self.keep(text, || sides);
+        sides
     }
 }
 
@@ -298,5 +355,29 @@ mod tests {
         assert!(!cache.off);
         assert_eq!(cache.misses, MISSES_TO_STOP);
         assert_eq!(cache.hits, 2 * MISSES_TO_STOP);
+    }
+
+    #[test]
+    fn list_sides_are_the_same_from_the_cache() {
+        let pack = Pack::embedded().unwrap();
+        let frontline = column(delegates(&pack), "frontline");
+        let d = frontline.derive.as_ref().unwrap();
+        let mut lists = ListCache::default();
+        let texts = [
+            ("企业", (true, false)),
+            ("党政机关", (false, true)),
+            ("医院", (false, false)),
+            // Full-width brackets fold to the list's half-width ones.
+            ("乡镇（街道）", (true, false)),
+            ("乡镇(街道)", (true, false)),
+            ("ＡＢ", (false, false)),
+        ];
+        for _ in 0..3 {
+            for (text, sides) in texts {
+                assert_eq!(lists.sides(d, text), sides, "{text}");
+            }
+        }
+        assert_eq!(lists.texts.len(), texts.len());
+        assert_eq!(lists.texts.get("党政机关"), Some(&(false, true)));
     }
 }
