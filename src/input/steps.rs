@@ -7,17 +7,19 @@
 
 use super::value::{self, Problem, Value};
 use crate::num::Rational;
+use crate::pack::schema::ColumnType;
 use crate::pack::{ColId, Column, Derive};
 use std::collections::HashMap;
 
 /// At most this many different texts are kept per column: a unit type or a
-/// yes/no column has a few; a name or date column has one per row and soon
-/// stops being looked up (see [`ValueCache`]).
-pub(super) const CACHE_TEXTS: usize = 256;
+/// yes/no column has a few. Small, because every part of a file read on
+/// another thread starts with empty caches (a part is a few thousand rows):
+/// filling them must cost next to nothing.
+pub(super) const CACHE_TEXTS: usize = 64;
 
 /// After the cache is full, this many texts not in it, more than were in it,
 /// turn it off: the column's texts do not repeat.
-const MISSES_TO_STOP: u32 = 1024;
+const MISSES_TO_STOP: u32 = 128;
 
 /// The steps of a row beyond parsing its cells, per file.
 #[derive(Default)]
@@ -53,9 +55,35 @@ impl Steps {
             births: with(|c| c.birth),
             bounded: with(|c| c.at_most.is_some()),
             expiring: with(|c| c.valid_until.is_some()),
-            cache: (0..columns.len()).map(|_| ValueCache::default()).collect(),
+            cache: columns
+                .iter()
+                .enumerate()
+                .map(|(c, column)| ValueCache {
+                    off: !repeats(columns, c, column),
+                    ..ValueCache::default()
+                })
+                .collect(),
             lists: (0..columns.len()).map(|_| ListCache::default()).collect(),
         }
+    }
+}
+
+/// Are a column's texts few and repeated, worth a [`ValueCache`]: yes/no
+/// flags, and texts of a kind (with synonyms, or a flag derives from them).
+/// Names, dates, ID numbers and amounts are mostly different on every row;
+/// looking them up would only cost.
+fn repeats(columns: &[Column], c: ColId, column: &Column) -> bool {
+    match column.kind {
+        ColumnType::Bool => true,
+        ColumnType::Text => {
+            !column.synonyms.is_empty()
+                || columns.iter().any(|other| {
+                    other.derive.as_ref().is_some_and(|d| {
+                        d.from == c && !(d.when_true.is_empty() && d.when_false.is_empty())
+                    })
+                })
+        }
+        _ => false,
     }
 }
 
@@ -379,5 +407,26 @@ mod tests {
         }
         assert_eq!(lists.texts.len(), texts.len());
         assert_eq!(lists.texts.get("党政机关"), Some(&(false, true)));
+    }
+
+    #[test]
+    fn only_columns_of_few_repeated_texts_are_cached() {
+        let pack = Pack::embedded().unwrap();
+        let d = delegates(&pack);
+        let steps = Steps::new(&d.columns, &vec![true; d.columns.len()]);
+        let cached: Vec<&str> = (0..d.columns.len())
+            .filter(|c| !steps.cache[*c].off)
+            .map(|c| d.columns[c].name.as_str())
+            .collect();
+        // unit_type has synonyms and frontline derives from it; frontline is
+        // a flag. Not the name, the birth date or the ID number.
+        assert_eq!(cached, ["unit_type", "frontline"]);
+        let societies = &pack.datasets[pack.dataset("society_council").unwrap()];
+        let steps = Steps::new(&societies.columns, &vec![true; societies.columns.len()]);
+        let cached: Vec<&str> = (0..societies.columns.len())
+            .filter(|c| !steps.cache[*c].off)
+            .map(|c| societies.columns[c].name.as_str())
+            .collect();
+        assert_eq!(cached, ["frontline", "standing"]);
     }
 }
