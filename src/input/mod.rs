@@ -526,8 +526,9 @@ impl<'p> DatasetReader<'p> {
                 problems.push((c, text.to_string(), Problem::IdNumeric));
                 continue;
             }
+            let defaulted = text.is_empty() && column.empty.is_some();
             let text = match (text.is_empty(), &column.empty) {
-                (true, Some(default)) => crate::num::trim(default),
+                (true, Some(default)) => default.as_str(),
                 _ => text,
             };
             // `2024年` or `2024年度` in the year column is the year 2024.
@@ -540,7 +541,12 @@ impl<'p> DatasetReader<'p> {
             };
             let scale = self.scale[c].as_ref();
             let cache = &mut self.steps.cache[c];
-            if let Err(p) = cache.read(column, text, scale, &mut row.values[c]) {
+            // The cell is trimmed already; the pack's default may not be.
+            let trimmed = match defaulted {
+                true => crate::num::trim(text),
+                false => text,
+            };
+            if let Err(p) = cache.read(column, trimmed, scale, &mut row.values[c]) {
                 // An empty cell no rule needs is no issue, and only a derived
                 // column's own emptiness matters to the steps below: no note
                 // of it on every row (an ID column the file lacks).
