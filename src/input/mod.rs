@@ -9,6 +9,7 @@ pub mod id;
 mod parallel;
 pub(crate) mod records;
 pub mod source;
+mod steps;
 mod summary;
 pub mod value;
 pub mod workbook;
@@ -138,6 +139,8 @@ pub struct DatasetReader<'p> {
     path: Option<PathBuf>,
     /// The current row's problems; kept so that a row allocates no list.
     problems: Vec<(ColId, String, Problem)>,
+    /// What each row takes, made at the first row (see [`steps::Steps`]).
+    steps: steps::Steps,
 }
 
 /// A reader's settings without its source: readers of parts of its file
@@ -186,6 +189,7 @@ impl<'p> Template<'p> {
             numbered_blanks: None,
             path: None,
             problems: Vec::new(),
+            steps: steps::Steps::default(),
         }
     }
 }
@@ -253,6 +257,7 @@ impl<'p> DatasetReader<'p> {
             numbered_blanks: None,
             path: (binding.sheet.is_none() && path != Path::new("-")).then(|| path.clone()),
             problems: Vec::new(),
+            steps: steps::Steps::default(),
         };
         reader.header_issues = reader.unknown_header_issues();
         if let Some(p) = dataset.period {
@@ -430,6 +435,7 @@ impl<'p> DatasetReader<'p> {
             }
         }
         self.parse_order = (0..self.parsed.len()).filter(|c| self.parsed[*c]).collect();
+        self.steps = steps::Steps::default();
     }
 
     /// Reads the next data row into `row`, adding an issue for every parsed
@@ -476,6 +482,9 @@ impl<'p> DatasetReader<'p> {
             row.values.resize(self.dataset.columns.len(), None);
         }
         let columns = &self.dataset.columns;
+        if !self.steps.ready {
+            self.steps = steps::Steps::new(columns, &self.parsed);
+        }
         let mut problems = std::mem::take(&mut self.problems);
         problems.clear();
         for &c in &self.parse_order {
@@ -502,6 +511,7 @@ impl<'p> DatasetReader<'p> {
                 problems.push((c, text.to_string(), Problem::IdNumeric));
                 continue;
             }
+            let defaulted = text.is_empty() && column.empty.is_some();
             let text = match (text.is_empty(), &column.empty) {
                 (true, Some(default)) => default.as_str(),
                 _ => text,
@@ -515,7 +525,13 @@ impl<'p> DatasetReader<'p> {
                 false => text,
             };
             let scale = self.scale[c].as_ref();
-            if let Err(p) = value::parse_into(column.kind, text, scale, &mut row.values[c]) {
+            let cache = &mut self.steps.cache[c];
+            // The cell is trimmed already; the pack's default may not be.
+            let trimmed = match defaulted {
+                true => crate::num::trim(text),
+                false => text,
+            };
+            if let Err(p) = cache.read(column, trimmed, scale, &mut row.values[c]) {
                 // An empty cell no rule needs is no issue, and only a derived
                 // column's own emptiness matters to the steps below: no note
                 // of it on every row (an ID column the file lacks).
@@ -524,14 +540,11 @@ impl<'p> DatasetReader<'p> {
                     problems.push((c, text.to_string(), p));
                 }
             }
-            if let Some(Value::Text(t)) = &mut row.values[c] {
-                if let Some(v) = column.synonym(t) {
-                    *t = v.to_string();
-                }
-            }
         }
         let extra = self.extra_cells();
-        self.derive(row, &mut problems);
+        let mut lists = std::mem::take(&mut self.steps.lists);
+        self.derive(row, &mut problems, &mut lists);
+        self.steps.lists = lists;
         self.impossible_births(row, &mut problems);
         self.expire(row, &mut problems);
         self.bound(row, &mut problems);
@@ -785,14 +798,17 @@ impl<'p> DatasetReader<'p> {
 
     /// Fills derived columns: a bool from its source's value lists, a birth
     /// date from the ID number (also checking one against the other).
-    fn derive(&self, row: &mut Row, problems: &mut Vec<(ColId, String, Problem)>) {
-        for (c, column) in self.dataset.columns.iter().enumerate() {
+    fn derive(
+        &self,
+        row: &mut Row,
+        problems: &mut Vec<(ColId, String, Problem)>,
+        lists: &mut [steps::ListCache],
+    ) {
+        for &c in &self.steps.derived {
+            let column = &self.dataset.columns[c];
             let Some(d) = &column.derive else { continue };
             // Without the source column in the file, the cell stands alone;
             // an empty one says which unknown header may be that column.
-            if !self.parsed[c] {
-                continue;
-            }
             if self.fields[d.from].is_none() {
                 self.hint_source(c, d.from, problems);
                 continue;
@@ -863,7 +879,7 @@ impl<'p> DatasetReader<'p> {
             }
             // A bool from a text column's value.
             if let Some(Value::Bool(flag)) = row.values[c] {
-                self.contradiction(c, d, flag, row, problems);
+                self.contradiction(c, d, flag, row, problems, &mut lists[c]);
             }
             if row.values[c].is_some() || (own.is_some() && !own_empty) {
                 continue;
@@ -871,19 +887,11 @@ impl<'p> DatasetReader<'p> {
             problems.retain(|p| p.0 != c);
             // The lists are half-width already.
             let derived = match &row.values[d.from] {
-                Some(Value::Text(t)) => {
-                    let from = crate::num::halfwidth_cow(t);
-                    let is = |list: &[String]| list.iter().any(|v| *v == *from);
-                    if from.is_empty() {
-                        Err(String::new())
-                    } else if is(&d.when_true) {
-                        Ok(true)
-                    } else if is(&d.when_false) {
-                        Ok(false)
-                    } else {
-                        Err(from.into_owned())
-                    }
-                }
+                Some(Value::Text(t)) if !t.is_empty() => match lists[c].sides(d, t) {
+                    (true, _) => Ok(true),
+                    (false, true) => Ok(false),
+                    (false, false) => Err(crate::num::halfwidth_cow(t).into_owned()),
+                },
                 _ => Err(String::new()),
             };
             match derived {
@@ -897,10 +905,7 @@ impl<'p> DatasetReader<'p> {
     /// is unknown, with an issue, rather than someone very young. A month
     /// without a day counts only if its first day is after it.
     fn impossible_births(&self, row: &mut Row, problems: &mut Vec<(ColId, String, Problem)>) {
-        for &c in &self.parse_order {
-            if !self.dataset.columns[c].birth {
-                continue;
-            }
+        for &c in &self.steps.births {
             if let Some(Value::Date(d)) = &row.values[c] {
                 // Compared as numbers first: nearly every birth is long before.
                 let as_of = &self.opts.as_of;
@@ -955,13 +960,13 @@ impl<'p> DatasetReader<'p> {
         flag: bool,
         row: &Row,
         problems: &mut Vec<(ColId, String, Problem)>,
+        lists: &mut steps::ListCache,
     ) {
         let Some(Value::Text(t)) = &row.values[d.from] else {
             return;
         };
-        let from = crate::num::halfwidth_cow(t);
-        let opposite = if flag { &d.when_false } else { &d.when_true };
-        if opposite.iter().any(|v| *v == *from) {
+        let (in_true, in_false) = lists.sides(d, t);
+        if (flag && in_false) || (!flag && in_true) {
             problems.push((
                 c,
                 self.raw(c),
@@ -1006,11 +1011,10 @@ impl<'p> DatasetReader<'p> {
     /// A value above its `at_most` column (12 townships with an association
     /// out of 10) cannot be right: it becomes unknown, with an issue.
     fn bound(&self, row: &mut Row, problems: &mut Vec<(ColId, String, Problem)>) {
-        for (c, column) in self.dataset.columns.iter().enumerate() {
-            let Some(m) = column.at_most else { continue };
-            if !self.parsed[c] {
+        for &c in &self.steps.bounded {
+            let Some(m) = self.dataset.columns[c].at_most else {
                 continue;
-            }
+            };
             if let (Some(Value::Num(v)), Some(Value::Num(max))) = (&row.values[c], &row.values[m]) {
                 if v > max {
                     problems.push((
@@ -1028,11 +1032,12 @@ impl<'p> DatasetReader<'p> {
     }
 
     fn expire(&self, row: &mut Row, problems: &mut Vec<(ColId, String, Problem)>) {
-        for (c, column) in self.dataset.columns.iter().enumerate() {
+        for &c in &self.steps.expiring {
+            let column = &self.dataset.columns[c];
             let Some(until) = column.valid_until else {
                 continue;
             };
-            if !self.parsed[c] || row.values[c].is_none() {
+            if row.values[c].is_none() {
                 continue;
             }
             match &row.values[until] {

@@ -337,7 +337,16 @@ pub fn parse_into(
     scale: Option<&Rational>,
     slot: &mut Option<Value>,
 ) -> Result<(), Problem> {
-    let s = num::trim(raw);
+    parse_trimmed_into(kind, num::trim(raw), scale, slot)
+}
+
+/// [`parse_into`] of a cell trimmed already.
+pub fn parse_trimmed_into(
+    kind: ColumnType,
+    s: &str,
+    scale: Option<&Rational>,
+    slot: &mut Option<Value>,
+) -> Result<(), Problem> {
     if let (ColumnType::Text, Some(Value::Text(t))) = (kind, &mut *slot) {
         if !s.is_empty() {
             t.clear();
