@@ -18,6 +18,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,12 +32,19 @@ DUCKDB = ROOT / "benches" / "duckdb_targets.py"
 POLARS = ROOT / "benches" / "polars_targets.py"
 
 
-def timed(cmd, stdout=subprocess.DEVNULL):
-    """Runs cmd under /usr/bin/time -v: (wall seconds, peak RSS KiB, cpu seconds, stdout)."""
-    start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-v", *map(str, cmd)], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - start
+def timed(cmd):
+    """Runs cmd under /usr/bin/time -v: (wall seconds, peak RSS KiB, cpu seconds, stdout).
+
+    Standard output goes to a temporary file, read after the program has ended:
+    through a pipe, a report of a hundred megabytes would be timed at the
+    speed Python reads it."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/time", "-v", *map(str, cmd)], stdout=out,
+                              stderr=subprocess.PIPE, text=True)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        proc.stdout = out.read().decode("utf-8")
     err = proc.stderr
     if proc.returncode not in (0, 1):
         sys.exit(f"{cmd} failed ({proc.returncode}):\n{err}")
@@ -139,6 +147,7 @@ def main():
                          "share of the CPUs")
     ap.add_argument("--patience", type=float, default=300, help="…for at most this many seconds")
     args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
     info = machine()
     print(json.dumps(info, indent=2))
     # The embedded pack without its duplicate checks (`unique`): the one
@@ -169,7 +178,7 @@ def main():
                 # Before each program: other programs idle (this is a shared
                 # machine), and the kernel done with the previous one's memory.
                 others = wait_idle(args.idle, args.patience)
-                wall, rss, cpu, out = timed([FLOOR, path], stdout=subprocess.PIPE)
+                wall, rss, cpu, out = timed([FLOOR, path])
                 if int(out) != n + 1:
                     sys.exit(f"floor counted {out} records, expected {n + 1}")
                 record("floor", wall, rss, cpu)
@@ -202,8 +211,7 @@ def main():
 
                     for threads in ["1", cores]:
                         others = max(others, wait_idle(args.idle, args.patience))
-                        wall, rss, cpu, out = timed([args.python, DUCKDB, path, as_of, threads],
-                                                    stdout=subprocess.PIPE)
+                        wall, rss, cpu, out = timed([args.python, DUCKDB, path, as_of, threads])
                         got = json.loads(out)
                         same("duckdb", got)
                         if got["duplicate_rows"] != dups:
@@ -216,14 +224,12 @@ def main():
                         record(f"DuckDB plain query (ISO dates, exact words; a lower bound), "
                                f"{threads} thread(s)", got["plain_seconds"], rss, cpu)
                     others = max(others, wait_idle(args.idle, args.patience))
-                    wall, rss, cpu, out = timed([args.python, POLARS, path, as_of],
-                                                stdout=subprocess.PIPE)
+                    wall, rss, cpu, out = timed([args.python, POLARS, path, as_of])
                     same("polars", json.loads(out))
                     record("Polars (lazy, streaming), process", wall, rss, cpu)
                     if rep < 3 or n <= 2_000_000:
                         others = max(others, wait_idle(args.idle, args.patience))
-                        wall, rss, cpu, out = timed([args.python, PANDAS, path, as_of],
-                                                    stdout=subprocess.PIPE)
+                        wall, rss, cpu, out = timed([args.python, PANDAS, path, as_of])
                         same("pandas", json.loads(out))
                         record("pandas, process", wall, rss, cpu)
                 busy_during.append(others)
@@ -259,7 +265,7 @@ def main():
         for rep in range(args.repeat):
             wait_idle(args.idle, args.patience)
             wall, rss, cpu, out = timed([BIN, "check", f"delegates={bad}", "--as-of", gen_as_of, "--format", "json",
-                                         "--threads", threads], stdout=subprocess.PIPE)
+                                         "--threads", threads])
             listed = len(json.loads(out)["issues"])
             if listed < 1_000_000:
                 sys.exit(f"{bad}: {listed} issues, fewer than a million")

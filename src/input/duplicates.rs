@@ -191,6 +191,10 @@ impl Duplicates {
     /// (A row adds one key per set, so the window may hold a few more than
     /// [`WINDOW`] keys: each key carries its own answer.)
     fn note_window(&mut self, shown: &impl Fn(ColId, Option<&Value>) -> String) {
+        for (set, seen) in self.sets.iter().enumerate() {
+            let keys = self.window[..self.waiting].iter().filter(|w| w.set == set);
+            seen.filter.touch(keys.map(|w| w.key));
+        }
         for w in &mut self.window[..self.waiting] {
             w.maybe = self.sets[w.set].note(w.key, w.line);
         }
@@ -360,6 +364,10 @@ impl Duplicates {
         let mut maybe = [false; WINDOW];
         // A window at a time, as `note_window` does.
         for window in part.keys.chunks(WINDOW) {
+            for (set, seen) in self.sets.iter().enumerate() {
+                let keys = window.iter().filter(|k| k.set == set);
+                seen.filter.touch(keys.map(|k| k.key));
+            }
             for (m, k) in maybe.iter_mut().zip(window) {
                 *m = self.sets[k.set].note(k.key, k.line);
             }
@@ -405,12 +413,30 @@ impl Filter {
         }
     }
 
+    /// The block a key's bits are in: from the key's high word.
+    fn block_of(&self, key: Key) -> usize {
+        let h = u64::from(key.0[0]) | u64::from(key.0[1]) << 32;
+        ((u128::from(h) * self.blocks.len() as u128) >> 64) as usize
+    }
+
+    /// Reads the block of each key, so that the processor fetches them
+    /// all at once (loads that do not depend on each other overlap) before
+    /// they are set one by one: a filter of millions of keys is far larger
+    /// than the cache, and waiting on memory for each key in turn took an
+    /// eighth of a 10M-row run.
+    fn touch(&self, keys: impl Iterator<Item = Key>) {
+        let mut x = 0;
+        for key in keys {
+            x ^= self.blocks[self.block_of(key)][0];
+        }
+        std::hint::black_box(x);
+    }
+
     /// Sets the key's bits; true if all of them were set already.
     fn insert(&mut self, key: Key) -> bool {
-        let [w0, w1, w2] = key.0.map(u64::from);
+        let [w0, _, w2] = key.0.map(u64::from);
         // The block from the high word, the bits from the other two.
-        let h = w0 | w1 << 32;
-        let block = ((u128::from(h) * self.blocks.len() as u128) >> 64) as usize;
+        let block = self.block_of(key);
         let bits = w2 << 32 | w0;
         let b = &mut self.blocks[block];
         let mut all = true;
