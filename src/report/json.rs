@@ -205,9 +205,7 @@ fn result<'a>(r: &'a RuleResult, opts: &RenderOptions) -> Result<'a> {
 
 impl Render for Json {
     fn render(&self, report: &Report, opts: &RenderOptions) -> anyhow::Result<String> {
-        let mut text = Vec::new();
-        self.write(report, opts, &mut text)?;
-        Ok(String::from_utf8(text)?)
+        super::written(self, report, opts)
     }
 
     /// Streams: a registry's report may list hundreds of thousands of issues.

@@ -42,9 +42,7 @@ fn header(out: &mut String, cells: &[&str]) -> std::fmt::Result {
 
 impl Render for Markdown {
     fn render(&self, report: &Report, opts: &RenderOptions) -> anyhow::Result<String> {
-        let mut out = Vec::new();
-        self.write(report, opts, &mut out)?;
-        Ok(String::from_utf8(out)?)
+        super::written(self, report, opts)
     }
 
     /// Streams: the data issues are listed in full, a registry's by the million.

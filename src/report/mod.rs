@@ -574,6 +574,13 @@ pub trait Render {
     }
 }
 
+/// [`Render::render`] of a renderer that streams: its `write`, into a string.
+fn written(r: &dyn Render, report: &Report, opts: &RenderOptions) -> anyhow::Result<String> {
+    let mut out = Vec::new();
+    r.write(report, opts, &mut out)?;
+    Ok(String::from_utf8(out)?)
+}
+
 impl Format {
     pub fn renderer(self) -> Box<dyn Render> {
         match self {

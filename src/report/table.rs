@@ -13,9 +13,7 @@ pub struct Table;
 
 impl Render for Table {
     fn render(&self, report: &Report, opts: &RenderOptions) -> anyhow::Result<String> {
-        let mut out = Vec::new();
-        self.write(report, opts, &mut out)?;
-        Ok(String::from_utf8(out)?)
+        super::written(self, report, opts)
     }
 
     /// Streams the data issues: with `--all-issues` a registry's list is long.
