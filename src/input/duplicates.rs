@@ -84,7 +84,8 @@ fn fold<'a>(t: &'a str, buf: &'a mut String) -> &'a str {
     buf
 }
 
-/// Keys noted a window at a time (see [`Duplicates::note_window`]).
+/// Keys noted a window at a time (see [`Duplicates::note_part`]); also the
+/// rows noted one by one that are taken in at a time.
 const WINDOW: usize = 64;
 /// After this many rows the filters are sized for the whole file.
 const SIZE_AFTER_ROWS: u64 = 4096;
@@ -95,26 +96,14 @@ const MAX_EXPECTED_KEYS: u64 = 1 << 28;
 #[derive(Default)]
 pub struct Duplicates {
     sets: Vec<Seen>,
-    /// Keys not yet noted, `window[..waiting]`.
-    window: Vec<Waiting>,
-    waiting: usize,
+    /// Rows noted one by one ([`Duplicates::note`]) and not yet taken in:
+    /// taken in as a part of [`WINDOW`] rows, the way a part read on another
+    /// thread is.
+    pending: PartKeys,
     /// Rows that may repeat an earlier one, settled at the end of the file.
     suspects: Vec<Suspect>,
-    /// Reused for a key's text.
-    text: String,
     /// Rows noted so far.
     rows: u64,
-}
-
-/// A row's key waiting in the window, with the row's values in the set.
-#[derive(Default)]
-struct Waiting {
-    line: u64,
-    set: usize,
-    key: Key,
-    values: Vec<Option<Value>>,
-    /// The filter may have seen the key before.
-    maybe: bool,
 }
 
 /// A row that may repeat an earlier one.
@@ -144,76 +133,34 @@ impl Duplicates {
 
     /// Notes a row's keys. `expected_rows(n)`, asked once after a few
     /// thousand rows, estimates the rows of the whole file from the first
-    /// `n`; `shown` gives a value as reports show it.
+    /// `n`; `shown` gives a value's text as reports show it.
     pub fn note(
         &mut self,
         values: &[Option<Value>],
         line: u64,
         expected_rows: impl FnOnce(u64) -> u64,
-        shown: impl Fn(ColId, Option<&Value>) -> String,
+        shown: impl Fn(ColId, &str) -> String,
     ) {
         if self.sets.is_empty() {
             return;
         }
-        self.rows += 1;
-        if self.rows == SIZE_AFTER_ROWS {
-            let rows = expected_rows(self.rows).min(MAX_EXPECTED_KEYS);
-            let rows = usize::try_from(rows).unwrap_or(0);
-            for seen in &mut self.sets {
-                seen.expect(rows);
-            }
-        }
-        for set in 0..self.sets.len() {
-            let cols = &self.sets[set].cols;
-            let Some(key) = key_hash(cols, values, &mut self.text) else {
-                continue;
-            };
-            // Into the window, reusing the buffers of an earlier row there.
-            if self.window.len() == self.waiting {
-                self.window.push(Waiting::default());
-            }
-            let w = &mut self.window[self.waiting];
-            (w.line, w.set, w.key) = (line, set, key);
-            w.values.resize(cols.len(), None);
-            for (slot, c) in w.values.iter_mut().zip(cols) {
-                slot.clone_from(&values[*c]);
-            }
-            self.waiting += 1;
-        }
-        if self.waiting >= WINDOW {
-            self.note_window(&shown);
+        self.pending
+            .note(&self.sets, values, line, super::push_value_text);
+        if self.pending.rows >= WINDOW as u64 {
+            self.take_pending(expected_rows, shown);
         }
     }
 
-    /// Notes the keys in the window; rows that may repeat an earlier one
-    /// become suspects. Done a window at a time so that the processor
-    /// looks up several keys at once instead of waiting on memory for each.
-    /// (A row adds one key per set, so the window may hold a few more than
-    /// [`WINDOW`] keys: each key carries its own answer.)
-    fn note_window(&mut self, shown: &impl Fn(ColId, Option<&Value>) -> String) {
-        for (set, seen) in self.sets.iter().enumerate() {
-            let keys = self.window[..self.waiting].iter().filter(|w| w.set == set);
-            seen.filter.touch(keys.map(|w| w.key));
-        }
-        for w in &mut self.window[..self.waiting] {
-            w.maybe = self.sets[w.set].note(w.key, w.line);
-        }
-        for w in self.window[..self.waiting].iter().filter(|w| w.maybe) {
-            let shown = self.sets[w.set]
-                .cols
-                .iter()
-                .zip(&w.values)
-                .map(|(c, v)| shown(*c, v.as_ref()))
-                .collect::<Vec<_>>()
-                .join(", ");
-            self.suspects.push(Suspect {
-                line: w.line,
-                set: w.set,
-                key: w.key,
-                shown,
-            });
-        }
-        self.waiting = 0;
+    /// Takes in the rows noted one by one, as a part.
+    fn take_pending(
+        &mut self,
+        expected_rows: impl FnOnce(u64) -> u64,
+        shown: impl Fn(ColId, &str) -> String,
+    ) {
+        let mut pending = std::mem::take(&mut self.pending);
+        self.note_part(&pending, expected_rows, shown);
+        pending.clear();
+        self.pending = pending;
     }
 
     /// Why a column set's keys could not be read back from the temporary
@@ -225,8 +172,9 @@ impl Duplicates {
 
     /// At the end of the file: every row whose values in a column set equal
     /// an earlier row's, once per earlier row, in line order.
-    pub fn finish(&mut self, shown: impl Fn(ColId, Option<&Value>) -> String) -> Vec<Duplicate> {
-        self.note_window(&shown);
+    pub fn finish(&mut self, shown: impl Fn(ColId, &str) -> String) -> Vec<Duplicate> {
+        // Few rows in all: the file's size is what it is.
+        self.take_pending(|rows| rows, &shown);
         let suspects = std::mem::take(&mut self.suspects);
         let firsts: Vec<_> = self
             .sets
@@ -291,7 +239,7 @@ impl PartKeys {
     /// [`Duplicates::set_columns`]); `text` writes a value as it reads.
     pub fn note(
         &mut self,
-        sets: &[Vec<ColId>],
+        sets: &[impl AsRef<[ColId]>],
         values: &[Option<Value>],
         line: u64,
         text: impl Fn(&Value, &mut String),
@@ -301,6 +249,7 @@ impl PartKeys {
         }
         self.rows += 1;
         for (set, cols) in sets.iter().enumerate() {
+            let cols = cols.as_ref();
             let Some(key) = key_hash(cols, values, &mut self.fold) else {
                 continue;
             };
@@ -351,8 +300,8 @@ impl Duplicates {
         if self.sets.is_empty() {
             return;
         }
-        // Sized once, as by `note`, when the rows noted pass the mark
-        // (`expected_rows` is told the rows up to the end of this part).
+        // Sized once, when the rows noted pass the mark (`expected_rows` is
+        // told the rows up to the end of this part).
         if self.rows < SIZE_AFTER_ROWS && self.rows + part.rows >= SIZE_AFTER_ROWS {
             let rows = expected_rows(self.rows + part.rows).min(MAX_EXPECTED_KEYS);
             let rows = usize::try_from(rows).unwrap_or(0);
@@ -362,7 +311,8 @@ impl Duplicates {
         }
         self.rows += part.rows;
         let mut maybe = [false; WINDOW];
-        // A window at a time, as `note_window` does.
+        // A window at a time, so that the processor looks up several keys
+        // at once instead of waiting on memory for each.
         for window in part.keys.chunks(WINDOW) {
             for (set, seen) in self.sets.iter().enumerate() {
                 let keys = window.iter().filter(|k| k.set == set);
@@ -447,6 +397,12 @@ impl Filter {
             b[word] |= bit;
         }
         all
+    }
+}
+
+impl AsRef<[ColId]> for Seen {
+    fn as_ref(&self) -> &[ColId] {
+        &self.cols
     }
 }
 
@@ -704,10 +660,7 @@ mod tests {
         let mut d = Duplicates::default();
         d.add_set(vec![0]);
         d.add_set(vec![1]);
-        let shown = |_: ColId, v: Option<&Value>| match v {
-            Some(Value::Text(t)) => t.clone(),
-            _ => String::new(),
-        };
+        let shown = |_: ColId, t: &str| t.to_string();
         for line in 2..=200u64 {
             // Line 2 has no ID; lines 150.. repeat the names of lines 2...
             let id = (line != 2).then(|| text(format!("ID{line}"))).flatten();
@@ -742,13 +695,7 @@ mod tests {
             d.add_set(vec![0, 1]);
             d
         };
-        let shown = |c: ColId, v: Option<&Value>| {
-            let mut t = format!("{c}:");
-            if let Some(v) = v {
-                crate::input::push_value_text(v, &mut t);
-            }
-            t
-        };
+        let shown = |c: ColId, t: &str| format!("{c}:{t}");
         let mut one = new();
         for line in 2..20_002u64 {
             one.note(&row(line), line, |n| n * 3, shown);

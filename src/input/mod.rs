@@ -1078,7 +1078,7 @@ impl<'p> DatasetReader<'p> {
             row.line,
             // As many rows as the file's size says, at the first rows' length.
             |rows| source.size().saturating_mul(rows) / source.position().max(1),
-            |c, v| shown(dataset, c, value_text(v)),
+            |c, text| shown(dataset, c, text.to_string()),
         );
     }
 
@@ -1088,7 +1088,7 @@ impl<'p> DatasetReader<'p> {
         let dataset = self.dataset;
         let found = self
             .duplicates
-            .finish(|c, v| shown(dataset, c, value_text(v)));
+            .finish(|c, text| shown(dataset, c, text.to_string()));
         found
             .into_iter()
             .map(|d| {
